@@ -1,0 +1,67 @@
+// Message builders shared by every flow: plain texts with quick replies. Pure functions of
+// (t, data): all words come from locales/, all LINE JSON is built here, none in src/.
+import type { messagingApi } from '@line/bot-sdk';
+import type { T } from '../src/i18n/i18n';
+import { encodePostback, type PostbackData } from '../src/bot/postback';
+import type { Language } from '../src/domain/people';
+
+export type Message = messagingApi.Message;
+export type QuickReplyItem = messagingApi.QuickReplyItem;
+
+/** LINE truncates nothing for us: labels over 20 characters are a 400 (quick reply, buttons). */
+export function label(text: string, max = 20): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+export function postbackItem(text: string, data: PostbackData, displayText?: string): QuickReplyItem {
+  return {
+    type: 'action',
+    action: { type: 'postback', label: label(text), data: encodePostback(data), displayText: displayText ?? text },
+  };
+}
+
+export function locationItem(text: string): QuickReplyItem {
+  return { type: 'action', action: { type: 'location', label: label(text) } };
+}
+
+export function text(body: string, quickReply?: QuickReplyItem[]): messagingApi.TextMessage {
+  return quickReply && quickReply.length > 0
+    ? { type: 'text', text: body, quickReply: { items: quickReply.slice(0, 13) } }
+    : { type: 'text', text: body };
+}
+
+/** The main actions, offered wherever the bot does not know what the person wants. */
+export function mainMenuItems(t: T): QuickReplyItem[] {
+  return [
+    postbackItem(t('menu.sos'), { a: 'sos' }),
+    postbackItem(t('menu.report'), { a: 'report' }),
+    postbackItem(t('menu.myCases'), { a: 'my-cases' }),
+    postbackItem(t('menu.news'), { a: 'news' }),
+    postbackItem(t('menu.language'), { a: 'language' }),
+  ];
+}
+
+export function helpMessage(t: T, reason: 'howTo' | 'unknown' | 'unsupported'): Message {
+  return text(t(`help.${reason}`), mainMenuItems(t));
+}
+
+export function comingSoonMessage(t: T, feature: string): Message {
+  return text(t('comingSoon', { feature }), mainMenuItems(t));
+}
+
+export function languagePicker(t: T, texts: (lang: Language) => T): Message {
+  const langs: Language[] = ['th', 'en', 'ms'];
+  return text(
+    t('language.prompt'),
+    langs.map((l) => postbackItem(texts(l)('language.name'), { a: 'lang', v: l })),
+  );
+}
+
+export function languageChanged(t: T): Message {
+  return text(t('language.changed'), mainMenuItems(t));
+}
+
+export function errorMessage(t: T): Message {
+  return text(t('errors.generic'), mainMenuItems(t));
+}

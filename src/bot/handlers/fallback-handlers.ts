@@ -1,0 +1,44 @@
+import { comingSoonMessage, helpMessage, text } from '../../../flex-templates/common';
+import { normalizeText } from '../../i18n/i18n';
+import type { Middleware } from '../context';
+import { postbackOf, textOf } from '../context';
+import { decodePostback } from '../postback';
+
+const MENU_FEATURES: Record<string, string> = {
+  report: 'menu.report',
+  sos: 'menu.sos',
+  'my-cases': 'menu.myCases',
+  news: 'menu.news',
+};
+
+/**
+ * The end of the 1:1 chain: menu actions whose feature has not landed answer "coming soon", and
+ * anything not understood gets the help menu in the sender's language. Nothing is dropped silently.
+ */
+export const oneToOneFallback: Middleware = async (ctx) => {
+  const { event } = ctx;
+  const raw = postbackOf(event);
+  if (raw !== undefined) {
+    const feature = MENU_FEATURES[decodePostback(raw).a ?? ''];
+    await ctx.reply([feature ? comingSoonMessage(ctx.t, ctx.t(feature)) : helpMessage(ctx.t, 'howTo')], 'menu');
+    return;
+  }
+  if (event.type !== 'message') return; // other event kinds need no answer
+  const typed = textOf(event);
+  if (typed === undefined) {
+    await ctx.reply([helpMessage(ctx.t, 'unsupported')], 'help-unsupported');
+    return;
+  }
+  const asksForHelp = ctx.deps.texts.keywords('keywords.help').includes(normalizeText(typed));
+  await ctx.reply([helpMessage(ctx.t, asksForHelp ? 'howTo' : 'unknown')], asksForHelp ? 'help' : 'help-unknown');
+};
+
+/** In groups the bot speaks only when spoken to: a `/command` it does not know gets the group help. */
+export const groupFallback: Middleware = async (ctx) => {
+  const typed = textOf(ctx.event);
+  if (typed?.trim().startsWith('/')) {
+    const th = ctx.deps.texts.t('th');
+    const en = ctx.deps.texts.t('en');
+    await ctx.reply([text(`${th('group.help')}\n${en('group.help')}`)], 'group-help');
+  }
+};

@@ -1,0 +1,67 @@
+import type { webhook } from '@line/bot-sdk';
+import { languageOf, toLanguage, type Language } from '../../domain/people';
+import type { BotContext, Middleware } from '../context';
+
+interface CachedProfile {
+  displayName: string;
+  language?: Language;
+  at: number;
+}
+
+const PROFILE_TTL_MS = 60 * 60_000;
+const PROFILE_CACHE_MAX = 20_000;
+
+/**
+ * Knows who sent the event and in which language to answer: the user's saved choice, else the
+ * LINE profile's language, else Thai (STYLE 14). Profiles of people who have not consented are
+ * kept in memory for an hour only, never stored (PDPA).
+ */
+export function loadSender(): Middleware & { profileOf(ctx: BotContext, userId: string): Promise<CachedProfile | null> } {
+  const cache = new Map<string, CachedProfile>();
+
+  async function profileOf(ctx: BotContext, userId: string): Promise<CachedProfile | null> {
+    const hit = cache.get(userId);
+    if (hit && ctx.now - hit.at < PROFILE_TTL_MS) return hit;
+    try {
+      const p = await ctx.deps.line.getProfile(userId);
+      if (!p) return null;
+      const fresh = { displayName: p.displayName, language: toLanguage(p.language), at: ctx.now };
+      if (cache.size >= PROFILE_CACHE_MAX) cache.delete(cache.keys().next().value!);
+      cache.set(userId, fresh);
+      return fresh;
+    } catch (err) {
+      ctx.log.warn({ err, userId }, 'could not read the LINE profile; answering in Thai');
+      return null;
+    }
+  }
+
+  const middleware: Middleware = async (ctx, next) => {
+    const { userId } = ctx;
+    const source = ctx.event.source;
+    if (userId && source?.type === 'user') {
+      if (ctx.event.type === 'unfollow') {
+        ctx.user = await ctx.deps.users.get(userId);
+      } else {
+        ctx.user = (await ctx.deps.users.get(userId)) ?? (await ctx.deps.users.ensure(userId, ctx.now));
+      }
+      let lang = ctx.user?.chosenLanguage ?? ctx.user?.profileLanguage;
+      if (!lang && ctx.event.type !== 'unfollow') lang = (await profileOf(ctx, userId))?.language;
+      setLanguage(ctx, lang ?? 'th');
+    } else if (userId) {
+      // A group member: known if they have talked to the OA 1:1 (officers always have).
+      ctx.user = await ctx.deps.users.get(userId);
+      setLanguage(ctx, languageOf(ctx.user));
+    }
+    await next();
+  };
+  return Object.assign(middleware, { profileOf });
+}
+
+export function setLanguage(ctx: BotContext, lang: Language): void {
+  ctx.lang = lang;
+  ctx.t = ctx.deps.texts.t(lang);
+}
+
+export function isOneToOne(event: webhook.Event): boolean {
+  return event.source?.type === 'user';
+}

@@ -1,0 +1,124 @@
+import type { webhook } from '@line/bot-sdk';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import type { InboxEntry, InboxRepository } from '../store/repositories/inbox-repository';
+import type { Clock } from '../util/clock';
+import { sequencer } from '../util/sequence';
+
+export type EventHandler = (event: webhook.Event) => Promise<void>;
+
+/** Events from one user (1:1), or from one group, are handled one at a time and in order. */
+export function sourceKeyOf(event: webhook.Event): string {
+  const source = event.source;
+  if (!source) return 'none';
+  if (source.type === 'group') return `group:${source.groupId}`;
+  if (source.type === 'room') return `room:${source.roomId}`;
+  return `user:${source.userId ?? 'unknown'}`;
+}
+
+/**
+ * The webhook's inbox: events are persisted (deduplicated by webhookEventId) before the webhook
+ * answers 200, then handled in the background, sequentially per source. A handler that throws
+ * marks its event failed and does not hold up the others. A restart resumes what was pending.
+ */
+export class Inbox {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly nextSeq: () => number;
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  private stopped = false;
+
+  constructor(
+    private readonly deps: {
+      repo: InboxRepository;
+      handle: EventHandler;
+      clock: Clock;
+      logger: Logger;
+      metrics: Metrics;
+    },
+  ) {
+    this.nextSeq = sequencer(deps.clock);
+  }
+
+  /** Persists the events; resolves once they are safely stored. Handling starts right after. */
+  async accept(events: webhook.Event[]): Promise<{ fresh: number; duplicates: number }> {
+    const now = this.deps.clock.now();
+    const entries: InboxEntry[] = [];
+    const seen = new Set<string>();
+    for (const event of events) {
+      // Events without an id would be impossible to dedupe; LINE always sends one (line-api.md 1.5).
+      const id = event.webhookEventId;
+      if (!id || seen.has(id)) continue;
+      seen.add(id);
+      entries.push({
+        _id: id,
+        seq: this.nextSeq(),
+        sourceKey: sourceKeyOf(event),
+        event: event as unknown as Record<string, unknown>,
+        status: 'pending',
+        receivedAt: now,
+        attempts: 0,
+      });
+    }
+    const fresh = await this.deps.repo.accept(entries);
+    for (const entry of fresh) {
+      this.deps.metrics.webhookEvents.inc({ type: String(entry.event.type), outcome: 'new' });
+      this.schedule(entry);
+    }
+    const duplicates = events.length - fresh.length;
+    if (duplicates > 0) this.deps.metrics.webhookEvents.inc({ type: 'any', outcome: 'duplicate' }, duplicates);
+    return { fresh: fresh.length, duplicates };
+  }
+
+  /** After a restart: handle what a previous process accepted but did not finish. */
+  async resume(): Promise<number> {
+    const pending = await this.deps.repo.unfinished();
+    for (const entry of pending) this.schedule(entry);
+    return pending.length;
+  }
+
+  drain(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private schedule(entry: InboxEntry): void {
+    if (this.stopped) return;
+    this.inFlight++;
+    const key = entry.sourceKey;
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous.then(() => this.process(entry));
+    this.chains.set(key, next);
+    void next.finally(() => {
+      if (this.chains.get(key) === next) this.chains.delete(key);
+      this.inFlight--;
+      if (this.inFlight === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const w of waiters) w();
+      }
+    });
+  }
+
+  private async process(entry: InboxEntry): Promise<void> {
+    if (this.stopped) return;
+    const { repo, handle, clock, logger, metrics } = this.deps;
+    try {
+      await handle(entry.event as unknown as webhook.Event);
+      await repo.markDone(entry._id, clock.now());
+      metrics.eventsHandled.inc({ result: 'done' });
+    } catch (err) {
+      logger.error({ err, webhookEventId: entry._id, type: entry.event.type }, 'event handler failed');
+      metrics.eventsHandled.inc({ result: 'failed' });
+      await repo.markFailed(entry._id, err instanceof Error ? `${err.name}: ${err.message}` : String(err), clock.now()).catch(
+        (storeErr: unknown) => logger.error({ err: storeErr, webhookEventId: entry._id }, 'could not mark event failed'),
+      );
+    } finally {
+      metrics.eventHandleSeconds.observe(Math.max(0, clock.now() - entry.receivedAt) / 1000);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Typed configuration, parsed once at boot from the environment (STYLE 12). */
+export interface Config {
+  port: number;
+  line: {
+    channelSecret: string;
+    channelAccessToken: string;
+    /** Base URL for both the messaging and the data (blob) API; undefined = the real LINE hosts. */
+    apiBaseUrl?: string;
+    /** True when no credentials were given and the in-process emulator stands in for LINE. */
+    emulated: boolean;
+  };
+  emulatorPort: number;
+  dataDir: string;
+  mongodbUri?: string;
+  googleMapsApiKey?: string;
+  googleMapsBaseUrl?: string;
+  adminToken: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  publicBaseUrl?: string;
+  commandCentreGroupId?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`config: ${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalUrl = z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional());
+const portNumber = z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional());
+
+const envSchema = z.object({
+  PORT: portNumber,
+  EMULATOR_PORT: portNumber,
+  LINE_CHANNEL_SECRET: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
+  LINE_CHANNEL_ACCESS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
+  LINE_API_BASE_URL: optionalUrl,
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
+  MONGODB_URI: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  ),
+  GOOGLE_MAPS_API_KEY: z.preprocess(emptyToUndefined, z.string().min(10).optional()),
+  GOOGLE_MAPS_BASE_URL: optionalUrl,
+  ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  ),
+  PUBLIC_BASE_URL: optionalUrl,
+  COMMAND_CENTRE_GROUP_ID: z.preprocess(emptyToUndefined, z.string().regex(/^C[0-9a-f]{32}$/, 'must be a LINE group id (C + 32 hex)').optional()),
+  NODE_ENV: z.string().optional(),
+});
+
+/**
+ * Reads the environment. LINE credentials come as a pair: both set means a real OA (or, with
+ * LINE_API_BASE_URL, an external emulator); neither set means the in-process emulator. ADMIN_TOKEN
+ * is required whenever real LINE credentials are set, so an exposed hub never runs an open admin API.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(variable, `is malformed: ${issue.message} (see .env.example)`);
+  }
+  const e = parsed.data;
+  const hasSecret = e.LINE_CHANNEL_SECRET !== undefined;
+  const hasToken = e.LINE_CHANNEL_ACCESS_TOKEN !== undefined;
+  if (hasSecret !== hasToken) {
+    const missing = hasSecret ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET';
+    throw new ConfigError(missing, 'is required when the other LINE credential is set (set both, or neither to use the emulator)');
+  }
+  const emulated = !hasSecret;
+  if (!emulated && e.ADMIN_TOKEN === undefined) {
+    throw new ConfigError('ADMIN_TOKEN', 'is required when LINE credentials are set (at least 16 characters)');
+  }
+  const emulatorPort = e.EMULATOR_PORT ?? 3100;
+  return {
+    port: e.PORT ?? 3000,
+    line: {
+      channelSecret: e.LINE_CHANNEL_SECRET ?? 'emulator-channel-secret',
+      channelAccessToken: e.LINE_CHANNEL_ACCESS_TOKEN ?? 'emulator-channel-access-token',
+      apiBaseUrl: e.LINE_API_BASE_URL ?? (emulated ? `http://127.0.0.1:${emulatorPort}` : undefined),
+      emulated,
+    },
+    emulatorPort,
+    dataDir: path.resolve(e.DATA_DIR ?? './data'),
+    mongodbUri: e.MONGODB_URI,
+    googleMapsApiKey: e.GOOGLE_MAPS_API_KEY,
+    googleMapsBaseUrl: e.GOOGLE_MAPS_BASE_URL,
+    adminToken: e.ADMIN_TOKEN ?? 'local-admin-token-emulator-only',
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    commandCentreGroupId: e.COMMAND_CENTRE_GROUP_ID,
+  };
+}

@@ -1,0 +1,233 @@
+import express from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
+import type { PlatformState } from './platform-state';
+import type { DriveResult, FaultSpec, GroupSeed, Source, UserSeed, WebhookDriver } from './types';
+
+type Json = Record<string, unknown>;
+
+export interface ControlDeps {
+  state: PlatformState;
+  driver: WebhookDriver;
+  reset(): void;
+  addUser(u: UserSeed): void;
+  addGroup(g: GroupSeed): void;
+}
+
+class BadRequest extends Error {}
+
+/**
+ * The emulator's own API under /_emulator, for the simulator page and for benchmarks that run the
+ * emulator in another process. Not part of LINE, so none of it is recorded as a LINE call.
+ */
+export function controlRouter(deps: ControlDeps): Router {
+  const { state, driver } = deps;
+  const router = express.Router();
+  router.use(express.json({ limit: '2mb' }));
+
+  router.get('/info', (_req, res) => {
+    res.json({
+      botUserId: state.botUserId,
+      webhookUrl: state.webhookUrl ?? null,
+      quota: { limit: state.quotaLimit ?? null, consumption: state.consumption },
+    });
+  });
+  router.put('/webhook', (req, res) => {
+    const url = requireString(body(req), 'url');
+    state.webhookUrl = url;
+    res.json({ webhookUrl: url });
+  });
+  router.put('/quota', (req, res) => {
+    const limit = body(req).limit;
+    if (limit !== null && (typeof limit !== 'number' || limit < 0)) throw new BadRequest('limit must be a number or null');
+    state.quotaLimit = limit === null ? undefined : limit;
+    res.json({ limit: state.quotaLimit ?? null, consumption: state.consumption });
+  });
+
+  router.get('/calls', (req, res) => {
+    const q = req.query;
+    res.json(
+      state.calls.list({
+        ...(typeof q.endpoint === 'string' && q.endpoint !== '' ? { endpoint: q.endpoint } : {}),
+        ...(typeof q.to === 'string' && q.to !== '' ? { to: q.to } : {}),
+        ...(typeof q.since === 'string' && q.since !== '' ? { since: Number(q.since) } : {}),
+        ...(typeof q.limit === 'string' && q.limit !== '' ? { limit: Number(q.limit) } : {}),
+      }),
+    );
+  });
+  router.delete('/calls', (_req, res) => {
+    deps.reset();
+    res.json({});
+  });
+
+  router.post('/faults', (req, res) => {
+    try {
+      state.faults.inject(body(req) as unknown as FaultSpec);
+    } catch (error) {
+      throw new BadRequest(String((error as Error).message));
+    }
+    res.json({});
+  });
+  router.delete('/faults', (_req, res) => {
+    state.faults.clear();
+    res.json({});
+  });
+
+  router.post('/users', (req, res) => {
+    const b = body(req);
+    const seed: UserSeed = { userId: requireString(b, 'userId'), displayName: requireString(b, 'displayName') };
+    for (const key of ['language', 'pictureUrl', 'statusMessage'] as const) {
+      if (typeof b[key] === 'string') seed[key] = b[key];
+    }
+    deps.addUser(seed);
+    res.json(seed);
+  });
+  router.post('/groups', (req, res) => {
+    const b = body(req);
+    const memberIds = b.memberIds;
+    if (!Array.isArray(memberIds) || !memberIds.every((m) => typeof m === 'string')) {
+      throw new BadRequest('memberIds must be an array of user ids');
+    }
+    const seed: GroupSeed = { groupId: requireString(b, 'groupId'), groupName: requireString(b, 'groupName'), memberIds };
+    deps.addGroup(seed);
+    res.json(seed);
+  });
+
+  router.get('/chats', (_req, res) => res.json(listChats(state)));
+  router.get('/chats/:chatId', (req, res) => res.json(state.directory.delivered(req.params.chatId ?? '')));
+  router.get('/chats/:chatId/transcript', (req, res) => res.json(state.directory.transcriptOf(req.params.chatId ?? '')));
+
+  router.post('/drive', async (req, res) => {
+    const result = await drive(driver, body(req));
+    res.json(result);
+  });
+
+  router.get('/events', (req, res) => state.events.attach(req, res));
+
+  router.use((_req: Request, res: Response) => {
+    res.status(404).json({ message: 'Not found' });
+  });
+  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    if (error instanceof BadRequest) return res.status(400).json({ message: error.message });
+    const status = (error as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return res.status(status).json({ message: String((error as Error).message) });
+    }
+    // Mostly: the bot's webhook could not be reached.
+    return res.status(502).json({ message: String((error as Error).message ?? error) });
+  });
+  return router;
+}
+
+function drive(driver: WebhookDriver, b: Json): Promise<DriveResult> {
+  const kind = b.kind;
+  const source = () => toSource(b.source);
+  const userId = () => {
+    const s = source();
+    if ('groupId' in s || !s.userId) throw new BadRequest('source must be a user');
+    return s.userId;
+  };
+  const groupId = () => {
+    const s = source();
+    if (!('groupId' in s)) throw new BadRequest('source must be a group');
+    return s.groupId;
+  };
+  switch (kind) {
+    case 'text':
+      return driver.text(source(), requireString(b, 'text'));
+    case 'location': {
+      const loc = b.location as Json | undefined;
+      if (!loc || typeof loc.latitude !== 'number' || typeof loc.longitude !== 'number') {
+        throw new BadRequest('location.latitude and location.longitude must be numbers');
+      }
+      return driver.location(source(), {
+        latitude: loc.latitude,
+        longitude: loc.longitude,
+        ...(typeof loc.title === 'string' ? { title: loc.title } : {}),
+        ...(typeof loc.address === 'string' ? { address: loc.address } : {}),
+      });
+    }
+    case 'image': {
+      const data = typeof b.imageBase64 === 'string' ? Buffer.from(b.imageBase64, 'base64') : undefined;
+      return driver.image(source(), data, typeof b.contentType === 'string' ? b.contentType : undefined);
+    }
+    case 'sticker':
+      return driver.sticker(source());
+    case 'postback': {
+      const params = b.params as Record<string, string> | undefined;
+      return driver.postback(source(), requireString(b, 'data'), params);
+    }
+    case 'follow':
+      return driver.follow(userId(), typeof b.isUnblocked === 'boolean' ? b.isUnblocked : undefined);
+    case 'unfollow':
+      return driver.unfollow(userId());
+    case 'join':
+      return driver.join(groupId());
+    case 'leave':
+      return driver.leave(groupId());
+    case 'memberJoined': {
+      const userIds = b.userIds;
+      if (!Array.isArray(userIds) || !userIds.every((u) => typeof u === 'string')) throw new BadRequest('userIds must be strings');
+      return driver.memberJoined(groupId(), userIds);
+    }
+    case 'verify':
+      return driver.verify();
+    default:
+      throw new BadRequest(`unknown kind ${String(kind)}`);
+  }
+}
+
+function toSource(value: unknown): Source {
+  const s = (value ?? {}) as Json;
+  if (typeof s.groupId === 'string' && s.groupId !== '') {
+    return typeof s.userId === 'string' && s.userId !== '' ? { groupId: s.groupId, userId: s.userId } : { groupId: s.groupId };
+  }
+  if (typeof s.userId === 'string' && s.userId !== '') return { userId: s.userId };
+  throw new BadRequest('source needs a userId or a groupId');
+}
+
+function listChats(state: PlatformState): Json[] {
+  const { directory } = state;
+  const seen = new Set<string>();
+  const out: Json[] = [];
+  for (const [userId, u] of directory.users) {
+    seen.add(userId);
+    out.push({
+      chatId: userId,
+      kind: 'user',
+      name: u.profile.displayName,
+      language: u.profile.language ?? null,
+      friend: u.friend,
+      blocked: u.blocked,
+      delivered: directory.deliveredCount(userId),
+    });
+  }
+  for (const [groupId, g] of directory.groups) {
+    seen.add(groupId);
+    out.push({
+      chatId: groupId,
+      kind: 'group',
+      name: g.groupName,
+      memberIds: [...g.memberIds],
+      botIsMember: g.botIsMember,
+      delivered: directory.deliveredCount(groupId),
+    });
+  }
+  // Pushes to ids nobody registered still land somewhere a person can look.
+  for (const chatId of directory.chatIdsWithTranscripts()) {
+    if (seen.has(chatId)) continue;
+    out.push({ chatId, kind: chatId.startsWith('C') ? 'group' : chatId.startsWith('R') ? 'room' : 'user', name: chatId, delivered: directory.deliveredCount(chatId) });
+  }
+  return out;
+}
+
+function body(req: Request): Json {
+  const b: unknown = req.body;
+  return typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Json) : {};
+}
+
+function requireString(b: Json, key: string): string {
+  const value = b[key];
+  if (typeof value !== 'string' || value === '') throw new BadRequest(`${key} is required`);
+  return value;
+}

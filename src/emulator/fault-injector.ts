@@ -1,0 +1,55 @@
+import type { FaultSpec } from './types';
+
+export interface PendingFault {
+  remaining: number;
+  status: number;
+  body: unknown;
+  endpoint?: string;
+  delayMs: number;
+}
+
+const DEFAULT_BODIES: Record<number, unknown> = {
+  400: { message: 'The request body has 1 error(s)' },
+  429: { message: 'Too Many Requests' },
+  500: { message: 'Internal Server Error' },
+  503: { message: 'Service Unavailable' },
+};
+
+/** Scripted failures: the next `count` matching calls answer `status` instead of being handled. */
+export class FaultInjector {
+  private faults: PendingFault[] = [];
+
+  /** @param endpointNames the names endpoints register, so a mistyped name fails loudly instead of never firing */
+  constructor(private readonly endpointNames: ReadonlySet<string>) {}
+
+  inject(spec: FaultSpec): void {
+    if (!Number.isInteger(spec.count) || spec.count < 1) throw new RangeError('fault count must be a positive integer');
+    if (![400, 429, 500, 503].includes(spec.status)) throw new RangeError('fault status must be 400, 429, 500 or 503');
+    if (spec.endpoint !== undefined && !this.endpointNames.has(spec.endpoint)) {
+      throw new RangeError(`unknown endpoint '${spec.endpoint}'; known: ${[...this.endpointNames].join(', ')}`);
+    }
+    const fault: PendingFault = {
+      remaining: spec.count,
+      status: spec.status,
+      body: spec.body ?? DEFAULT_BODIES[spec.status],
+      delayMs: spec.delayMs ?? 0,
+    };
+    if (spec.endpoint !== undefined) fault.endpoint = spec.endpoint;
+    this.faults.push(fault);
+  }
+
+  /** Uses up one matching fault, oldest first. */
+  take(endpoint: string): PendingFault | undefined {
+    if (this.faults.length === 0) return undefined;
+    const index = this.faults.findIndex((f) => f.endpoint === undefined || f.endpoint === endpoint);
+    if (index < 0) return undefined;
+    const fault = this.faults[index] as PendingFault;
+    fault.remaining -= 1;
+    if (fault.remaining === 0) this.faults.splice(index, 1);
+    return fault;
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+}

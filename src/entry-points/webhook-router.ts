@@ -1,0 +1,46 @@
+import express, { type Router } from 'express';
+import { middleware as lineMiddleware, type webhook } from '@line/bot-sdk';
+import { z } from 'zod';
+import type { Inbox } from '../bot/inbox';
+import { BadRequestError } from './http-errors';
+
+// The shape LINE sends (line-api.md 1.5). Events are kept whole (passthrough): new event types
+// LINE adds later are stored and reach the handler's default branch instead of failing here.
+const webhookBody = z.object({
+  destination: z.string().optional(),
+  events: z.array(
+    z
+      .object({
+        type: z.string(),
+        webhookEventId: z.string().min(1),
+        timestamp: z.number(),
+      })
+      .passthrough(),
+  ),
+});
+
+/**
+ * POST /webhook: signature checked on the raw bytes by the SDK's middleware (no JSON parser in
+ * front of it), body checked, events persisted, then 200. Handling happens after the answer.
+ */
+export function webhookRouter(deps: { channelSecret: string; inbox: Inbox; maxBody?: string }): Router {
+  const router = express.Router();
+  router.post(
+    '/webhook',
+    // Buffer the raw body (any content type) with a size limit; the SDK middleware uses a Buffer
+    // req.body as the signed bytes.
+    express.raw({ type: () => true, limit: deps.maxBody ?? '1mb' }),
+    lineMiddleware({ channelSecret: deps.channelSecret }),
+    async (req, res) => {
+      const parsed = webhookBody.safeParse(req.body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new BadRequestError(`not a LINE webhook body: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim());
+      }
+      const events = parsed.data.events as unknown as webhook.Event[];
+      const { fresh, duplicates } = await deps.inbox.accept(events);
+      res.status(200).json({ accepted: fresh, duplicates });
+    },
+  );
+  return router;
+}

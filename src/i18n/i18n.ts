@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import i18next, { type TFunction, type i18n } from 'i18next';
+import { LANGUAGES, type Language } from '../domain/people';
+import { projectRoot } from '../util/project-root';
+
+export type T = TFunction;
+
+/** Texts people read, loaded once from locales/<lang>/<namespace>.json. */
+export interface Texts {
+  t(lang: Language): T;
+  /** Every phrasing of a keyword list across all languages (for example the words that mean SOS). */
+  keywords(key: string): string[];
+}
+
+export function loadTexts(localesDir = path.join(projectRoot(), 'locales')): Texts {
+  const resources: Record<string, Record<string, unknown>> = {};
+  const namespaces = new Set<string>();
+  for (const lang of LANGUAGES) {
+    resources[lang] = {};
+    for (const file of fs.readdirSync(path.join(localesDir, lang)).filter((f) => f.endsWith('.json'))) {
+      const ns = path.basename(file, '.json');
+      namespaces.add(ns);
+      resources[lang][ns] = JSON.parse(fs.readFileSync(path.join(localesDir, lang, file), 'utf8'));
+    }
+  }
+  const instance: i18n = i18next.createInstance();
+  void instance.init({
+    resources: resources as never,
+    lng: 'th',
+    fallbackLng: 'th',
+    supportedLngs: [...LANGUAGES],
+    ns: [...namespaces],
+    defaultNS: 'bot',
+    // LINE renders plain text: HTML escaping would show "&amp;" to a resident.
+    interpolation: { escapeValue: false },
+    initAsync: false,
+    returnNull: false,
+  });
+  const fixed = new Map<Language, T>(LANGUAGES.map((l) => [l, instance.getFixedT(l)]));
+  const keywordCache = new Map<string, string[]>();
+  return {
+    t: (lang) => fixed.get(lang) ?? fixed.get('th')!,
+    keywords(key) {
+      let words = keywordCache.get(key);
+      if (!words) {
+        words = LANGUAGES.flatMap((l) => {
+          const value = instance.getFixedT(l)(key, { returnObjects: true }) as unknown;
+          return Array.isArray(value) ? value.map((w) => normalizeText(String(w))) : [];
+        });
+        keywordCache.set(key, words);
+      }
+      return words;
+    },
+  };
+}
+
+/** Case, width and spacing do not change what a person meant. */
+export function normalizeText(text: string): string {
+  return text.normalize('NFC').trim().toLowerCase().replace(/\s+/g, ' ');
+}

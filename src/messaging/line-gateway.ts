@@ -1,0 +1,182 @@
+import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import type { Readable } from 'node:stream';
+
+export type LineMessage = messagingApi.Message;
+
+export interface LineProfile {
+  userId: string;
+  displayName: string;
+  language?: string;
+}
+
+/**
+ * The LINE Messaging API as the hub uses it. Only the outbox sends; flows read profiles and content
+ * through it. Every call has a timeout: the SDK's fetch has none (line-api.md 1.2).
+ */
+export interface LineGateway {
+  reply(replyToken: string, messages: LineMessage[]): Promise<SendResult>;
+  push(to: string, messages: LineMessage[], retryKey: string): Promise<SendResult>;
+  multicast(to: string[], messages: LineMessage[], retryKey: string): Promise<SendResult>;
+  getProfile(userId: string): Promise<LineProfile | null>;
+  getGroupMemberProfile(groupId: string, userId: string): Promise<LineProfile | null>;
+  getGroupMemberCount(groupId: string): Promise<number>;
+  getMessageContent(messageId: string): Promise<Buffer>;
+  showLoadingAnimation(chatId: string, seconds: number): Promise<void>;
+  getQuota(): Promise<{ type: 'none' | 'limited'; value?: number }>;
+  getQuotaConsumption(): Promise<number>;
+}
+
+export interface SendResult {
+  requestId?: string;
+  /** True when LINE answered 409: a request with this retry key was already accepted. */
+  alreadyAccepted?: boolean;
+}
+
+/** A LINE API failure with what LINE said, classified for the outbox. */
+export class LineApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly lineMessage: string,
+    readonly requestId?: string,
+  ) {
+    super(`LINE API ${status}: ${lineMessage}`);
+    this.name = 'LineApiError';
+  }
+
+  get isTimeoutOrNetwork(): boolean {
+    return this.status === 0;
+  }
+}
+
+export class LineTimeoutError extends LineApiError {
+  constructor(what: string, ms: number) {
+    super(0, `${what} timed out after ${ms} ms`);
+    this.name = 'LineTimeoutError';
+  }
+}
+
+export interface SdkGatewayOptions {
+  channelAccessToken: string;
+  /** Both the messaging and the data API; undefined = LINE's own hosts. */
+  baseUrl?: string;
+  timeoutMs?: number;
+}
+
+/** The real thing: @line/bot-sdk clients, pointed at LINE or at the emulator by base URL. */
+export class SdkLineGateway implements LineGateway {
+  private readonly api: messagingApi.MessagingApiClient;
+  private readonly blob: messagingApi.MessagingApiBlobClient;
+  private readonly timeoutMs: number;
+
+  constructor(options: SdkGatewayOptions) {
+    const base = { channelAccessToken: options.channelAccessToken };
+    this.api = new messagingApi.MessagingApiClient(options.baseUrl ? { ...base, baseURL: options.baseUrl } : base);
+    this.blob = new messagingApi.MessagingApiBlobClient(options.baseUrl ? { ...base, baseURL: options.baseUrl } : base);
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  async reply(replyToken: string, messages: LineMessage[]): Promise<SendResult> {
+    const res = await this.call('reply', () => this.api.replyMessageWithHttpInfo({ replyToken, messages }));
+    return { requestId: res.httpResponse.headers.get('x-line-request-id') ?? undefined };
+  }
+
+  async push(to: string, messages: LineMessage[], retryKey: string): Promise<SendResult> {
+    return this.retryable('push', () => this.api.pushMessageWithHttpInfo({ to, messages }, retryKey));
+  }
+
+  async multicast(to: string[], messages: LineMessage[], retryKey: string): Promise<SendResult> {
+    return this.retryable('multicast', () => this.api.multicastWithHttpInfo({ to, messages }, retryKey));
+  }
+
+  async getProfile(userId: string): Promise<LineProfile | null> {
+    try {
+      const p = await this.call('profile', () => this.api.getProfile(userId));
+      return { userId: p.userId, displayName: p.displayName, language: p.language };
+    } catch (err) {
+      if (err instanceof LineApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  async getGroupMemberProfile(groupId: string, userId: string): Promise<LineProfile | null> {
+    try {
+      const p = await this.call('groupMemberProfile', () => this.api.getGroupMemberProfile(groupId, userId));
+      return { userId: p.userId, displayName: p.displayName };
+    } catch (err) {
+      if (err instanceof LineApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  async getGroupMemberCount(groupId: string): Promise<number> {
+    return (await this.call('groupMemberCount', () => this.api.getGroupMemberCount(groupId))).count;
+  }
+
+  async getMessageContent(messageId: string): Promise<Buffer> {
+    return this.call('content', async () => readAll(await this.blob.getMessageContent(messageId)));
+  }
+
+  async showLoadingAnimation(chatId: string, seconds: number): Promise<void> {
+    await this.call('loading', () => this.api.showLoadingAnimation({ chatId, loadingSeconds: seconds }));
+  }
+
+  async getQuota(): Promise<{ type: 'none' | 'limited'; value?: number }> {
+    const q = await this.call('quota', () => this.api.getMessageQuota());
+    return { type: q.type as 'none' | 'limited', value: q.value };
+  }
+
+  async getQuotaConsumption(): Promise<number> {
+    return (await this.call('quotaConsumption', () => this.api.getMessageQuotaConsumption())).totalUsage;
+  }
+
+  /** Push and multicast: a 409 means this retry key was already accepted, which is success. */
+  private async retryable(
+    what: string,
+    send: () => Promise<{ httpResponse: Response }>,
+  ): Promise<SendResult> {
+    try {
+      const res = await this.call(what, send);
+      return { requestId: res.httpResponse.headers.get('x-line-request-id') ?? undefined };
+    } catch (err) {
+      if (err instanceof LineApiError && err.status === 409) return { requestId: err.requestId, alreadyAccepted: true };
+      throw err;
+    }
+  }
+
+  private async call<R>(what: string, fn: () => Promise<R>): Promise<R> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new LineTimeoutError(what, this.timeoutMs)), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([fn(), timeout]);
+    } catch (err) {
+      throw toLineError(err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function toLineError(err: unknown): unknown {
+  if (err instanceof LineApiError) return err;
+  if (err instanceof HTTPFetchError) {
+    let message = err.body;
+    try {
+      message = (JSON.parse(err.body) as { message?: string }).message ?? err.body;
+    } catch {
+      // LINE's body is JSON; keep the raw text when it is not.
+    }
+    const requestId = err.headers.get('x-line-accepted-request-id') ?? err.headers.get('x-line-request-id') ?? undefined;
+    return new LineApiError(err.status, message, requestId);
+  }
+  // fetch failures (connection refused, reset) are TypeErrors: retryable like a timeout.
+  if (err instanceof TypeError) return new LineApiError(0, `network: ${err.message}`);
+  return err;
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,44 @@
+import type { LineMessage } from './line-gateway';
+import type { Outbox } from './outbox';
+
+/** Where a reply goes: the event's reply token, and the chat to push to if the token cannot be used. */
+export interface ReplyTarget {
+  replyToken?: string;
+  /** The event's timestamp: reply tokens age from it. */
+  issuedAt: number;
+  chatId: string;
+}
+
+/**
+ * What flows use to talk to people. Every call is persisted in the outbox before anything is
+ * sent, so a message accepted here survives a crash (DESIGN: nothing is lost).
+ */
+export interface Messenger {
+  reply(target: ReplyTarget, messages: LineMessage[], purpose: string): Promise<void>;
+  push(to: string, messages: LineMessage[], purpose: string): Promise<void>;
+  multicast(to: string[], messages: LineMessage[], purpose: string): Promise<void>;
+}
+
+export function outboxMessenger(outbox: Outbox): Messenger {
+  return {
+    async reply(target, messages, purpose) {
+      if (messages.length === 0) return;
+      await outbox.enqueue({
+        kind: target.replyToken ? 'reply' : 'push',
+        to: target.chatId,
+        replyToken: target.replyToken,
+        replyTokenAt: target.issuedAt,
+        messages,
+        purpose,
+      });
+    },
+    async push(to, messages, purpose) {
+      if (messages.length === 0) return;
+      await outbox.enqueue({ kind: 'push', to, messages, purpose });
+    },
+    async multicast(to, messages, purpose) {
+      if (messages.length === 0 || to.length === 0) return;
+      await outbox.enqueue({ kind: 'multicast', to, messages, purpose });
+    },
+  };
+}

@@ -1,0 +1,311 @@
+import { randomUUID } from 'node:crypto';
+import Bottleneck from 'bottleneck';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import type { OutboxEntry, OutboxKind, OutboxRepository } from '../store/repositories/outbox-repository';
+import type { Clock } from '../util/clock';
+import { sequencer } from '../util/sequence';
+import { LineApiError, type LineGateway, type LineMessage } from './line-gateway';
+
+export interface SendRequest {
+  kind: OutboxKind;
+  /** Push: the chat. Multicast: user ids (any number; split into 500s). Reply: the chat to push to if the token fails. */
+  to: string | string[];
+  replyToken?: string;
+  /** When the reply token was issued (the webhook event's timestamp). */
+  replyTokenAt?: number;
+  messages: LineMessage[];
+  purpose: string;
+}
+
+export interface OutboxOptions {
+  /** LINE: a reply token is good for about a minute; past this age a push is sent instead. */
+  replyTokenMaxAgeMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** After this many failed attempts a row is marked failed and an alert logged. */
+  maxAttempts: number;
+  /** Per-endpoint request rates kept below LINE's limits (line-api.md 2.4). */
+  ratePerSecond: { reply: number; push: number; multicast: number };
+}
+
+export const defaultOutboxOptions: OutboxOptions = {
+  replyTokenMaxAgeMs: 50_000,
+  backoffBaseMs: 500,
+  backoffMaxMs: 60_000,
+  maxAttempts: 12,
+  // LINE allows 2,000/s for reply and push, about 200/s for multicast; keep a margin.
+  ratePerSecond: { reply: 1_500, push: 1_500, multicast: 150 },
+};
+
+const MAX_MESSAGES_PER_CALL = 5;
+const MAX_MULTICAST_RECIPIENTS = 500;
+
+type Outcome = 'done' | 'retry';
+
+/**
+ * Every outbound message is a row here before LINE sees it. A worker sends rows in order per chat,
+ * with the row's retry key on push and multicast, retries 5xx / timeouts / rate-limit 429s with
+ * backoff, holds messages when the monthly quota is spent, and falls back from a stale reply token
+ * to a push. A restart resumes the rows still pending.
+ */
+export class Outbox {
+  private readonly options: OutboxOptions;
+  private readonly queues = new Map<string, OutboxEntry[]>();
+  private readonly limiters: Record<OutboxKind, Bottleneck>;
+  private readonly nextSeq: () => number;
+  private active = 0;
+  private idleWaiters: Array<() => void> = [];
+  private readonly sleeping = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  private stopped = false;
+
+  constructor(
+    private readonly deps: {
+      repo: OutboxRepository;
+      gateway: LineGateway;
+      clock: Clock;
+      logger: Logger;
+      metrics: Metrics;
+    },
+    options: Partial<OutboxOptions> = {},
+  ) {
+    this.options = { ...defaultOutboxOptions, ...options };
+    this.nextSeq = sequencer(deps.clock);
+    const limiter = (perSecond: number) =>
+      new Bottleneck({ reservoir: perSecond, reservoirRefreshAmount: perSecond, reservoirRefreshInterval: 1000, maxConcurrent: 64 });
+    this.limiters = {
+      reply: limiter(this.options.ratePerSecond.reply),
+      push: limiter(this.options.ratePerSecond.push),
+      multicast: limiter(this.options.ratePerSecond.multicast),
+    };
+  }
+
+  /** Persists the request as one or more rows (5 messages, 500 recipients per call), then sends. */
+  async enqueue(request: SendRequest): Promise<OutboxEntry[]> {
+    this.active++;
+    try {
+      const rows = this.toRows(request);
+      for (const row of rows) await this.deps.repo.add(row);
+      for (const row of rows) this.schedule(row);
+      return rows;
+    } finally {
+      this.active--;
+      this.checkIdle();
+    }
+  }
+
+  /** Picks up rows a previous process left pending. */
+  async resume(): Promise<number> {
+    const rows = await this.deps.repo.pending();
+    for (const row of rows) this.schedule(row);
+    return rows.length;
+  }
+
+  /** Puts messages held for an exhausted quota back in line (the quota was raised or a new month began). */
+  async releaseHeld(): Promise<number> {
+    const released = await this.deps.repo.releaseHeld(this.deps.clock.now());
+    this.deps.metrics.quotaExhausted.set(0);
+    if (released > 0) await this.resume();
+    return released;
+  }
+
+  /** Resolves when nothing is queued or being sent in this process (tests, graceful shutdown). */
+  drain(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops sending: rows still queued stay pending in the store for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const s of this.sleeping) {
+      clearTimeout(s.timer);
+      s.wake();
+    }
+    await Promise.all(Object.values(this.limiters).map((l) => l.stop({ dropWaitingJobs: false }).catch(() => undefined)));
+  }
+
+  private toRows(request: SendRequest): OutboxEntry[] {
+    const now = this.deps.clock.now();
+    const base = (kind: OutboxKind, to: string | string[], messages: LineMessage[], orderKey: string): OutboxEntry => ({
+      _id: randomUUID(),
+      kind,
+      to,
+      messages,
+      retryKey: randomUUID(),
+      orderKey,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      seq: this.nextSeq(),
+      purpose: request.purpose,
+    });
+    const chunks: LineMessage[][] = [];
+    for (let i = 0; i < request.messages.length; i += MAX_MESSAGES_PER_CALL) {
+      chunks.push(request.messages.slice(i, i + MAX_MESSAGES_PER_CALL));
+    }
+    if (request.kind === 'multicast') {
+      const ids = [...new Set(Array.isArray(request.to) ? request.to : [request.to])];
+      const rows: OutboxEntry[] = [];
+      for (let i = 0; i < ids.length; i += MAX_MULTICAST_RECIPIENTS) {
+        const batch = ids.slice(i, i + MAX_MULTICAST_RECIPIENTS);
+        const key = `multicast:${randomUUID()}`;
+        for (const messages of chunks) rows.push(base('multicast', batch, messages, key));
+      }
+      return rows;
+    }
+    const to = Array.isArray(request.to) ? request.to[0]! : request.to;
+    return chunks.map((messages, i) => {
+      // Only the first five can ride on the reply token (it is single-use); the rest are pushes.
+      if (request.kind === 'reply' && i === 0) {
+        return { ...base('reply', to, messages, to), replyToken: request.replyToken, replyTokenAt: request.replyTokenAt ?? now };
+      }
+      return base('push', to, messages, to);
+    });
+  }
+
+  private schedule(row: OutboxEntry): void {
+    if (this.stopped) return;
+    const queue = this.queues.get(row.orderKey);
+    if (queue?.some((r) => r._id === row._id)) return;
+    this.deps.metrics.outboxPending.inc();
+    if (queue) {
+      queue.push(row);
+      return;
+    }
+    this.queues.set(row.orderKey, [row]);
+    void this.run(row.orderKey);
+  }
+
+  private async run(key: string): Promise<void> {
+    const queue = this.queues.get(key)!;
+    try {
+      while (queue.length > 0 && !this.stopped) {
+        const row = queue[0]!;
+        const wait = row.nextAttemptAt - this.deps.clock.now();
+        if (row.attempts > 0 && wait > 0) await this.sleep(Math.min(wait, this.options.backoffMaxMs));
+        if (this.stopped) break;
+        const outcome = await this.attempt(row);
+        if (outcome === 'done') {
+          queue.shift();
+          this.deps.metrics.outboxPending.dec();
+        }
+      }
+    } catch (err) {
+      this.deps.logger.error({ err, orderKey: key }, 'outbox worker stopped on an unexpected error; rows stay pending');
+    } finally {
+      this.queues.delete(key);
+      this.checkIdle();
+    }
+  }
+
+  private async attempt(row: OutboxEntry): Promise<Outcome> {
+    const { gateway, clock } = this.deps;
+    try {
+      if (row.kind === 'reply') {
+        const age = clock.now() - (row.replyTokenAt ?? 0);
+        if (!row.replyToken || age > this.options.replyTokenMaxAgeMs) {
+          await this.fallBackToPush(row, `reply token ${Math.round(age / 1000)} s old`);
+        } else {
+          try {
+            const result = await this.limiters.reply.schedule(() => gateway.reply(row.replyToken!, row.messages as LineMessage[]));
+            return await this.markSent(row, result.requestId);
+          } catch (err) {
+            if (!(err instanceof LineApiError && err.status === 400 && /invalid reply token/i.test(err.lineMessage))) throw err;
+            await this.fallBackToPush(row, 'LINE answered Invalid reply token');
+          }
+        }
+      }
+      const messages = row.messages as LineMessage[];
+      const result =
+        row.kind === 'multicast'
+          ? await this.limiters.multicast.schedule(() => gateway.multicast(row.to as string[], messages, row.retryKey))
+          : await this.limiters.push.schedule(() => gateway.push(row.to as string, messages, row.retryKey));
+      return await this.markSent(row, result.requestId);
+    } catch (err) {
+      return this.onFailure(row, err);
+    }
+  }
+
+  private async fallBackToPush(row: OutboxEntry, why: string): Promise<void> {
+    row.kind = 'push';
+    delete row.replyToken;
+    await this.deps.repo.update(row._id, { kind: 'push' });
+    this.deps.metrics.outboxSends.inc({ kind: 'reply', result: 'reply_fallback' });
+    this.deps.logger.info({ outboxId: row._id, to: row.to, why }, 'reply token unusable: sending as push');
+  }
+
+  private async markSent(row: OutboxEntry, requestId: string | undefined): Promise<Outcome> {
+    const now = this.deps.clock.now();
+    await this.deps.repo.update(
+      row._id,
+      { status: 'sent', sentAt: now, sentAs: row.kind, ...(requestId ? { lineRequestId: requestId } : {}) },
+      true,
+    );
+    this.deps.metrics.outboxSends.inc({ kind: row.kind, result: 'sent' });
+    if (row.kind === 'multicast') this.deps.metrics.groupPushRecipients.inc({ kind: 'multicast' }, (row.to as string[]).length);
+    else if (row.kind === 'push') this.deps.metrics.groupPushRecipients.inc({ kind: (row.to as string).startsWith('U') ? 'push_user' : 'push_group' });
+    return 'done';
+  }
+
+  private async onFailure(row: OutboxEntry, err: unknown): Promise<Outcome> {
+    const { repo, clock, metrics, logger } = this.deps;
+    const now = clock.now();
+    if (!(err instanceof LineApiError)) {
+      logger.error({ err, outboxId: row._id, purpose: row.purpose }, 'outbox send failed with an unexpected error');
+      await repo.update(row._id, { status: 'failed', lastError: String(err) }, true);
+      metrics.outboxSends.inc({ kind: row.kind, result: 'failed' });
+      return 'done';
+    }
+    const lastError = `${err.status || 'network'}: ${err.lineMessage}`;
+    if (err.status === 429 && /monthly limit/i.test(err.lineMessage)) {
+      // Retrying cannot help until the quota changes; hold the row and tell a human.
+      await repo.update(row._id, { status: 'held', lastError }, true);
+      metrics.quotaExhausted.set(1);
+      metrics.outboxSends.inc({ kind: row.kind, result: 'held' });
+      logger.error({ alert: 'line_quota_exhausted', outboxId: row._id, purpose: row.purpose }, 'LINE monthly message quota is spent: message held');
+      return 'done';
+    }
+    const retryable = err.status === 0 || err.status === 429 || err.status >= 500;
+    const attempts = row.attempts + 1;
+    if (retryable && attempts < this.options.maxAttempts) {
+      const delay = Math.min(this.options.backoffMaxMs, this.options.backoffBaseMs * 2 ** (attempts - 1));
+      const jittered = Math.round(delay * (0.75 + Math.random() * 0.5));
+      row.attempts = attempts;
+      row.nextAttemptAt = now + jittered;
+      await repo.update(row._id, { nextAttemptAt: row.nextAttemptAt, lastError }, true);
+      metrics.outboxSends.inc({ kind: row.kind, result: 'retry' });
+      logger.warn({ outboxId: row._id, attempts, delayMs: jittered, lastError }, 'LINE send failed: will retry with the same retry key');
+      return 'retry';
+    }
+    await repo.update(row._id, { status: 'failed', lastError }, true);
+    metrics.outboxSends.inc({ kind: row.kind, result: 'failed' });
+    logger.error({ alert: 'outbox_failed', outboxId: row._id, purpose: row.purpose, to: row.to, lastError }, 'LINE refused a message');
+    return 'done';
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = {
+        timer: setTimeout(() => {
+          this.sleeping.delete(entry);
+          resolve();
+        }, ms),
+        wake: resolve,
+      };
+      this.sleeping.add(entry);
+    });
+  }
+
+  private isIdle(): boolean {
+    return this.active === 0 && this.queues.size === 0;
+  }
+
+  private checkIdle(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}

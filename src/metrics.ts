@@ -1,0 +1,58 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The hub's Prometheus metrics, on a registry of its own so that several apps can live in one test process. */
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    webhookRequests: new Counter({
+      name: 'ssz_webhook_requests_total',
+      help: 'Webhook requests by HTTP status answered',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    webhookEvents: new Counter({
+      name: 'ssz_webhook_events_total',
+      help: 'Webhook events accepted, by type and whether they were new or redelivered duplicates',
+      labelNames: ['type', 'outcome'] as const,
+      registers: [registry],
+    }),
+    eventsHandled: new Counter({
+      name: 'ssz_events_handled_total',
+      help: 'Inbox events handled, by result',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    eventHandleSeconds: new Histogram({
+      name: 'ssz_event_handle_seconds',
+      help: 'Time from persisting an event to finishing its handler',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    outboxSends: new Counter({
+      name: 'ssz_outbox_sends_total',
+      help: 'Outbox send attempts by kind and result (sent, retry, held, failed, reply_fallback)',
+      labelNames: ['kind', 'result'] as const,
+      registers: [registry],
+    }),
+    outboxPending: new Gauge({
+      name: 'ssz_outbox_in_flight',
+      help: 'Outbox rows queued in this process and not yet sent',
+      registers: [registry],
+    }),
+    quotaExhausted: new Gauge({
+      name: 'ssz_line_quota_exhausted',
+      help: '1 while LINE answers that the monthly message quota is spent (messages are held)',
+      registers: [registry],
+    }),
+    groupPushRecipients: new Counter({
+      name: 'ssz_line_quota_recipients_total',
+      help: 'Messages counted against the monthly quota (per recipient: a push to a group counts each member)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

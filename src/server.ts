@@ -1,0 +1,110 @@
+// The entry point: read config, build the real adapters, listen, resume, and drain on SIGTERM.
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { SdkLineGateway } from './messaging/line-gateway';
+import { createMetrics } from './metrics';
+import { EmbeddedStore } from './store/embedded/nedb-store';
+import type { Store } from './store/store-port';
+import { systemClock } from './util/clock';
+
+const COLLECTIONS = ['users', 'groups', 'sessions', 'inbox', 'outbox', 'leases'];
+
+async function openStore(config: Config): Promise<Store> {
+  if (config.mongodbUri) {
+    const { MongoStore } = await import('./store/mongo/mongo-store');
+    return MongoStore.connect(config.mongodbUri);
+  }
+  const store = new EmbeddedStore({ dir: config.dataDir });
+  await store.open(COLLECTIONS);
+  return store;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let emulatorServer: { url: string; close(): Promise<void> } | undefined;
+  if (config.line.emulated) {
+    // No LINE credentials: run the LINE platform emulator in this process so the hub works out of the box.
+    const { createEmulator } = await import('./emulator');
+    const emulator = createEmulator({
+      channelSecret: config.line.channelSecret,
+      webhookUrl: `http://127.0.0.1:${config.port}/webhook`,
+    });
+    emulatorServer = await emulator.listen(config.emulatorPort, '127.0.0.1');
+  }
+
+  const store = await openStore(config);
+  const hub = createApp({
+    config,
+    store,
+    line: new SdkLineGateway({ channelAccessToken: config.line.channelAccessToken, baseUrl: config.line.apiBaseUrl }),
+    clock: systemClock,
+    logger,
+    metrics: createMetrics({ defaultMetrics: true }),
+  });
+  const resumed = await hub.start();
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = hub.app.listen(config.port, () => resolve(s));
+    s.on('error', reject);
+  });
+
+  const base = `http://localhost:${config.port}`;
+  logger.info(
+    {
+      webhook: `${base}/webhook`,
+      emulator: emulatorServer ? `${emulatorServer.url}/` : undefined,
+      line: config.line.emulated ? 'emulator (no LINE credentials set)' : (config.line.apiBaseUrl ?? 'LINE'),
+      store: store.kind === 'mongo' ? 'MongoDB' : `embedded, files in ${config.dataDir}`,
+      ...resumed,
+    },
+    'hub listening',
+  );
+  // A plain summary for the person who just typed `npm start`.
+  process.stdout.write(
+    [
+      '',
+      `  Smart Safety Zone hub is up`,
+      `  webhook URL : ${base}/webhook`,
+      emulatorServer
+        ? `  LINE        : emulator at ${emulatorServer.url} (chat simulator: open ${emulatorServer.url}/ in a browser)`
+        : `  LINE        : ${config.line.apiBaseUrl ?? 'api.line.me'}`,
+      `  data        : ${store.kind === 'mongo' ? 'MongoDB' : config.dataDir}`,
+      `  health      : ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+      '',
+    ].join('\n') + '\n',
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new webhooks, finishing what was accepted');
+    server.close();
+    const deadline = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+    await Promise.race([hub.drain(), deadline]);
+    await hub.stop();
+    await store.close();
+    await emulatorServer?.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`hub failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import type { Collection, Doc, Filter, FindOptions, IndexSpec, Store, Update } from '../store-port';
+import { DuplicateKeyError } from '../store-port';
+
+// MongoDB applies findOneAndUpdate atomically to one document, so the compare-and-set the
+// repositories build on (leases, session revisions, first acknowledge wins) holds across any number
+// of hub instances, unlike the one-process guarantee of the embedded adapter.
+
+type Raw = { _id: string } & Record<string, unknown>;
+type MongoFilter = mongoose.RootFilterQuery<Raw>;
+type MongoUpdate = mongoose.UpdateQuery<Raw>;
+
+const DUPLICATE_KEY = 11000;
+// IndexOptionsConflict, IndexKeySpecsConflict: an index on those keys exists with other options.
+const INDEX_CONFLICT_CODES = new Set([85, 86]);
+
+function codeOf(err: unknown): unknown {
+  return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return codeOf(err) === DUPLICATE_KEY;
+}
+
+// The clashing value(s), as NeDB reports them in `err.key`, so both adapters say the same thing.
+function duplicateKeyOf(err: unknown, fallback: string): string {
+  const { keyValue, message } = err as { keyValue?: Record<string, unknown>; message?: string };
+  if (keyValue && Object.keys(keyValue).length > 0) return Object.values(keyValue).map(String).join(',');
+  // Servers that omit keyValue still spell the key out in the message ("... dup key: { _id: "a" }").
+  const described = message?.match(/dup key: (\{.*\})/)?.[1];
+  return described ?? fallback;
+}
+
+// Indexes of the batch entries an unordered insertMany refused because they were already there.
+// Rethrows anything else: another write error, or a write concern error, which means the server
+// cannot promise the inserts it did make are durable.
+function alreadyStored(err: unknown): Set<number> {
+  const { writeErrors, result } = err as {
+    writeErrors?: Array<{ index: number; code?: number }>;
+    result?: { getWriteConcernError?: () => unknown };
+  };
+  if (!Array.isArray(writeErrors) || writeErrors.length === 0) throw err;
+  if (writeErrors.some((w) => w.code !== DUPLICATE_KEY)) throw err;
+  if (result?.getWriteConcernError?.()) throw err;
+  return new Set(writeErrors.map((w) => w.index));
+}
+
+// Drops empty operator objects (so callers can build updates freely, as with NeDB) and returns null
+// when nothing is left. `$set: { x: undefined }` becomes `$unset`: NeDB leaves such a field absent,
+// whereas mongoose would silently drop the key and keep the old value. For the same reason every
+// `$unset` value is made `true` (NeDB ignores the value; mongoose drops an undefined one).
+function prepare(update: Update): MongoUpdate | null {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [op, fields] of Object.entries(update) as Array<[string, Record<string, unknown> | undefined]>) {
+    if (!fields) continue;
+    for (const [path, value] of Object.entries(fields)) {
+      if (op === '$set' && value === undefined) (out.$unset ??= {})[path] = true;
+      else if (op === '$unset') (out.$unset ??= {})[path] = true;
+      else (out[op] ??= {})[path] = value;
+    }
+  }
+  return Object.keys(out).length > 0 ? (out as MongoUpdate) : null;
+}
+
+class MongoCollection<T extends Doc> implements Collection<T> {
+  constructor(
+    private readonly name: string,
+    private readonly model: Model<Raw>,
+  ) {}
+
+  // The driver collection (through mongoose's wrapper), typed for string ids rather than ObjectIds.
+  private get raw(): mongoose.mongo.Collection<Raw> {
+    return this.model.collection as unknown as mongoose.mongo.Collection<Raw>;
+  }
+
+  async insert(doc: T): Promise<T> {
+    // A copy goes to the driver and back to the caller, as NeDB hands back its own copy; the driver
+    // writes straight, so mongoose neither casts nor minimizes (an empty `data: {}` survives).
+    const stored = structuredClone(doc);
+    try {
+      // ignoreUndefined: an undefined field is absent, as in NeDB, rather than stored as null.
+      await this.raw.insertOne(stored as unknown as Raw, { ignoreUndefined: true });
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new DuplicateKeyError(this.name, duplicateKeyOf(err, doc._id));
+      throw err;
+    }
+    return stored;
+  }
+
+  async insertNew(docs: T[]): Promise<string[]> {
+    if (docs.length === 0) return [];
+    try {
+      // Unordered, so one known id does not stop the rest of the batch.
+      await this.raw.insertMany(docs as unknown as Raw[], {
+        ordered: false,
+        ignoreUndefined: true,
+      });
+      return docs.map((d) => d._id);
+    } catch (err) {
+      const known = alreadyStored(err);
+      return docs.filter((_, i) => !known.has(i)).map((d) => d._id);
+    }
+  }
+
+  findOne(filter: Filter): Promise<T | null> {
+    return this.model.findOne(filter as MongoFilter).lean<T>().exec();
+  }
+
+  find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    const query = this.model.find(filter as MongoFilter).lean<T[]>();
+    if (options.sort) query.sort(options.sort);
+    if (options.skip) query.skip(options.skip);
+    if (options.limit) query.limit(options.limit);
+    return query.exec();
+  }
+
+  count(filter: Filter): Promise<number> {
+    return this.model.countDocuments(filter as MongoFilter).exec();
+  }
+
+  async updateOne(filter: Filter, update: Update): Promise<T | null> {
+    const prepared = prepare(update);
+    // Nothing to change: answer as a no-op update would (the document, or null), rather than
+    // letting an empty update reach the server.
+    if (!prepared) return this.findOne(filter);
+    return this.model.findOneAndUpdate(filter as MongoFilter, prepared, { returnDocument: 'after' }).lean<T>().exec();
+  }
+
+  async upsertOne(filter: Filter, update: Update): Promise<T> {
+    const prepared = prepare(update) ?? {};
+    // Without an `_id` in the filter MongoDB would invent an ObjectId; NeDB invents a string, and
+    // Doc promises one. (`$and` may carry an `_id` equality MongoDB would use, so it is left alone.)
+    const upsertUpdate: MongoUpdate =
+      '_id' in filter || '$and' in filter
+        ? prepared
+        : { ...prepared, $setOnInsert: { ...(prepared.$setOnInsert as object | undefined), _id: randomUUID() } };
+    try {
+      const doc = await this.model
+        .findOneAndUpdate(filter as MongoFilter, upsertUpdate, { returnDocument: 'after', upsert: true })
+        .lean<T>()
+        .exec();
+      if (!doc) throw new Error(`upsert into ${this.name} returned no document`);
+      return doc;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // Concurrent upserts that both found nothing race to insert and the loser gets 11000 (the
+      // server retries some of these itself, not all). The document exists now, so MongoDB's advice
+      // is to retry; as a plain update, so a clash on another unique index cannot loop.
+      const retried = await this.updateOneMapped(filter, prepared);
+      if (retried) return retried;
+      throw new DuplicateKeyError(this.name, duplicateKeyOf(err, String(filter._id)));
+    }
+  }
+
+  private async updateOneMapped(filter: Filter, update: MongoUpdate): Promise<T | null> {
+    try {
+      return await this.model.findOneAndUpdate(filter as MongoFilter, update, { returnDocument: 'after' }).lean<T>().exec();
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new DuplicateKeyError(this.name, duplicateKeyOf(err, String(filter._id)));
+      throw err;
+    }
+  }
+
+  async updateMany(filter: Filter, update: Update): Promise<number> {
+    const prepared = prepare(update);
+    if (!prepared) return this.count(filter);
+    // matchedCount, not modifiedCount: NeDB counts every matched document, even when the update
+    // leaves it as it was, and MongoDB's modifiedCount would not.
+    const result = await this.model.updateMany(filter as MongoFilter, prepared).exec();
+    return result.matchedCount;
+  }
+
+  async deleteMany(filter: Filter): Promise<number> {
+    const result = await this.model.deleteMany(filter as MongoFilter).exec();
+    return result.deletedCount;
+  }
+
+  async ensureIndex(spec: IndexSpec): Promise<void> {
+    if (spec.field === '_id') return;
+    const options: { unique?: boolean; sparse?: boolean } = {};
+    if (spec.unique) options.unique = true;
+    if (spec.sparse) options.sparse = true;
+    try {
+      await this.raw.createIndex({ [spec.field]: 1 }, options);
+    } catch (err) {
+      // NeDB keeps the first index declared on a field and ignores later declarations; MongoDB
+      // refuses one that differs in options. Same outcome: the existing index stays.
+      if (INDEX_CONFLICT_CODES.has(codeOf(err) as number)) return;
+      throw err;
+    }
+  }
+}
+
+export interface MongoConnectOptions {
+  /** Database to use instead of the one named in the URI. */
+  dbName?: string;
+  /** How long an operation (and the first connect) waits for a usable server; driver default 30 s. */
+  serverSelectionTimeoutMs?: number;
+}
+
+export class MongoConnectError extends Error {
+  constructor(
+    readonly target: string,
+    cause: unknown,
+  ) {
+    super(`cannot connect to MongoDB at ${target}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'MongoConnectError';
+  }
+}
+
+// Scheme, hosts and database only: credentials and query options (which may hold secrets) stay out of logs.
+function describeUri(uri: string): string {
+  const match = uri.match(/^(mongodb(?:\+srv)?:\/\/)(?:[^@/]*@)?([^/?]*)(\/[^?]*)?/);
+  return match ? `${match[1]}${match[2]}${match[3] ?? ''}` : 'the configured URI';
+}
+
+export class MongoStore implements Store {
+  readonly kind = 'mongo' as const;
+  private readonly collections = new Map<string, MongoCollection<Doc>>();
+
+  private constructor(private readonly conn: Connection) {}
+
+  static async connect(uri: string, opts: MongoConnectOptions = {}): Promise<MongoStore> {
+    // A connection of our own rather than mongoose's default one, so several stores (and tests)
+    // can coexist. Indexes come from ensureIndex, collections from the first write. No buffering:
+    // while the server is away an operation waits for server selection and then fails, one
+    // timeout to reason about instead of mongoose's queue plus the driver's.
+    // sanitizeFilter off on the connection, where it outranks any global mongoose setting: the
+    // repositories' filters use $or, $in, $ne on purpose.
+    const conn = mongoose.createConnection(uri, {
+      ...(opts.dbName !== undefined ? { dbName: opts.dbName } : {}),
+      ...(opts.serverSelectionTimeoutMs !== undefined ? { serverSelectionTimeoutMS: opts.serverSelectionTimeoutMs } : {}),
+      autoIndex: false,
+      autoCreate: false,
+      bufferCommands: false,
+      sanitizeFilter: false,
+    });
+    try {
+      await conn.asPromise();
+    } catch (err) {
+      await conn.close().catch(() => undefined);
+      throw new MongoConnectError(describeUri(uri), err);
+    }
+    return new MongoStore(conn);
+  }
+
+  collection<T extends Doc>(name: string): Collection<T> {
+    let existing = this.collections.get(name);
+    if (!existing) {
+      // Schema-less apart from a string `_id`: documents are the repositories' plain objects, so
+      // mongoose must neither drop unknown fields (strict) nor unknown filter paths (strictQuery).
+      const schema = new Schema<Raw>(
+        { _id: String },
+        { strict: false, strictQuery: false, versionKey: false, collection: name, autoIndex: false, autoCreate: false },
+      );
+      existing = new MongoCollection<Doc>(name, this.conn.model<Raw>(name, schema, name));
+      this.collections.set(name, existing);
+    }
+    return existing as unknown as Collection<T>;
+  }
+
+  async ping(): Promise<void> {
+    await this.conn.getClient().db('admin').command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.conn.close();
+  }
+
+  /** Tests only: each run uses a database of its own and removes it afterwards. */
+  async dropDatabase(): Promise<void> {
+    await this.conn.dropDatabase();
+  }
+}

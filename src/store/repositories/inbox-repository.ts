@@ -1,0 +1,63 @@
+import type { Collection, Store } from '../store-port';
+
+export type InboxStatus = 'pending' | 'done' | 'failed';
+
+/** One webhook event as received; `_id` is LINE's webhookEventId, which makes intake idempotent. */
+export interface InboxEntry {
+  _id: string;
+  /** Arrival order within this hub (ms * 1000 + counter), used to resume in order after a restart. */
+  seq: number;
+  /** Events sharing a key are handled one at a time, in order (the user, or the group). */
+  sourceKey: string;
+  event: Record<string, unknown>;
+  status: InboxStatus;
+  receivedAt: number;
+  attempts: number;
+  error?: string;
+  doneAt?: number;
+}
+
+export class InboxRepository {
+  private readonly inbox: Collection<InboxEntry>;
+  constructor(store: Store) {
+    this.inbox = store.collection<InboxEntry>('inbox');
+  }
+
+  async init(): Promise<void> {
+    await this.inbox.ensureIndex({ field: 'status' });
+  }
+
+  /** Persists the entries; returns those that were not seen before (a redelivery is dropped here). */
+  async accept(entries: InboxEntry[]): Promise<InboxEntry[]> {
+    const fresh = new Set(await this.inbox.insertNew(entries));
+    return entries.filter((e) => fresh.has(e._id));
+  }
+
+  unfinished(limit = 10_000): Promise<InboxEntry[]> {
+    return this.inbox.find({ status: 'pending' }, { sort: { seq: 1 }, limit });
+  }
+
+  markDone(id: string, now: number): Promise<InboxEntry | null> {
+    return this.inbox.updateOne({ _id: id }, { $set: { status: 'done', doneAt: now }, $inc: { attempts: 1 } });
+  }
+
+  markFailed(id: string, error: string, now: number): Promise<InboxEntry | null> {
+    return this.inbox.updateOne(
+      { _id: id },
+      { $set: { status: 'failed', error: error.slice(0, 2000), doneAt: now }, $inc: { attempts: 1 } },
+    );
+  }
+
+  get(id: string): Promise<InboxEntry | null> {
+    return this.inbox.findOne({ _id: id });
+  }
+
+  count(status?: InboxStatus): Promise<number> {
+    return this.inbox.count(status ? { status } : {});
+  }
+
+  /** Retention: done entries older than `before` are no longer needed for dedupe. */
+  purgeDone(before: number): Promise<number> {
+    return this.inbox.deleteMany({ status: 'done', doneAt: { $lt: before } });
+  }
+}

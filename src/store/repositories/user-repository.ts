@@ -1,0 +1,70 @@
+import type { Consent, Language, User } from '../../domain/people';
+import type { Collection, Store } from '../store-port';
+
+export class UserRepository {
+  private readonly users: Collection<User>;
+  constructor(store: Store) {
+    this.users = store.collection<User>('users');
+  }
+
+  async init(): Promise<void> {
+    await this.users.ensureIndex({ field: 'stationCode', sparse: true });
+  }
+
+  get(userId: string): Promise<User | null> {
+    return this.users.findOne({ _id: userId });
+  }
+
+  /** Records a user the first time they are seen; later calls only refresh `following`. */
+  async ensure(userId: string, now: number): Promise<User> {
+    const found = await this.users.findOne({ _id: userId });
+    if (found) return found;
+    return this.users.upsertOne(
+      { _id: userId },
+      { $set: { consent: 'pending', role: 'resident', following: true, createdAt: now, updatedAt: now } },
+    );
+  }
+
+  async saveProfile(userId: string, profile: { displayName?: string; language?: Language }, now: number): Promise<User | null> {
+    const $set: Record<string, unknown> = { updatedAt: now };
+    if (profile.displayName !== undefined) $set.displayName = profile.displayName;
+    if (profile.language !== undefined) $set.profileLanguage = profile.language;
+    // Only while consent is not declined: a declined user keeps nothing but the id.
+    return this.users.updateOne({ _id: userId, consent: { $ne: 'declined' } }, { $set });
+  }
+
+  async setConsent(userId: string, consent: Consent, now: number): Promise<User | null> {
+    if (consent === 'declined') {
+      return this.users.updateOne(
+        { _id: userId },
+        { $set: { consent, consentAt: now, updatedAt: now }, $unset: { displayName: true, profileLanguage: true } },
+      );
+    }
+    return this.users.updateOne({ _id: userId }, { $set: { consent, consentAt: now, updatedAt: now } });
+  }
+
+  setLanguage(userId: string, language: Language, now: number): Promise<User | null> {
+    return this.users.updateOne({ _id: userId }, { $set: { chosenLanguage: language, updatedAt: now } });
+  }
+
+  setFollowing(userId: string, following: boolean, now: number): Promise<User | null> {
+    return this.users.updateOne({ _id: userId }, { $set: { following, updatedAt: now } });
+  }
+
+  makeOfficer(userId: string, stationCode: string, now: number): Promise<User> {
+    return this.users.upsertOne(
+      { _id: userId },
+      { $set: { role: 'officer', stationCode, onDuty: true, updatedAt: now } },
+    );
+  }
+
+  setOnDuty(userId: string, onDuty: boolean, now: number): Promise<User | null> {
+    return this.users.updateOne({ _id: userId, role: 'officer' }, { $set: { onDuty, updatedAt: now } });
+  }
+
+  officersOf(stationCode: string, onlyOnDuty = false): Promise<User[]> {
+    const filter: Record<string, unknown> = { role: 'officer', stationCode };
+    if (onlyOnDuty) filter.onDuty = true;
+    return this.users.find(filter);
+  }
+}

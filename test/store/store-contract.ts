@@ -1,0 +1,181 @@
+// The one contract both store adapters are held to. Each adapter's test file calls
+// describeStoreContract with a factory; the mongo one runs only when MONGODB_URI is set.
+import { DuplicateKeyError, type Store } from '../../src/store/store-port';
+import { InboxRepository, type InboxEntry } from '../../src/store/repositories/inbox-repository';
+import { LeaseRepository } from '../../src/store/repositories/lease-repository';
+import { SessionRepository, StaleSessionError } from '../../src/store/repositories/session-repository';
+import { UserRepository } from '../../src/store/repositories/user-repository';
+import { GroupRepository } from '../../src/store/repositories/group-repository';
+
+interface Thing {
+  _id: string;
+  n: number;
+  tag?: string;
+  at?: number;
+  list?: string[];
+  nested?: { a: number };
+}
+
+export function describeStoreContract(name: string, makeStore: () => Promise<Store>, dropStore?: (s: Store) => Promise<void>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      if (dropStore) await dropStore(store);
+      await store.close();
+    });
+
+    it('when a document is inserted, then it is found by id and by field, as a plain object', async () => {
+      const things = store.collection<Thing>('things');
+      await things.insert({ _id: 'a', n: 1, tag: 'x', nested: { a: 2 } });
+      const found = await things.findOne({ _id: 'a' });
+      expect(found).toEqual({ _id: 'a', n: 1, tag: 'x', nested: { a: 2 } });
+      expect(await things.findOne({ 'nested.a': 2 })).toMatchObject({ _id: 'a' });
+      expect(await things.findOne({ _id: 'missing' })).toBeNull();
+    });
+
+    it('when the same id is inserted twice, then DuplicateKeyError is thrown and the first stays', async () => {
+      const things = store.collection<Thing>('things');
+      await things.insert({ _id: 'a', n: 1 });
+      await expect(things.insert({ _id: 'a', n: 2 })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect((await things.findOne({ _id: 'a' }))?.n).toBe(1);
+    });
+
+    it('when a unique index exists, then a clash on it is a DuplicateKeyError', async () => {
+      const things = store.collection<Thing>('things');
+      await things.ensureIndex({ field: 'tag', unique: true, sparse: true });
+      await things.insert({ _id: 'a', n: 1, tag: 'x' });
+      await expect(things.insert({ _id: 'b', n: 2, tag: 'x' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await things.insert({ _id: 'c', n: 3 });
+    });
+
+    it('when a batch holds known ids, then insertNew stores only the new ones and returns them', async () => {
+      const things = store.collection<Thing>('things');
+      await things.insert({ _id: 'b', n: 0 });
+      const fresh = await things.insertNew([
+        { _id: 'a', n: 1 },
+        { _id: 'b', n: 2 },
+        { _id: 'c', n: 3 },
+      ]);
+      expect(fresh.sort()).toEqual(['a', 'c']);
+      expect((await things.findOne({ _id: 'b' }))?.n).toBe(0);
+      expect(await things.count({})).toBe(3);
+    });
+
+    it('when finding with operators, sort, skip and limit, then the right documents come back in order', async () => {
+      const things = store.collection<Thing>('things');
+      for (let i = 0; i < 10; i++) await things.insert({ _id: `t${i}`, n: i, tag: i % 2 ? 'odd' : 'even' });
+      const odd = await things.find({ tag: 'odd', n: { $gte: 3 } }, { sort: { n: -1 }, limit: 2 });
+      expect(odd.map((t) => t.n)).toEqual([9, 7]);
+      expect((await things.find({ n: { $in: [1, 2, 42] } }, { sort: { n: 1 } })).map((t) => t.n)).toEqual([1, 2]);
+      expect(await things.count({ n: { $lt: 5 }, tag: { $ne: 'odd' } })).toBe(3);
+      expect((await things.find({ $or: [{ n: 0 }, { n: 9 }] }, { sort: { n: 1 } })).map((t) => t.n)).toEqual([0, 9]);
+      expect((await things.find({}, { sort: { n: 1 }, skip: 8 })).map((t) => t.n)).toEqual([8, 9]);
+      expect(await things.count({ tag: { $exists: false } })).toBe(0);
+    });
+
+    it('when updating with a condition, then only a matching document changes (compare-and-set)', async () => {
+      const things = store.collection<Thing>('things');
+      await things.insert({ _id: 'a', n: 1, tag: 'new' });
+      const first = await things.updateOne({ _id: 'a', tag: 'new' }, { $set: { tag: 'taken' }, $inc: { n: 1 } });
+      const second = await things.updateOne({ _id: 'a', tag: 'new' }, { $set: { tag: 'again' } });
+      expect(first).toMatchObject({ _id: 'a', n: 2, tag: 'taken' });
+      expect(second).toBeNull();
+    });
+
+    it('when many concurrent compare-and-sets race, then exactly one wins', async () => {
+      const things = store.collection<Thing>('things');
+      await things.insert({ _id: 'case', n: 0, tag: 'new' });
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => things.updateOne({ _id: 'case', tag: 'new' }, { $set: { tag: `officer${i}` } })),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('when upserting, then a missing document is created from the filter and the update, and counters are atomic', async () => {
+      const counters = store.collection<{ _id: string; seq: number }>('counters');
+      const values = await Promise.all(
+        Array.from({ length: 25 }, () => counters.upsertOne({ _id: 'HYI-69' }, { $inc: { seq: 1 } })),
+      );
+      expect(values.map((v) => v.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    });
+
+    it('when $unset, $push and updateMany are used, then fields go, lists grow and the count is returned', async () => {
+      const things = store.collection<Thing>('things');
+      await things.insert({ _id: 'a', n: 1, tag: 'x', list: [] });
+      await things.insert({ _id: 'b', n: 1, tag: 'x' });
+      const a = await things.updateOne({ _id: 'a' }, { $unset: { tag: true }, $push: { list: 'one' } });
+      expect(a).toEqual({ _id: 'a', n: 1, list: ['one'] });
+      expect(await things.updateMany({ n: 1 }, { $set: { at: 5 } })).toBe(2);
+      expect(await things.deleteMany({ at: 5 })).toBe(2);
+      expect(await things.count({})).toBe(0);
+    });
+
+    it('when it is asked, then ping answers', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    describe('repositories', () => {
+      it('when webhook events are accepted twice, then the inbox keeps one of each and resumes in order', async () => {
+        const inbox = new InboxRepository(store);
+        await inbox.init();
+        const entry = (id: string, seq: number): InboxEntry => ({
+          _id: id, seq, sourceKey: 'U1', event: { type: 'message' }, status: 'pending', receivedAt: 1, attempts: 0,
+        });
+        expect((await inbox.accept([entry('e2', 2), entry('e1', 1)])).map((e) => e._id)).toEqual(['e2', 'e1']);
+        expect(await inbox.accept([entry('e1', 3), entry('e3', 4)])).toEqual([expect.objectContaining({ _id: 'e3' })]);
+        await inbox.markDone('e2', 10);
+        await inbox.markFailed('e3', 'boom', 11);
+        expect((await inbox.unfinished()).map((e) => e._id)).toEqual(['e1']);
+        expect(await inbox.get('e3')).toMatchObject({ status: 'failed', error: 'boom', attempts: 1 });
+      });
+
+      it('when two writers hold the same session revision, then the second write is refused', async () => {
+        const sessions = new SessionRepository(store);
+        const state = { flow: 'report', version: 1, step: 'category', data: {}, expiresAt: 100, updatedAt: 1 };
+        const first = await sessions.put('U1', state, 0);
+        await expect(sessions.put('U1', state, 0)).rejects.toBeInstanceOf(StaleSessionError);
+        const second = await sessions.put('U1', { ...state, step: 'description' }, first.rev);
+        await expect(sessions.put('U1', state, first.rev)).rejects.toBeInstanceOf(StaleSessionError);
+        expect(second).toMatchObject({ step: 'description', rev: 2 });
+        expect(await sessions.purgeExpired(101)).toBe(1);
+        expect(await sessions.get('U1')).toBeNull();
+      });
+
+      it('when two holders race for a lease, then one gets it until it expires', async () => {
+        const leases = new LeaseRepository(store);
+        const got = await Promise.all([leases.acquire('escalate', 'a', 1000, 500), leases.acquire('escalate', 'b', 1000, 500)]);
+        expect(got.filter(Boolean)).toHaveLength(1);
+        const winner = got[0] ? 'a' : 'b';
+        const loser = got[0] ? 'b' : 'a';
+        expect(await leases.acquire('escalate', winner, 1200, 500)).toBe(true);
+        expect(await leases.acquire('escalate', loser, 1600, 500)).toBe(false);
+        expect(await leases.acquire('escalate', loser, 1701, 500)).toBe(true);
+      });
+
+      it('when a user declines consent, then only the id and the choice remain', async () => {
+        const users = new UserRepository(store);
+        await users.ensure('U1', 1);
+        await users.saveProfile('U1', { displayName: 'Somchai', language: 'en' }, 2);
+        await users.setLanguage('U1', 'ms', 3);
+        const declined = await users.setConsent('U1', 'declined', 4);
+        expect(declined).not.toHaveProperty('displayName');
+        expect(declined).not.toHaveProperty('profileLanguage');
+        expect(declined).toMatchObject({ _id: 'U1', consent: 'declined', chosenLanguage: 'ms' });
+        expect(await users.saveProfile('U1', { displayName: 'Somchai' }, 5)).toBeNull();
+      });
+
+      it('when a group is bound and then left, then the binding is gone', async () => {
+        const groups = new GroupRepository(store);
+        await groups.joined('C1', 1);
+        await groups.bind('C1', 'station', { stationCode: 'HYI' }, 2);
+        expect(await groups.stationGroup('HYI')).toMatchObject({ _id: 'C1', kind: 'station', active: true });
+        await groups.left('C1', 3);
+        expect(await groups.stationGroup('HYI')).toBeNull();
+        expect(await groups.get('C1')).toMatchObject({ kind: 'unbound', active: false });
+      });
+    });
+  });
+}
