@@ -113,6 +113,14 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await things.count({})).toBe(0);
     });
 
+    it('when an update has no operators, then the document is left as it was', async () => {
+      const things = store.collection<Thing>('things');
+      await things.insert({ _id: 'a', n: 1, tag: 'x' });
+      expect(await things.updateOne({ _id: 'a' }, { $set: {} })).toEqual({ _id: 'a', n: 1, tag: 'x' });
+      expect(await things.updateMany({ _id: 'a' }, {})).toBe(1);
+      expect(await things.findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 1, tag: 'x' });
+    });
+
     it('when it is asked, then ping answers', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -65,6 +65,8 @@ class NedbCollection<T extends Doc> implements Collection<T> {
   }
 
   async updateOne(filter: Filter, update: Update): Promise<T | null> {
+    // NeDB reads an update without operators as a whole-document replacement: never send one.
+    if (isEmpty(update)) return this.findOne(filter);
     const result = await this.db.updateAsync(filter as never, clean(update) as never, {
       multi: false,
       returnUpdatedDocs: true,
@@ -87,6 +89,7 @@ class NedbCollection<T extends Doc> implements Collection<T> {
   }
 
   async updateMany(filter: Filter, update: Update): Promise<number> {
+    if (isEmpty(update)) return this.count(filter);
     const result = await this.db.updateAsync(filter as never, clean(update) as never, { multi: true });
     return result.numAffected;
   }
@@ -99,6 +102,10 @@ class NedbCollection<T extends Doc> implements Collection<T> {
     if (spec.field === '_id') return;
     await this.db.ensureIndexAsync({ fieldName: spec.field, unique: spec.unique, sparse: spec.sparse });
   }
+}
+
+function isEmpty(update: Update): boolean {
+  return Object.keys(clean(update)).length === 0;
 }
 
 /** NeDB rejects empty operator objects; drop them so callers can build updates freely. */
