@@ -1,0 +1,98 @@
+// Builds webhook bodies the way the LINE platform sends them, so the hub under load parses, verifies
+// and stores exactly what it would in production (https://developers.line.biz/en/reference/messaging-api/#webhook-event-objects).
+// The bench builds and signs bodies itself instead of asking the emulator to send them: a load
+// generator must not depend on the system under test to produce its load.
+import { createHmac, randomBytes } from 'node:crypto';
+
+/** LINE's `x-line-signature`: base64 HMAC-SHA256 of the raw body with the channel secret. */
+export function signBody(channelSecret: string, body: string): string {
+  return createHmac('sha256', channelSecret).update(body).digest('base64');
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * webhookEventId is a ULID (26 Crockford characters: 10 of milliseconds, 16 random). Within one
+ * millisecond the random part is incremented, so ids are unique and ordered even at thousands a second.
+ */
+export class UlidIds {
+  private lastTime = -1;
+  private random: number[] = [];
+
+  next(now = Date.now()): string {
+    if (now <= this.lastTime) {
+      this.increment();
+    } else {
+      this.lastTime = now;
+      this.random = Array.from(randomBytes(16), (b) => b & 31);
+    }
+    let time = '';
+    let rest = this.lastTime;
+    for (let i = 0; i < 10; i += 1) {
+      time = CROCKFORD[rest % 32]! + time;
+      rest = Math.floor(rest / 32);
+    }
+    return time + this.random.map((d) => CROCKFORD[d]).join('');
+  }
+
+  private increment(): void {
+    for (let i = this.random.length - 1; i >= 0; i -= 1) {
+      const digit = this.random[i]! + 1;
+      if (digit < 32) {
+        this.random[i] = digit;
+        return;
+      }
+      this.random[i] = 0;
+    }
+  }
+}
+
+/** Deterministic LINE-shaped user ids (U + 32 hex) so a rerun talks to the same people. */
+export function benchUserId(index: number): string {
+  return 'U' + (index + 1).toString(16).padStart(8, '0') + 'be7c4a11'.repeat(3);
+}
+
+export interface TextEventInput {
+  userId: string;
+  text: string;
+  webhookEventId: string;
+  messageId: string;
+  timestamp: number;
+}
+
+/** A 1:1 text message event, every field LINE sends for one (message id, quote token, reply token). */
+export function textMessageEvent(input: TextEventInput): Record<string, unknown> {
+  return {
+    type: 'message',
+    message: { type: 'text', id: input.messageId, quoteToken: randomBytes(24).toString('base64url'), text: input.text },
+    webhookEventId: input.webhookEventId,
+    deliveryContext: { isRedelivery: false },
+    timestamp: input.timestamp,
+    source: { type: 'user', userId: input.userId },
+    // Real reply tokens are 32 hex characters; these were not issued by the emulator (see README).
+    replyToken: randomBytes(16).toString('hex'),
+    mode: 'active',
+  };
+}
+
+export function webhookBody(destination: string, events: Array<Record<string, unknown>>): string {
+  return JSON.stringify({ destination, events });
+}
+
+/** LINE message ids are numeric strings; one counter per run keeps them unique. */
+export function messageIds(start = 510_000_000_000_000 + Math.floor(Math.random() * 1e9)): () => string {
+  let next = start;
+  return () => String((next += 1));
+}
+
+/** A small seeded PRNG (mulberry32): the same --seed replays the same users and texts. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
