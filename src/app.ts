@@ -20,10 +20,27 @@ import { SessionRepository } from './store/repositories/session-repository';
 import { UserRepository } from './store/repositories/user-repository';
 import type { Store } from './store/store-port';
 import type { Clock } from './util/clock';
+import { BindService } from './domain/binding/bind-service';
+import { CaseService } from './domain/reports/case-service';
+import { reportsFeature } from './bot/features/reports-feature';
+import { adminRouter } from './entry-points/admin-router';
+import { disabledGeocoder, type Geocoder } from './geo/geocoder';
+import { seedIfEmpty } from './geo/seed';
+import { ZoneDirectory } from './geo/zone-index';
+import { MemoryMediaStore, type MediaStore } from './media/media-store';
+import { QuotaLedger } from './messaging/quota-ledger';
+import { BindCodeRepository } from './store/repositories/bind-code-repository';
+import { CaseRepository } from './store/repositories/case-repository';
+import { PinRepository } from './store/repositories/pin-repository';
+import { StationRepository } from './store/repositories/station-repository';
+import { ZoneRepository } from './store/repositories/zone-repository';
+
+/** Report categories offered as quick replies (names in locales/<lang>/report.json). */
+export const DEFAULT_CATEGORIES = ['theft', 'suspicious', 'assault', 'drugs', 'accident', 'noise', 'infrastructure', 'other'];
 
 /** Every side effect the hub has, created by the caller (server.ts, a test, a bench) and handed in. */
 export interface AppDeps {
-  config: Pick<Config, 'line' | 'adminToken' | 'commandCentreGroupId'>;
+  config: Pick<Config, 'line' | 'adminToken' | 'commandCentreGroupId'> & Partial<Pick<Config, 'publicBaseUrl'>>;
   store: Store;
   line: LineGateway;
   clock: Clock;
@@ -31,6 +48,13 @@ export interface AppDeps {
   metrics?: Metrics;
   texts?: Texts;
   outboxOptions?: Partial<OutboxOptions>;
+  /** Google Maps, or disabledGeocoder when no key is set. */
+  geocoder?: Geocoder;
+  /** Where report photos go; tests default to memory. */
+  media?: MediaStore;
+  /** Load the illustrative Hat Yai stations and zones into an empty store at start (quick start). */
+  seedDemoData?: boolean;
+  categories?: string[];
 }
 
 export interface Hub {
@@ -44,8 +68,17 @@ export interface Hub {
     inbox: InboxRepository;
     outbox: OutboxRepository;
     leases: LeaseRepository;
+    stations: StationRepository;
+    zones: ZoneRepository;
+    cases: CaseRepository;
+    bindCodes: BindCodeRepository;
+    pins: PinRepository;
   };
   metrics: Metrics;
+  directory: ZoneDirectory;
+  cases: CaseService;
+  binding: BindService;
+  ledger: QuotaLedger;
   handleEvent: ReturnType<typeof createBot>['handleEvent'];
   /** Creates indexes and resumes what a previous process left pending. Call once before serving. */
   start(): Promise<{ resumedEvents: number; resumedMessages: number }>;
@@ -65,9 +98,26 @@ export function createApp(deps: AppDeps): Hub {
     inbox: new InboxRepository(deps.store),
     outbox: new OutboxRepository(deps.store),
     leases: new LeaseRepository(deps.store),
+    stations: new StationRepository(deps.store),
+    zones: new ZoneRepository(deps.store),
+    cases: new CaseRepository(deps.store),
+    bindCodes: new BindCodeRepository(deps.store),
+    pins: new PinRepository(deps.store),
   };
+  const ledger = new QuotaLedger(deps.store, {
+    clock: deps.clock,
+    logger: deps.logger,
+    groupMemberCount: (groupId) => deps.line.getGroupMemberCount(groupId),
+  });
   const outbox = new Outbox(
-    { repo: repos.outbox, gateway: deps.line, clock: deps.clock, logger: deps.logger, metrics },
+    {
+      repo: repos.outbox,
+      gateway: deps.line,
+      clock: deps.clock,
+      logger: deps.logger,
+      metrics,
+      onSent: (row) => (row.kind === 'multicast' ? ledger.recordMulticast((row.to as string[]).length) : ledger.recordPush(row.to as string)),
+    },
     deps.outboxOptions,
   );
   const botDeps: BotDeps = {
@@ -81,7 +131,44 @@ export function createApp(deps: AppDeps): Hub {
     logger: deps.logger,
     config: { commandCentreGroupId: deps.config.commandCentreGroupId },
   };
-  const features: BotFeature[] = [];
+  const directory = new ZoneDirectory({ zones: repos.zones, stations: repos.stations });
+  const geocoder = deps.geocoder ?? disabledGeocoder;
+  const media = deps.media ?? new MemoryMediaStore();
+  const publicBase = deps.config.publicBaseUrl?.startsWith('https://') ? deps.config.publicBaseUrl.replace(/\/$/, '') : undefined;
+  const cases = new CaseService({
+    cases: repos.cases,
+    stations: repos.stations,
+    groups: repos.groups,
+    users: repos.users,
+    zones: directory,
+    geocoder,
+    messenger: botDeps.messenger,
+    texts,
+    clock: deps.clock,
+    logger: deps.logger,
+    commandCentreGroupId: deps.config.commandCentreGroupId,
+    // LINE shows images only from https URLs; without a public base URL the card shows a photo count.
+    mediaUrl: publicBase ? (token) => `${publicBase}/media/${token}` : undefined,
+    memberName: async (groupId, userId) => (await deps.line.getGroupMemberProfile(groupId, userId).catch(() => null))?.displayName,
+  });
+  const binding = new BindService({
+    codes: repos.bindCodes,
+    stationExists: async (code) => (await repos.stations.get(code)) !== null,
+    zoneStation: async (zoneId) => (await repos.zones.get(zoneId))?.stationCode,
+  });
+  const features: BotFeature[] = [
+    reportsFeature({
+      categories: deps.categories ?? DEFAULT_CATEGORIES,
+      cases,
+      pins: repos.pins,
+      media,
+      geocoder,
+      binding,
+      stations: repos.stations,
+      zones: repos.zones,
+      flows: () => bot.flows,
+    }),
+  ];
   const bot = createBot(botDeps, features);
   const inbox = new Inbox({ repo: repos.inbox, handle: bot.handleEvent, clock: deps.clock, logger: deps.logger, metrics });
 
@@ -93,6 +180,30 @@ export function createApp(deps: AppDeps): Hub {
   });
   app.use(webhookRouter({ channelSecret: deps.config.line.channelSecret, inbox }));
   app.use(healthRouter({ store: deps.store, metrics }));
+  app.use(
+    '/admin',
+    adminRouter({
+      adminToken: deps.config.adminToken,
+      binding,
+      stations: repos.stations,
+      zones: repos.zones,
+      directory,
+      cases: repos.cases,
+      ledger,
+      line: deps.line,
+      clock: deps.clock,
+      logger: deps.logger,
+    }),
+  );
+  // Report photos, by an unguessable token (the card's hero image needs a public https URL).
+  app.get('/media/:token', async (req, res) => {
+    const file = await media.read(String(req.params.token));
+    if (!file) {
+      res.status(404).json({ message: 'not found' });
+      return;
+    }
+    res.type(file.contentType).set('cache-control', 'private, max-age=86400').send(file.data);
+  });
   app.use((_req, res) => {
     res.status(404).json({ message: 'not found' });
   });
@@ -104,9 +215,18 @@ export function createApp(deps: AppDeps): Hub {
     outbox,
     repos,
     metrics,
+    directory,
+    cases,
+    binding,
+    ledger,
     handleEvent: bot.handleEvent,
     async start() {
-      await Promise.all(Object.values(repos).map((r) => ('init' in r ? r.init() : undefined)));
+      await Promise.all(Object.values(repos).map((r) => r.init()));
+      if (deps.seedDemoData) {
+        const seeded = await seedIfEmpty({ stations: repos.stations, zones: repos.zones, clock: deps.clock });
+        if (seeded.seeded) deps.logger.info(seeded, 'empty store: loaded the illustrative Hat Yai stations and zones');
+      }
+      await directory.rebuild();
       const resumedMessages = await outbox.resume();
       const resumedEvents = await inbox.resume();
       return { resumedEvents, resumedMessages };

@@ -8,8 +8,12 @@ import { createMetrics } from './metrics';
 import { EmbeddedStore } from './store/embedded/nedb-store';
 import type { Store } from './store/store-port';
 import { systemClock } from './util/clock';
+import { disabledGeocoder } from './geo/geocoder';
+import { GoogleGeocoder } from './geo/google-geocoder';
+import { FileMediaStore } from './media/media-store';
+import path from 'node:path';
 
-const COLLECTIONS = ['users', 'groups', 'sessions', 'inbox', 'outbox', 'leases'];
+const COLLECTIONS = ['users', 'groups', 'sessions', 'inbox', 'outbox', 'leases', 'stations', 'zones', 'cases', 'counters', 'bindCodes', 'pins', 'quotaLedger'];
 
 async function openStore(config: Config): Promise<Store> {
   if (config.mongodbUri) {
@@ -53,6 +57,11 @@ async function main(): Promise<void> {
     clock: systemClock,
     logger,
     metrics: createMetrics({ defaultMetrics: true }),
+    geocoder: config.googleMapsApiKey
+      ? new GoogleGeocoder({ apiKey: config.googleMapsApiKey, baseUrl: config.googleMapsBaseUrl, logger })
+      : disabledGeocoder,
+    media: new FileMediaStore(path.join(config.dataDir, 'media')),
+    seedDemoData: true,
   });
   const resumed = await hub.start();
   const server: Server = await new Promise((resolve, reject) => {

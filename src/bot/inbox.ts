@@ -17,6 +17,16 @@ export function sourceKeyOf(event: webhook.Event): string {
 }
 
 /**
+ * The LINE console's "Verify" button used to send sample events with dummy reply tokens (all zeros,
+ * and all f's for the second one) from a dummy user. They are not from a person: handling one would
+ * push an answer to a user who does not exist and spend quota (STYLE 4: skip verify events).
+ */
+export function isVerifyEvent(event: webhook.Event): boolean {
+  const token = (event as { replyToken?: unknown }).replyToken;
+  return typeof token === 'string' && /^(0+|f+)$/i.test(token);
+}
+
+/**
  * The webhook's inbox: events are persisted (deduplicated by webhookEventId) before the webhook
  * answers 200, then handled in the background, sequentially per source. A handler that throws
  * marks its event failed and does not hold up the others. A restart resumes what was pending.
@@ -40,12 +50,20 @@ export class Inbox {
     this.nextSeq = sequencer(deps.clock);
   }
 
-  /** Persists the events; resolves once they are safely stored. Handling starts right after. */
-  async accept(events: webhook.Event[]): Promise<{ fresh: number; duplicates: number }> {
+  /**
+   * Persists the events; resolves once they are safely stored. Handling starts right after.
+   * `ignored` counts verify events, which are neither stored nor handled.
+   */
+  async accept(events: webhook.Event[]): Promise<{ fresh: number; duplicates: number; ignored: number }> {
     const now = this.deps.clock.now();
     const entries: InboxEntry[] = [];
     const seen = new Set<string>();
+    let ignored = 0;
     for (const event of events) {
+      if (isVerifyEvent(event)) {
+        ignored++;
+        continue;
+      }
       // Events without an id would be impossible to dedupe; LINE always sends one (line-api.md 1.5).
       const id = event.webhookEventId;
       if (!id || seen.has(id)) continue;
@@ -65,9 +83,11 @@ export class Inbox {
       this.deps.metrics.webhookEvents.inc({ type: String(entry.event.type), outcome: 'new' });
       this.schedule(entry);
     }
-    const duplicates = events.length - fresh.length;
+    // Verify events are not duplicates: leave them out of that count.
+    const duplicates = events.length - ignored - fresh.length;
     if (duplicates > 0) this.deps.metrics.webhookEvents.inc({ type: 'any', outcome: 'duplicate' }, duplicates);
-    return { fresh: fresh.length, duplicates };
+    if (ignored > 0) this.deps.metrics.webhookEvents.inc({ type: 'any', outcome: 'verify' }, ignored);
+    return { fresh: fresh.length, duplicates, ignored };
   }
 
   /** After a restart: handle what a previous process accepted but did not finish. */

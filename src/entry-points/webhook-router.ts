@@ -38,8 +38,9 @@ export function webhookRouter(deps: { channelSecret: string; inbox: Inbox; maxBo
         throw new BadRequestError(`not a LINE webhook body: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim());
       }
       const events = parsed.data.events as unknown as webhook.Event[];
-      const { fresh, duplicates } = await deps.inbox.accept(events);
-      res.status(200).json({ accepted: fresh, duplicates });
+      const { fresh, duplicates, ignored } = await deps.inbox.accept(events);
+      // `ignored` (verify events) only when there were some, so the usual answer keeps its shape.
+      res.status(200).json(ignored > 0 ? { accepted: fresh, duplicates, ignored } : { accepted: fresh, duplicates });
     },
   );
   return router;

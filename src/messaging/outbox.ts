@@ -27,6 +27,8 @@ export interface OutboxOptions {
   maxAttempts: number;
   /** Per-endpoint request rates kept below LINE's limits (line-api.md 2.4). */
   ratePerSecond: { reply: number; push: number; multicast: number };
+  /** How long stop() waits for sends already in flight to get LINE's answer and record it. */
+  stopGraceMs: number;
 }
 
 export const defaultOutboxOptions: OutboxOptions = {
@@ -36,6 +38,7 @@ export const defaultOutboxOptions: OutboxOptions = {
   maxAttempts: 12,
   // LINE allows 2,000/s for reply and push, about 200/s for multicast; keep a margin.
   ratePerSecond: { reply: 1_500, push: 1_500, multicast: 150 },
+  stopGraceMs: 15_000,
 };
 
 const MAX_MESSAGES_PER_CALL = 5;
@@ -57,6 +60,8 @@ export class Outbox {
   private active = 0;
   private idleWaiters: Array<() => void> = [];
   private readonly sleeping = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  /** The per-chat send loops running now; stop() waits for them to record what LINE answered. */
+  private readonly workers = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(
@@ -66,6 +71,8 @@ export class Outbox {
       clock: Clock;
       logger: Logger;
       metrics: Metrics;
+      /** Told of every push or multicast LINE accepted (the quota ledger counts them). */
+      onSent?(row: OutboxEntry): Promise<void>;
     },
     options: Partial<OutboxOptions> = {},
   ) {
@@ -115,13 +122,26 @@ export class Outbox {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops sending: rows still queued stay pending in the store for the next start. */
+  /**
+   * Stops sending: no new call to LINE starts, a call already made is given its answer and that answer
+   * is recorded, and rows still queued stay pending in the store for the next start.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const s of this.sleeping) {
       clearTimeout(s.timer);
       s.wake();
     }
+    // Waiting here (bounded, in case the store hangs) means the next process starts from what really
+    // happened: a reply LINE took is marked sent instead of being sent again (a reply has no retry key).
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.stopGraceMs);
+      timer.unref();
+    });
+    await Promise.race([Promise.allSettled([...this.workers]), grace]);
+    clearTimeout(timer);
+    // Only now: a limiter stopped under a running worker rejects its next call, which is not LINE's answer.
     await Promise.all(Object.values(this.limiters).map((l) => l.stop({ dropWaitingJobs: false }).catch(() => undefined)));
   }
 
@@ -175,7 +195,9 @@ export class Outbox {
       return;
     }
     this.queues.set(row.orderKey, [row]);
-    void this.run(row.orderKey);
+    const worker = this.run(row.orderKey);
+    this.workers.add(worker);
+    void worker.finally(() => this.workers.delete(worker));
   }
 
   private async run(key: string): Promise<void> {
@@ -216,6 +238,8 @@ export class Outbox {
             await this.fallBackToPush(row, 'LINE answered Invalid reply token');
           }
         }
+        // Stopped while the reply was out: the row is now a pending push, which the next start sends.
+        if (this.stopped) return 'retry';
       }
       const messages = row.messages as LineMessage[];
       const result =
@@ -244,6 +268,9 @@ export class Outbox {
       true,
     );
     this.deps.metrics.outboxSends.inc({ kind: row.kind, result: 'sent' });
+    if (row.kind !== 'reply' && this.deps.onSent) {
+      await this.deps.onSent(row).catch((err: unknown) => this.deps.logger.warn({ err, outboxId: row._id }, 'quota accounting failed'));
+    }
     if (row.kind === 'multicast') this.deps.metrics.groupPushRecipients.inc({ kind: 'multicast' }, (row.to as string[]).length);
     else if (row.kind === 'push') this.deps.metrics.groupPushRecipients.inc({ kind: (row.to as string).startsWith('U') ? 'push_user' : 'push_group' });
     return 'done';

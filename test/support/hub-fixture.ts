@@ -12,6 +12,7 @@ import { ManualClock, systemClock, type Clock } from '../../src/util/clock';
 
 export const SECRET = 'hub-test-channel-secret';
 export const TOKEN = 'hub-test-channel-access-token';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const uid = (c: string) => 'U' + c.repeat(32).slice(0, 32);
 export const gid = (c: string) => 'C' + c.repeat(32).slice(0, 32);
 
@@ -35,7 +36,19 @@ export interface FixtureOptions {
   outboxOptions?: AppDeps['outboxOptions'];
   emulatorNow?: () => number;
   lineTimeoutMs?: number;
+  /** Load the Hat Yai demo stations and zones (HYI with Santisuk, KHH with Khlong Hae). */
+  seed?: boolean;
+  geocoder?: AppDeps['geocoder'];
+  media?: AppDeps['media'];
+  commandCentreGroupId?: string;
 }
+
+/** Points in the seeded demo zones, and one outside them all. */
+export const PLACES = {
+  santisuk: { latitude: 7.00486, longitude: 100.47018, address: 'ซอยสันติสุข หาดใหญ่' },
+  khlongHae: { latitude: 7.04168, longitude: 100.48812, address: 'คลองแห หาดใหญ่' },
+  outside: { latitude: 7.0300, longitude: 100.4300, address: 'นอกเขต' },
+};
 
 export async function startHub(options: FixtureOptions = {}): Promise<HubFixture> {
   const clock = options.clock === 'manual' ? new ManualClock() : (options.clock ?? systemClock);
@@ -43,7 +56,14 @@ export async function startHub(options: FixtureOptions = {}): Promise<HubFixture
   const emu = await emulator.listen(0, '127.0.0.1');
   const store = options.store ?? new EmbeddedStore();
   const hub = createApp({
-    config: { line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: emu.url, emulated: true }, adminToken: 'test-admin-token-0123456789' },
+    config: {
+      line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: emu.url, emulated: true },
+      adminToken: ADMIN_TOKEN,
+      commandCentreGroupId: options.commandCentreGroupId,
+    },
+    seedDemoData: options.seed,
+    geocoder: options.geocoder,
+    media: options.media,
     store,
     line: new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: emu.url, timeoutMs: options.lineTimeoutMs ?? 3000 }),
     clock,

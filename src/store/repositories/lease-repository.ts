@@ -14,6 +14,10 @@ export class LeaseRepository {
     this.leases = store.collection<Lease>('leases');
   }
 
+  init(): Promise<void> {
+    return Promise.resolve(); // looked up by _id only
+  }
+
   /** Takes or renews the lease; true when `holder` has it until now + ttl. */
   async acquire(name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
     const expiresAt = now + ttlMs;

@@ -58,6 +58,11 @@ export class UserRepository {
     );
   }
 
+  /** Officers are staff acting for a station: their LINE name is shown to groups and residents. */
+  saveOfficerName(userId: string, displayName: string, now: number): Promise<User | null> {
+    return this.users.updateOne({ _id: userId, role: 'officer' }, { $set: { displayName, updatedAt: now } });
+  }
+
   setOnDuty(userId: string, onDuty: boolean, now: number): Promise<User | null> {
     return this.users.updateOne({ _id: userId, role: 'officer' }, { $set: { onDuty, updatedAt: now } });
   }

@@ -1,0 +1,105 @@
+// The resident's side of the report flow: prompts with quick replies, and the confirm card.
+import type { messagingApi } from '@line/bot-sdk';
+import type { T } from '../src/i18n/i18n';
+import { encodePostback } from '../src/bot/postback';
+import { label, locationItem, postbackItem, text, type Message, type QuickReplyItem } from './common';
+import { clip, formatDateTime } from './format';
+import type { Language } from '../src/domain/people';
+
+const cancelItem = (t: T): QuickReplyItem => postbackItem(t('report:flow.cancel'), { a: 'report-cancel' });
+
+export function askCategory(t: T, categories: string[], again = false): Message {
+  const items = categories.map((c) => postbackItem(t(`report:categories.${c}`), { a: 'cat', v: c }));
+  return text(t(again ? 'report:flow.askCategoryAgain' : 'report:flow.askCategory'), [...items, cancelItem(t)]);
+}
+
+export function askDescription(t: T, after?: 'photo' | 'pin'): Message {
+  const key = after === 'photo' ? 'askDescriptionAfterPhoto' : after === 'pin' ? 'askDescriptionAfterPin' : 'askDescription';
+  return text(t(`report:flow.${key}`), [cancelItem(t)]);
+}
+
+export function askPhotos(t: T, received: number, max: number): Message {
+  if (received === 0) return text(t('report:flow.askPhotos'), [postbackItem(t('report:flow.skip'), { a: 'photos-done' }), cancelItem(t)]);
+  return text(t('report:flow.photoReceived', { count: received, left: max - received }), [
+    postbackItem(t('report:flow.done'), { a: 'photos-done' }),
+    cancelItem(t),
+  ]);
+}
+
+export function photoFailed(t: T): Message {
+  return text(t('report:flow.photoFailed'), [postbackItem(t('report:flow.skip'), { a: 'photos-done' }), cancelItem(t)]);
+}
+
+export function askLocation(t: T, options: { canReuseLastPin: boolean; prefix?: string }): Message {
+  const items: QuickReplyItem[] = [locationItem(t('report:flow.sendLocation'))];
+  if (options.canReuseLastPin) items.push(postbackItem(t('report:flow.useLastPin'), { a: 'last-pin' }));
+  items.push(cancelItem(t));
+  const body = options.prefix ? `${options.prefix}\n${t('report:flow.askLocation')}` : t('report:flow.askLocation');
+  return text(body, items);
+}
+
+export function askAnonymous(t: T): Message {
+  return text(t('report:flow.askAnonymous'), [
+    postbackItem(t('report:flow.showName'), { a: 'anon', v: 'no' }),
+    postbackItem(t('report:flow.hideName'), { a: 'anon', v: 'yes' }),
+    cancelItem(t),
+  ]);
+}
+
+export interface ConfirmData {
+  category: string;
+  description: string;
+  photoCount: number;
+  place: string;
+  anonymous: boolean;
+  at: number;
+  lang: Language;
+}
+
+export function confirmCard(t: T, d: ConfirmData): Message {
+  const row = (k: string, v: string): messagingApi.FlexBox => ({
+    type: 'box',
+    layout: 'baseline',
+    spacing: 'sm',
+    contents: [
+      { type: 'text', text: k, size: 'sm', color: '#888888', flex: 2, wrap: true },
+      { type: 'text', text: v || '-', size: 'sm', color: '#222222', flex: 5, wrap: true },
+    ],
+  });
+  const bubble: messagingApi.FlexBubble = {
+    type: 'bubble',
+    body: {
+      type: 'box',
+      layout: 'vertical',
+      spacing: 'md',
+      contents: [
+        { type: 'text', text: t('report:flow.confirmTitle'), weight: 'bold', size: 'md', wrap: true },
+        row(t('report:card.category'), t(`report:categories.${d.category}`)),
+        row(t('report:card.description'), clip(d.description, 500)),
+        row(t('report:card.where'), clip(d.place, 200)),
+        row(t('report:card.photos'), d.photoCount ? t('report:card.photoCount', { count: d.photoCount }) : t('report:card.noPhotos')),
+        row(t('report:card.reporter'), d.anonymous ? t('report:card.anonymous') : t('report:flow.showName')),
+        row(t('report:card.when'), formatDateTime(d.at, d.lang)),
+      ],
+    },
+    footer: {
+      type: 'box',
+      layout: 'horizontal',
+      spacing: 'sm',
+      contents: [
+        {
+          type: 'button',
+          style: 'primary',
+          color: '#1F6FEB',
+          action: { type: 'postback', label: label(t('report:flow.confirm')), data: encodePostback({ a: 'report-confirm' }), displayText: t('report:flow.confirm') },
+        },
+        {
+          type: 'button',
+          style: 'secondary',
+          action: { type: 'postback', label: label(t('report:flow.cancel')), data: encodePostback({ a: 'report-cancel' }), displayText: t('report:flow.cancel') },
+        },
+      ],
+    },
+  };
+  return { type: 'flex', altText: clip(`${t('report:flow.confirmTitle')}: ${d.description}`, 400), contents: bubble };
+}

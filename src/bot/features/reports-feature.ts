@@ -1,0 +1,144 @@
+import { privacyNotice } from '../../../flex-templates/welcome';
+import { askCategory } from '../../../flex-templates/report-flow';
+import { myCasesCarousel } from '../../../flex-templates/report-card';
+import { text } from '../../../flex-templates/common';
+import { zoneInfo } from '../../../flex-templates/zone-info';
+import { nameIn } from '../../../flex-templates/format';
+import { parseBindCommand, type BindService } from '../../domain/binding/bind-service';
+import type { CaseStatus, RejectReason } from '../../domain/reports/case';
+import { CASE_STATUSES } from '../../domain/reports/case';
+import type { CaseService } from '../../domain/reports/case-service';
+import { normalizeText } from '../../i18n/i18n';
+import type { StationRepository } from '../../store/repositories/station-repository';
+import type { ZoneRepository } from '../../store/repositories/zone-repository';
+import type { BotFeature } from '../bot';
+import type { BotContext, Middleware } from '../context';
+import { postbackOf, textOf } from '../context';
+import type { FlowEngine } from '../flows/flow-engine';
+import { reportFlow, type ReportDraft, type ReportFlowDeps } from '../flows/report-flow';
+import { decodePostback } from '../postback';
+import type { webhook } from '@line/bot-sdk';
+
+export interface ReportsFeatureDeps extends ReportFlowDeps {
+  binding: BindService;
+  stations: StationRepository;
+  zones: ZoneRepository;
+  flows: () => FlowEngine;
+}
+
+/**
+ * Reports end to end: `/bind` in groups and for officers, the report flow, officer buttons on
+ * cards, "my cases", and what a pin sent outside a flow means.
+ */
+export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
+  const flow = reportFlow(deps);
+
+  async function stationName(code: string, lang: BotContext['lang']): Promise<string> {
+    const station = await deps.stations.get(code);
+    return station ? nameIn(station.name, lang) : code;
+  }
+
+  const bindInGroup: Middleware = async (ctx, next) => {
+    const typed = textOf(ctx.event);
+    const command = typed ? parseBindCommand(typed) : undefined;
+    if (!command || !ctx.groupId) return next();
+    const t = ctx.deps.texts.t('th');
+    if (!command.code) return ctx.reply([text(t('report:bind.usage'))], 'bind-usage');
+    const result = await deps.binding.redeem(command.code, 'group', ctx.userId ?? ctx.groupId, ctx.now);
+    if (!result.ok) {
+      ctx.log.warn({ groupId: ctx.groupId, why: result.why }, 'bind code refused in group');
+      const message = result.why === 'wrong-place' ? t('report:bind.wrongPlace', { place: t('report:bind.placeChat') }) : t('report:bind.invalid');
+      return ctx.reply([text(message)], 'bind-refused');
+    }
+    const { code } = result;
+    const kind = code.kind === 'community' ? 'community' : 'station';
+    await ctx.deps.groups.bind(ctx.groupId, kind, { stationCode: code.stationCode, zoneId: code.zoneId }, ctx.now);
+    const station = await stationName(code.stationCode, 'th');
+    if (kind === 'station') return ctx.reply([text(t('report:bind.boundStation', { station }))], 'bind-station');
+    const zone = code.zoneId ? await deps.zones.get(code.zoneId) : null;
+    return ctx.reply([text(t('report:bind.boundCommunity', { zone: nameIn(zone?.name, 'th'), station }))], 'bind-community');
+  };
+
+  const caseActionInGroup: Middleware = async (ctx, next) => {
+    const raw = postbackOf(ctx.event);
+    const data = raw ? decodePostback(raw) : undefined;
+    if (data?.a !== 'case' || !data.id || !(CASE_STATUSES as readonly string[]).includes(data.to ?? '')) return next();
+    // Officers read Thai in the station group; a refusal goes to the same place the tap came from.
+    const t = ctx.deps.texts.t(ctx.groupId ? 'th' : ctx.lang);
+    const reason = data.r === 'duplicate' || data.r === 'false_report' ? (data.r as RejectReason) : undefined;
+    const result = await deps.cases.act(data.id, data.to as CaseStatus, { userId: ctx.userId, groupId: ctx.groupId }, reason);
+    if (result.ok) return ctx.reply([result.groupMessage], 'case-update');
+    switch (result.why) {
+      case 'unknown-case':
+        return ctx.reply([text(t('report:officer.unknownCase'))], 'case-refused');
+      case 'no-user-id':
+        return ctx.reply([text(t('report:officer.usePhone'))], 'case-refused');
+      case 'not-officer':
+        return ctx.reply([text(t('report:officer.notOfficer', { station: nameIn(result.station?.name, 'th') || result.c.stationCode }))], 'case-refused');
+      case 'already-owned':
+        return ctx.reply([text(t('report:officer.alreadyOwned', { caseId: result.c._id, owner: result.c.ownerName ?? '' }))], 'case-refused');
+      case 'invalid-transition':
+        return ctx.reply([text(t('report:officer.invalidTransition', { caseId: result.c._id, status: t(`report:status.${result.c.status}`) }))], 'case-refused');
+    }
+  };
+
+  const officerBind: Middleware = async (ctx, next) => {
+    const typed = textOf(ctx.event);
+    const command = typed ? parseBindCommand(typed) : undefined;
+    if (!command || !ctx.userId) return next();
+    if (!command.code) return ctx.reply([text(ctx.t('report:bind.usage'))], 'bind-usage');
+    const result = await deps.binding.redeem(command.code, 'chat', ctx.userId, ctx.now);
+    if (!result.ok) {
+      ctx.log.warn({ userId: ctx.userId, why: result.why }, 'officer code refused');
+      const message = result.why === 'wrong-place' ? ctx.t('report:bind.wrongPlace', { place: ctx.t('report:bind.placeGroup') }) : ctx.t('report:bind.invalid');
+      return ctx.reply([text(message)], 'bind-refused');
+    }
+    ctx.user = await ctx.deps.users.makeOfficer(ctx.userId, result.code.stationCode, ctx.now);
+    // Officers are staff: their LINE name is kept so groups and residents see who is responding.
+    const profile = await ctx.deps.line.getProfile(ctx.userId).catch(() => null);
+    if (profile) ctx.user = (await ctx.deps.users.saveOfficerName(ctx.userId, profile.displayName, ctx.now)) ?? ctx.user;
+    return ctx.reply([text(ctx.t('report:officer.registered', { station: await stationName(result.code.stationCode, ctx.lang) }))], 'officer-registered');
+  };
+
+  async function startReport(ctx: BotContext, draft: ReportDraft): Promise<void> {
+    if (ctx.user?.consent !== 'accepted') {
+      await ctx.reply([text(ctx.t('report:flow.needConsent')), privacyNotice(ctx.t)], 'report-needs-consent');
+      return;
+    }
+    await deps.flows().start(ctx, ctx.userId!, flow, 'category', draft, [askCategory(ctx.t, deps.categories)]);
+  }
+
+  const commands: Middleware = async (ctx, next) => {
+    if (!ctx.userId) return next();
+    const raw = postbackOf(ctx.event);
+    const postback = raw ? decodePostback(raw) : undefined;
+    const typed = textOf(ctx.event);
+    const said = typed !== undefined ? normalizeText(typed) : undefined;
+    const keywords = ctx.deps.texts.keywords.bind(ctx.deps.texts);
+
+    if (postback?.a === 'report' || (said !== undefined && keywords('report:keywords.report').includes(said))) {
+      return startReport(ctx, { photos: [] });
+    }
+    if (postback?.a === 'report-here') {
+      const pin = await deps.pins.recent(ctx.userId, ctx.now, 60 * 60_000);
+      return startReport(ctx, pin ? { photos: [], location: { lat: pin.lat, lng: pin.lng, ...(pin.address ? { address: pin.address } : {}), source: 'last-pin' } } : { photos: [] });
+    }
+    if (postback?.a === 'my-cases' || (said !== undefined && keywords('report:keywords.myCases').includes(said))) {
+      const cases = await deps.cases.myCases(ctx.userId);
+      return ctx.reply([myCasesCarousel(ctx.t, cases, ctx.lang)], 'my-cases');
+    }
+    if (ctx.event.type === 'message' && (ctx.event as webhook.MessageEvent).message.type === 'location') {
+      const m = (ctx.event as webhook.MessageEvent).message as webhook.LocationMessageContent;
+      await deps.pins.save(ctx.userId, { lat: m.latitude, lng: m.longitude, address: m.address, at: ctx.now });
+      return ctx.reply([zoneInfo(ctx.t, deps.cases.locate({ lat: m.latitude, lng: m.longitude }), ctx.lang)], 'zone-info');
+    }
+    await next();
+  };
+
+  return {
+    group: [bindInGroup, caseActionInGroup],
+    commands: [officerBind, commands],
+    flows: [flow],
+  };
+}
+

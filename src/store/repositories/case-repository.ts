@@ -1,0 +1,63 @@
+import type { AuditEntry, Case, CaseStatus } from '../../domain/reports/case';
+import { formatCaseNumber, buddhistYear } from '../../domain/reports/case';
+import type { Collection, Store } from '../store-port';
+
+interface Counter {
+  _id: string;
+  seq: number;
+}
+
+export class CaseRepository {
+  private readonly cases: Collection<Case>;
+  private readonly counters: Collection<Counter>;
+  constructor(store: Store) {
+    this.cases = store.collection<Case>('cases');
+    this.counters = store.collection<Counter>('counters');
+  }
+
+  async init(): Promise<void> {
+    await this.cases.ensureIndex({ field: 'reporterId' });
+    await this.cases.ensureIndex({ field: 'stationCode' });
+    await this.cases.ensureIndex({ field: 'status' });
+  }
+
+  /** Allocates the next case number for a station and Buddhist-era year, atomically. */
+  async nextCaseNumber(stationCode: string, at: number): Promise<string> {
+    const key = `case:${stationCode}:${buddhistYear(at)}`;
+    const counter = await this.counters.upsertOne({ _id: key }, { $inc: { seq: 1 } });
+    return formatCaseNumber(stationCode, at, counter.seq);
+  }
+
+  create(c: Case): Promise<Case> {
+    return this.cases.insert(c);
+  }
+
+  get(id: string): Promise<Case | null> {
+    return this.cases.findOne({ _id: id });
+  }
+
+  byReporter(reporterId: string, limit = 10): Promise<Case[]> {
+    return this.cases.find({ reporterId }, { sort: { createdAt: -1 }, limit });
+  }
+
+  byStation(stationCode: string, options: { status?: CaseStatus[]; limit?: number } = {}): Promise<Case[]> {
+    const filter: Record<string, unknown> = { stationCode };
+    if (options.status) filter.status = { $in: options.status };
+    return this.cases.find(filter, { sort: { createdAt: -1 }, limit: options.limit ?? 100 });
+  }
+
+  /**
+   * Moves a case from `from` to `to` only if it is still in `from` (compare-and-set): of two
+   * officers tapping at once, one wins and the other gets null.
+   */
+  transition(id: string, from: CaseStatus, to: CaseStatus, audit: AuditEntry, set: Partial<Case> = {}): Promise<Case | null> {
+    return this.cases.updateOne(
+      { _id: id, status: from },
+      { $set: { ...set, status: to, updatedAt: audit.at }, $push: { audit } },
+    );
+  }
+
+  update(id: string, set: Partial<Case>): Promise<Case | null> {
+    return this.cases.updateOne({ _id: id }, { $set: set });
+  }
+}

@@ -1,0 +1,338 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http, { type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp, type Hub } from '../../src/app';
+import { sourceKeyOf } from '../../src/bot/inbox';
+import { createEmulator, type Emulator } from '../../src/emulator';
+import { silentLogger } from '../../src/logger';
+import { SdkLineGateway } from '../../src/messaging/line-gateway';
+import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
+import { InboxRepository, type InboxEntry } from '../../src/store/repositories/inbox-repository';
+import { OutboxRepository, type OutboxEntry } from '../../src/store/repositories/outbox-repository';
+import type { Collection, Doc, Store } from '../../src/store/store-port';
+import { systemClock } from '../../src/util/clock';
+import { SECRET, TOKEN, gid, uid } from '../support/hub-fixture';
+
+// These tests restart the hub on the same data directory, as a redeploy or a crash would: one LINE
+// (the emulator) for the whole story, one process after another on the store files.
+
+interface HubProcess {
+  hub: Hub;
+  resumed: { resumedEvents: number; resumedMessages: number };
+  /** Graceful: what server.ts does on SIGTERM once its drain deadline has passed. */
+  stop(): Promise<void>;
+  /** The process is gone: no stop(), no store close; only its listening socket is released. */
+  kill(): Promise<void>;
+}
+
+async function startProcess(emulator: Emulator, lineUrl: string, store: Store): Promise<HubProcess> {
+  const hub = createApp({
+    config: { line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: lineUrl, emulated: true }, adminToken: 'test-admin-token-0123456789' },
+    store,
+    line: new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: lineUrl, timeoutMs: 3000 }),
+    clock: systemClock,
+    logger: silentLogger,
+    outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50 },
+  });
+  const resumed = await hub.start();
+  const server: Server = await new Promise((resolve) => {
+    const s = hub.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  emulator.setWebhookUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`);
+  const closeServer = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return {
+    hub,
+    resumed,
+    async stop() {
+      await closeServer();
+      await hub.stop();
+      await store.close();
+    },
+    kill: closeServer,
+  };
+}
+
+/** A webhook receiver that answers 200 and does nothing else: the front of a process that died before handling. */
+async function deadReceiver(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const WRITES = new Set(['insert', 'insertNew', 'updateOne', 'upsertOne', 'updateMany', 'deleteMany']);
+
+/**
+ * The embedded store, until the process "dies": from the first write `diesAt` picks, no write ever
+ * completes (nothing more reaches the files), exactly as after a SIGKILL. Reads keep working so the
+ * test can look at what was on disk.
+ */
+class MortalStore implements Store {
+  readonly kind = 'embedded' as const;
+  private dead = false;
+  private announceDeath!: () => void;
+  readonly died = new Promise<void>((resolve) => (this.announceDeath = resolve));
+
+  constructor(
+    readonly inner: EmbeddedStore,
+    private readonly diesAt: (collection: string, method: string, args: unknown[]) => boolean,
+  ) {}
+
+  collection<T extends Doc>(name: string): Collection<T> {
+    const real = this.inner.collection<T>(name);
+    return new Proxy(real, {
+      get: (target, prop, receiver) => {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof prop !== 'string' || !WRITES.has(prop) || typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (!this.dead && this.diesAt(name, prop, args)) {
+            this.dead = true;
+            this.announceDeath();
+          }
+          if (this.dead) return new Promise(() => undefined);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  }
+  ping(): Promise<void> {
+    return this.inner.ping();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('restart: a new process finishes what the previous one left', () => {
+  let dir: string;
+  let emulator: Emulator;
+  let closeEmulator: () => Promise<void>;
+  let lineUrl: string;
+  // The emulator's clock can be set back, to send events that happened a while ago.
+  let skewMs = 0;
+  const toClose: Array<() => Promise<void>> = [];
+  const john = uid('b');
+  const somchai = uid('a');
+  const officer = uid('d');
+  const stationGroup = gid('9');
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-restart-'));
+    skewMs = 0;
+    // LINE says the reply-token time limit "may change without notice" (line-api.md 2.2): this LINE
+    // keeps tokens for 30 s, shorter than the outbox's 50 s rule, so a token can die while the hub still trusts it.
+    emulator = createEmulator({ channelSecret: SECRET, channelAccessToken: TOKEN, now: () => Date.now() + skewMs, replyTokenTtlMs: 30_000 });
+    const listening = await emulator.listen(0, '127.0.0.1');
+    lineUrl = listening.url;
+    closeEmulator = listening.close;
+    emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
+    emulator.users.add({ userId: somchai, displayName: 'สมชาย', language: 'th' });
+    emulator.users.add({ userId: officer, displayName: 'ร.ต.ท. วิชัย', language: 'th' });
+    emulator.groups.add({ groupId: stationGroup, groupName: 'สภ.หาดใหญ่', memberIds: [officer, uid('f')] });
+  });
+  afterEach(async () => {
+    for (const close of toClose.splice(0).reverse()) await close();
+    await closeEmulator();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when a process dies with events and messages pending, then the next one handles each event once and sends each message once with its stored retry key', async () => {
+    // Phase 1: the old process received three events (LINE issued their reply tokens) and persisted
+    // them, and queued four messages, one of which it managed to send; then it died.
+    const receiver = await deadReceiver();
+    emulator.setWebhookUrl(receiver.url);
+    skewMs = -120_000; // two minutes ago: its token is long dead
+    const old = await emulator.driver.text({ userId: john }, 'what is the weather');
+    skewMs = -40_000; // 40 s ago: the hub would still try the token, but LINE has expired it
+    const late = await emulator.driver.text({ userId: somchai }, 'ภาษา');
+    skewMs = 0;
+    const fresh = await emulator.driver.text({ userId: john }, 'language');
+    await receiver.close();
+
+    const oldStore = new EmbeddedStore({ dir });
+    const events = [old, late, fresh].map((r) => r.events[0]);
+    const base = Date.now() * 1000;
+    const entries: InboxEntry[] = events.map((event, i) => ({
+      _id: event.webhookEventId,
+      seq: base + i,
+      sourceKey: sourceKeyOf(event),
+      event,
+      status: 'pending',
+      receivedAt: Date.now(),
+      attempts: 0,
+    }));
+    expect(await new InboxRepository(oldStore).accept(entries)).toHaveLength(3);
+    const outboxRepo = new OutboxRepository(oldStore);
+    const row = (to: string, body: string, seq: number, extra: Partial<OutboxEntry> = {}): OutboxEntry => ({
+      _id: randomUUID(),
+      kind: 'push',
+      to,
+      messages: [{ type: 'text', text: body }],
+      retryKey: randomUUID(),
+      orderKey: to,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: Date.now(),
+      createdAt: Date.now(),
+      seq: base + 10 + seq,
+      purpose: 'case-update',
+      ...extra,
+    });
+    const rows = [
+      row(officer, 'SSZ-0001 acknowledged', 1),
+      row(officer, 'SSZ-0001 resolved', 2),
+      row(stationGroup, 'New report SSZ-0002', 3),
+      row(officer, 'SSZ-0000 closed (sent before the crash)', 0, { status: 'sent', sentAt: Date.now(), sentAs: 'push' }),
+    ];
+    for (const r of rows) await outboxRepo.add(r);
+    await oldStore.close();
+
+    // Phase 2: a new process on the same files.
+    const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    toClose.push(() => next.stop());
+    expect(next.resumed).toEqual({ resumedEvents: 3, resumedMessages: 3 });
+    await next.hub.drain();
+
+    // Every event handled once, every person answered exactly once per message they sent.
+    for (const event of events) expect(await next.hub.repos.inbox.get(event.webhookEventId)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(emulator.delivered(john).map((d) => [d.message.text, d.via])).toEqual([
+      [expect.stringContaining("didn't understand"), 'push'], // stale token: pushed without trying it
+      ['Choose your language.', 'reply'],
+    ]);
+    expect(emulator.delivered(somchai).map((d) => [d.message.text, d.via])).toEqual([['เลือกภาษาที่ต้องการค่ะ', 'push']]);
+    expect(emulator.calls({ endpoint: 'reply' }).map((c) => c.status)).toEqual([400, 200]); // somchai's dead token, then john's live one
+
+    // Every pending message sent once, with the retry key stored before the crash, in queue order.
+    for (const r of rows.slice(0, 3)) {
+      expect(emulator.calls({ endpoint: 'push' }).filter((c) => c.retryKey === r.retryKey).map((c) => c.status)).toEqual([200]);
+      expect(await next.hub.repos.outbox.get(r._id)).toMatchObject({ status: 'sent', sentAs: 'push' });
+    }
+    expect(emulator.calls({ endpoint: 'push' }).some((c) => c.retryKey === rows[3]!.retryKey)).toBe(false);
+    expect(emulator.delivered(officer).map((d) => d.message.text)).toEqual(['SSZ-0001 acknowledged', 'SSZ-0001 resolved']);
+    expect(emulator.delivered(stationGroup).map((d) => d.message.text)).toEqual(['New report SSZ-0002']);
+    expect(await next.hub.repos.outbox.count('pending')).toBe(0);
+
+    // And what is on disk says so: a third process finds nothing left to do.
+    await toClose.pop()!();
+    const callsBefore = emulator.calls().length;
+    const third = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    toClose.push(() => third.stop());
+    expect(third.resumed).toEqual({ resumedEvents: 0, resumedMessages: 0 });
+    await third.hub.drain();
+    expect(emulator.calls().length).toBe(callsBefore);
+  });
+
+  it('when the hub is stopped while a reply is in flight and LINE answers 500, then the next process sends it once', async () => {
+    const first = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    emulator.faults.inject({ count: 1, status: 500, endpoint: 'reply', delayMs: 300 });
+    const sent = await emulator.driver.text({ userId: john }, 'what is the weather');
+    expect(sent.status).toBe(200);
+    const eventId = sent.events[0].webhookEventId as string;
+    await until(async () => (await first.hub.repos.inbox.get(eventId))?.status === 'done');
+    await first.stop(); // the reply is still waiting for LINE's answer
+
+    const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    toClose.push(() => next.stop());
+    expect(next.resumed).toEqual({ resumedEvents: 0, resumedMessages: 1 });
+    await next.hub.drain();
+    const token = sent.events[0].replyToken;
+    expect(emulator.calls({ endpoint: 'reply' }).map((c) => [c.status, (c.body as { replyToken: string }).replyToken])).toEqual([
+      [500, token],
+      [200, token],
+    ]);
+    expect(emulator.delivered(john)).toHaveLength(1);
+    expect(await next.hub.repos.outbox.count('sent')).toBe(1);
+  });
+
+  it('when the hub is stopped while a reply is in flight and LINE then refuses the token, then the next process pushes it instead of dropping it', async () => {
+    const first = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    emulator.faults.inject({ count: 1, status: 400, endpoint: 'reply', body: { message: 'Invalid reply token' }, delayMs: 300 });
+    const sent = await emulator.driver.text({ userId: john }, 'what is the weather');
+    const eventId = sent.events[0].webhookEventId as string;
+    await until(async () => (await first.hub.repos.inbox.get(eventId))?.status === 'done');
+    await first.stop();
+
+    const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    toClose.push(() => next.stop());
+    await next.hub.drain();
+    expect(emulator.delivered(john).map((d) => [d.message.text, d.via])).toEqual([[expect.stringContaining("didn't understand"), 'push']]);
+    const [row] = await next.hub.repos.outbox.find({ to: john });
+    expect(row).toMatchObject({ status: 'sent', sentAs: 'push' });
+  });
+
+  it('when the hub is stopped while a push is being retried, then the next process sends it once with the same retry key', async () => {
+    const first = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    emulator.faults.inject({ count: 1, status: 503, endpoint: 'push', delayMs: 300 });
+    const [queued] = await first.hub.outbox.enqueue({ kind: 'push', to: stationGroup, messages: [{ type: 'text', text: 'SOS near Hat Yai station' }], purpose: 'sos-alert' });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the push is now waiting for LINE
+    await first.stop();
+
+    const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    toClose.push(() => next.stop());
+    expect(next.resumed.resumedMessages).toBe(1);
+    await next.hub.drain();
+    expect(emulator.calls({ endpoint: 'push' }).map((c) => [c.status, c.retryKey])).toEqual([
+      [503, queued!.retryKey],
+      [200, queued!.retryKey],
+    ]);
+    expect(emulator.delivered(stationGroup)).toHaveLength(1);
+  });
+
+  it('when a process dies after LINE accepted a push but before recording it, then the next process gets 409 for the retry and the person sees it once', async () => {
+    // The answer to an event that happened 55 s ago goes out as a push (line-api.md 2.2), with a retry key.
+    const mortal = new MortalStore(
+      new EmbeddedStore({ dir }),
+      (collection, method, args) => collection === 'outbox' && method === 'updateOne' && (args[1] as { $set?: { status?: string } }).$set?.status === 'sent',
+    );
+    const first = await startProcess(emulator, lineUrl, mortal);
+    const eventId = '01JRESTARTKILLED0000000001';
+    const result = await emulator.driver.send([
+      {
+        type: 'message',
+        mode: 'active',
+        timestamp: Date.now() - 55_000,
+        webhookEventId: eventId,
+        deliveryContext: { isRedelivery: true },
+        source: { type: 'user', userId: john },
+        replyToken: 'c0ffee'.repeat(5) + 'c0',
+        message: { id: '800000000000001', type: 'text', quoteToken: 'q', text: 'what is the weather' },
+      },
+    ]);
+    expect(result.status).toBe(200);
+    await mortal.died; // LINE has accepted the push; the process dies before writing "sent"
+    // (The event itself was marked done before the push came back; wait for that write to be on record.)
+    await until(async () => (await new InboxRepository(mortal.inner).get(eventId))?.status === 'done');
+    await first.kill();
+
+    const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    toClose.push(() => next.stop());
+    expect(next.resumed).toEqual({ resumedEvents: 0, resumedMessages: 1 });
+    await next.hub.drain();
+    const pushes = emulator.calls({ endpoint: 'push' });
+    expect(pushes.map((c) => c.status)).toEqual([200, 409]);
+    expect(pushes[0]!.retryKey).toBe(pushes[1]!.retryKey);
+    expect(emulator.delivered(john)).toHaveLength(1);
+    const [row] = await next.hub.repos.outbox.find({ to: john });
+    expect(row).toMatchObject({ status: 'sent', retryKey: pushes[0]!.retryKey });
+  });
+});

@@ -1,0 +1,372 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { messagingApi } from '@line/bot-sdk';
+import { createApp, type Hub } from '../../src/app';
+import { createEmulator, type Emulator, type RecordedCall } from '../../src/emulator';
+import { silentLogger } from '../../src/logger';
+import { SdkLineGateway } from '../../src/messaging/line-gateway';
+import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
+import type { OutboxEntry } from '../../src/store/repositories/outbox-repository';
+import { systemClock } from '../../src/util/clock';
+import { SECRET, TOKEN, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
+
+const text = (t: string) => ({ type: 'text' as const, text: t });
+const textsOf = (c: RecordedCall) => ((c.body as { messages: Array<{ text: string }> }).messages ?? []).map((m) => m.text);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A row as a previous send (or another process) would have stored it: pending, retry key fixed up front. */
+function pendingRow(to: string, messages: object[], overrides: Partial<OutboxEntry> = {}): OutboxEntry {
+  const now = Date.now();
+  return {
+    _id: randomUUID(),
+    kind: 'push',
+    to,
+    messages,
+    retryKey: randomUUID(),
+    orderKey: to,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    createdAt: now,
+    seq: now * 1000,
+    purpose: 'test',
+    ...overrides,
+  };
+}
+
+/** A reply token nobody has used yet: people chatting in a group the bot listens to but does not answer. */
+async function unusedReplyToken(f: HubFixture, groupId = gid('7')): Promise<string> {
+  f.emulator.groups.add({ groupId, groupName: 'ชุมชนสันติสุข', memberIds: [uid('e')] });
+  const result = await f.emulator.driver.text({ groupId, userId: uid('e') }, 'ใครเห็นแมวส้มบ้าง');
+  await f.settle();
+  return result.events[0].replyToken as string;
+}
+
+async function metricValue(hub: Hub, name: string): Promise<number> {
+  const exposition = await hub.metrics.registry.metrics();
+  const line = exposition.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line ? Number(line.split(' ').pop()) : NaN;
+}
+
+describe('outbox: sending to LINE', () => {
+  let f: HubFixture;
+  const john = uid('b');
+  afterEach(async () => {
+    await f.close();
+  });
+
+  describe('with the default hub', () => {
+    beforeEach(async () => {
+      f = await startHub();
+      f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
+    });
+
+    it('when LINE answers 429 (rate limit) and then 500, then the push is retried with the same retry key and delivered once', async () => {
+      f.emulator.faults.inject({ count: 1, status: 429, endpoint: 'push' });
+      f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'push' });
+      const [row] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('Your case is being handled.')], purpose: 'case-update' });
+      await f.settle();
+      const pushes = f.emulator.calls({ endpoint: 'push' });
+      expect(pushes.map((c) => c.status)).toEqual([429, 500, 200]);
+      expect(pushes.map((c) => c.retryKey)).toEqual([row!.retryKey, row!.retryKey, row!.retryKey]);
+      expect(f.seen(john).map((m) => m.text)).toEqual(['Your case is being handled.']);
+      expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({ status: 'sent', sentAs: 'push', attempts: 3 });
+    });
+
+    it('when LINE answers 409 because the retry key was already accepted, then the row counts as sent and nothing is delivered twice', async () => {
+      // LINE accepted this key before (a previous attempt whose answer was lost): same key, sent from outside the outbox.
+      const row = pendingRow(john, [text('Officers are on the way.')]);
+      const sdk = new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL: f.emulatorUrl });
+      await sdk.pushMessage({ to: john, messages: [text('Officers are on the way.')] }, row.retryKey);
+      await f.hub.repos.outbox.add(row);
+      await f.hub.outbox.resume();
+      await f.settle();
+      expect(f.emulator.calls({ endpoint: 'push' }).map((c) => [c.status, c.retryKey])).toEqual([
+        [200, row.retryKey],
+        [409, row.retryKey],
+      ]);
+      expect(f.seen(john)).toHaveLength(1);
+      const stored = await f.hub.repos.outbox.get(row._id);
+      expect(stored).toMatchObject({ status: 'sent' });
+      // The id LINE gave the accepted request is kept (from X-Line-Accepted-Request-Id).
+      expect(stored!.lineRequestId).toBe(f.emulator.calls({ endpoint: 'push' })[0]!.requestId);
+    });
+
+    it('when the monthly quota is spent, then the message is held without retrying, the alert metric is 1, and releasing sends it', async () => {
+      f.emulator.quota.setLimit(0);
+      const [row] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('Zone news: patrols tonight.')], purpose: 'news' });
+      await f.settle();
+      expect(f.emulator.calls({ endpoint: 'push' })).toEqual([
+        expect.objectContaining({ status: 429, response: { message: 'You have reached your monthly limit.' } }),
+      ]);
+      expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({ status: 'held', lastError: '429: You have reached your monthly limit.' });
+      expect(await metricValue(f.hub, 'ssz_line_quota_exhausted')).toBe(1);
+      expect(f.seen(john)).toHaveLength(0);
+
+      // A new month (or a bigger plan): an operator releases what was held.
+      f.emulator.quota.setLimit(undefined);
+      expect(await f.hub.outbox.releaseHeld()).toBe(1);
+      await f.settle();
+      expect(f.seen(john).map((m) => m.text)).toEqual(['Zone news: patrols tonight.']);
+      const pushes = f.emulator.calls({ endpoint: 'push' });
+      expect(pushes.map((c) => c.status)).toEqual([429, 200]);
+      expect(pushes[1]!.retryKey).toBe(row!.retryKey);
+      expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({ status: 'sent' });
+      expect(await metricValue(f.hub, 'ssz_line_quota_exhausted')).toBe(0);
+    });
+
+    it('when LINE refuses a push with a 400, then the row is failed with what LINE said and not retried', async () => {
+      const [row] = await f.hub.outbox.enqueue({ kind: 'push', to: 'Xnot-a-line-id', messages: [text('hello')], purpose: 'test' });
+      await f.settle();
+      expect(f.emulator.calls({ endpoint: 'push' })).toHaveLength(1);
+      expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({
+        status: 'failed',
+        lastError: "400: The property, 'to', in the request body is invalid (line: -, column: -)",
+      });
+    });
+
+    it('when LINE answers an injected 400, then the row is failed with LINE message and the next message to the chat still goes', async () => {
+      f.emulator.faults.inject({ count: 1, status: 400, endpoint: 'push', body: { message: 'The request body has 1 error(s)', details: [] } });
+      const [bad] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('first')], purpose: 'test' });
+      const [good] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('second')], purpose: 'test' });
+      await f.settle();
+      expect(await f.hub.repos.outbox.get(bad!._id)).toMatchObject({ status: 'failed', lastError: '400: The request body has 1 error(s)' });
+      expect(await f.hub.repos.outbox.get(good!._id)).toMatchObject({ status: 'sent' });
+      expect(f.seen(john).map((m) => m.text)).toEqual(['second']);
+    });
+
+    it('when an event is more than 50 s old by the time it is answered, then the answer is pushed, not replied', async () => {
+      // A redelivered event: its timestamp is when it happened, 55 s ago; the token itself is still live at LINE.
+      const replyToken = randomBytes(16).toString('hex');
+      const result = await f.emulator.driver.send([
+        {
+          type: 'message',
+          mode: 'active',
+          timestamp: Date.now() - 55_000,
+          webhookEventId: '01JOUTBOXOLDEVENT000000001',
+          deliveryContext: { isRedelivery: true },
+          source: { type: 'user', userId: john },
+          replyToken,
+          message: { id: '700000000000001', type: 'text', quoteToken: 'q1', text: 'what is the weather' },
+        },
+      ]);
+      expect(result.status).toBe(200);
+      await f.settle();
+      expect(f.emulator.calls({ endpoint: 'reply' })).toHaveLength(0);
+      expect(f.emulator.calls({ endpoint: 'push' })).toHaveLength(1);
+      expect(f.emulator.delivered(john).map((d) => d.via)).toEqual(['push']);
+      const [row] = await f.hub.repos.outbox.find({ to: john });
+      expect(row).toMatchObject({ status: 'sent', kind: 'push', sentAs: 'push' });
+    });
+
+    it('when a reply token was already used, then LINE says "Invalid reply token" and the message is pushed and delivered', async () => {
+      const first = await f.emulator.driver.text({ userId: john }, 'what is the weather');
+      await f.settle();
+      const usedToken = first.events[0].replyToken as string;
+      const [row] = await f.hub.outbox.enqueue({
+        kind: 'reply',
+        to: john,
+        replyToken: usedToken,
+        replyTokenAt: Date.now(),
+        messages: [text('One more thing: call 191 in an emergency.')],
+        purpose: 'test',
+      });
+      await f.settle();
+      expect(f.emulator.calls({ endpoint: 'reply' }).map((c) => [c.status, c.response])).toEqual([
+        [200, expect.anything()],
+        [400, { message: 'Invalid reply token' }],
+      ]);
+      const pushes = f.emulator.calls({ endpoint: 'push' });
+      expect(pushes).toHaveLength(1);
+      expect(pushes[0]!.retryKey).toBe(row!.retryKey);
+      expect(f.seen(john).map((m) => m.text)).toEqual([expect.stringContaining("didn't understand"), 'One more thing: call 191 in an emergency.']);
+      expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({ status: 'sent', sentAs: 'push' });
+    });
+
+    it('when more than five messages go to one chat, then they leave in calls of at most five, in order', async () => {
+      const seven = [1, 2, 3, 4, 5, 6, 7].map((n) => text(`part ${n}`));
+      await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: seven, purpose: 'test' });
+      await f.settle();
+      expect(f.emulator.calls({ endpoint: 'push' }).map(textsOf)).toEqual([
+        ['part 1', 'part 2', 'part 3', 'part 4', 'part 5'],
+        ['part 6', 'part 7'],
+      ]);
+      expect(f.seen(john).map((m) => m.text)).toEqual(seven.map((m) => m.text));
+    });
+
+    it('when more than five messages answer one event, then five ride on the reply token and the rest follow as a push', async () => {
+      const group = gid('7');
+      const token = await unusedReplyToken(f, group);
+      const seven = [1, 2, 3, 4, 5, 6, 7].map((n) => text(`part ${n}`));
+      await f.hub.outbox.enqueue({ kind: 'reply', to: group, replyToken: token, replyTokenAt: Date.now(), messages: seven, purpose: 'test' });
+      await f.settle();
+      expect(f.emulator.calls({ endpoint: 'reply' }).map(textsOf)).toEqual([['part 1', 'part 2', 'part 3', 'part 4', 'part 5']]);
+      expect(f.emulator.calls({ endpoint: 'push' }).map(textsOf)).toEqual([['part 6', 'part 7']]);
+      expect(f.seen(group).map((m) => m.text)).toEqual(seven.map((m) => m.text));
+    });
+
+    it('when a broadcast goes to 1,200 residents, then it leaves as three multicasts of at most 500 and each resident gets it once', async () => {
+      const residents = Array.from({ length: 1200 }, (_, i) => 'U' + i.toString(16).padStart(32, '0'));
+      await f.hub.outbox.enqueue({ kind: 'multicast', to: residents, messages: [text('Road closed on Niphat Uthit 3 tonight.')], purpose: 'broadcast' });
+      await f.settle();
+      const calls = f.emulator.calls({ endpoint: 'multicast' });
+      expect(calls).toHaveLength(3);
+      expect(calls.every((c) => c.status === 200)).toBe(true);
+      expect(calls.map((c) => (c.to as string[]).length).sort((a, b) => a - b)).toEqual([200, 500, 500]);
+      expect(new Set(calls.map((c) => c.retryKey)).size).toBe(3);
+      expect(new Set(calls.flatMap((c) => c.to as string[])).size).toBe(1200);
+      expect(residents.every((u) => f.emulator.delivered(u).length === 1)).toBe(true);
+    });
+
+    it('when the first message to a chat must be retried, then the second still arrives after it', async () => {
+      f.emulator.faults.inject({ count: 2, status: 500, endpoint: 'push' });
+      await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('first')], purpose: 'test' });
+      await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('second')], purpose: 'test' });
+      await f.settle();
+      expect(f.emulator.calls({ endpoint: 'push' }).map((c) => [textsOf(c)[0], c.status])).toEqual([
+        ['first', 500],
+        ['first', 500],
+        ['first', 200],
+        ['second', 200],
+      ]);
+      expect(f.seen(john).map((m) => m.text)).toEqual(['first', 'second']);
+    });
+  });
+
+  describe('with a hand-driven clock', () => {
+    beforeEach(async () => {
+      f = await startHub({ clock: 'manual' });
+    });
+
+    it('when the reply token is 49 s old, then it is used; at 51 s, then a push is sent instead', async () => {
+      const now = f.clock.now();
+      const group = gid('7');
+      const fresh = await unusedReplyToken(f, group);
+      const stale = await unusedReplyToken(f, group);
+      await f.hub.outbox.enqueue({ kind: 'reply', to: group, replyToken: fresh, replyTokenAt: now - 49_000, messages: [text('in time')], purpose: 'test' });
+      await f.hub.outbox.enqueue({ kind: 'reply', to: group, replyToken: stale, replyTokenAt: now - 51_000, messages: [text('too late')], purpose: 'test' });
+      await f.settle();
+      expect(f.emulator.calls({ endpoint: 'reply' }).map(textsOf)).toEqual([['in time']]);
+      expect(f.emulator.calls({ endpoint: 'push' }).map(textsOf)).toEqual([['too late']]);
+      expect(f.emulator.delivered(group).map((d) => [d.message.text, d.via])).toEqual([
+        ['in time', 'reply'],
+        ['too late', 'push'],
+      ]);
+    });
+  });
+
+  describe('with a short LINE timeout', () => {
+    beforeEach(async () => {
+      f = await startHub({ lineTimeoutMs: 150 });
+      f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
+    });
+
+    it('when LINE does not answer within the timeout, then the push is retried with the same key and delivered once', async () => {
+      f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'push', delayMs: 500 });
+      const [row] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('SOS received.')], purpose: 'sos' });
+      await f.settle();
+      expect(f.seen(john).map((m) => m.text)).toEqual(['SOS received.']);
+      const stored = await f.hub.repos.outbox.get(row!._id);
+      expect(stored).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(stored!.lastError).toMatch(/timed out after 150 ms/);
+      // The slow first call is logged by the emulator once it finally answers.
+      await f.emulator.waitFor((c) => c.endpoint === 'push' && c.status === 500, 2000);
+      const pushes = f.emulator.calls({ endpoint: 'push' });
+      expect(pushes.map((c) => c.retryKey)).toEqual([row!.retryKey, row!.retryKey]);
+      expect(f.emulator.delivered(john)).toHaveLength(1);
+    });
+  });
+});
+
+/**
+ * Sits between the hub and the emulator and holds back chosen answers: LINE has done the work (the
+ * message is delivered, the retry key accepted), but the answer reaches the hub after its timeout.
+ */
+async function slowAnswers(target: string, holdMs: (path: string, nth: number) => number) {
+  const counts = new Map<string, number>();
+  const inFlight = new Set<Promise<void>>();
+  const server = http.createServer((req, res) => {
+    const work = (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v;
+      }
+      const body = Buffer.concat(chunks);
+      const upstream = await fetch(target + req.url, { method: req.method, headers, body: body.length > 0 ? body : undefined });
+      const answer = Buffer.from(await upstream.arrayBuffer());
+      const path = req.url ?? '';
+      const nth = (counts.get(path) ?? 0) + 1;
+      counts.set(path, nth);
+      const hold = holdMs(path, nth);
+      if (hold > 0) await sleep(hold);
+      if (res.destroyed) return;
+      const out: Record<string, string> = {};
+      upstream.headers.forEach((v, k) => {
+        if (!['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(k)) out[k] = v;
+      });
+      res.writeHead(upstream.status, out).end(answer);
+    })();
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      await Promise.allSettled([...inFlight]);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('outbox: an answer from LINE that arrives too late', () => {
+  let emulator: Emulator;
+  let closeAll: () => Promise<void>;
+  let hub: Hub;
+  const john = uid('b');
+
+  beforeEach(async () => {
+    emulator = createEmulator({ channelSecret: SECRET, channelAccessToken: TOKEN });
+    const emu = await emulator.listen(0, '127.0.0.1');
+    // Only the first push is slow to answer.
+    const proxy = await slowAnswers(emu.url, (path, nth) => (path === '/v2/bot/message/push' && nth === 1 ? 400 : 0));
+    const store = new EmbeddedStore();
+    hub = createApp({
+      config: { line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: proxy.url, emulated: true }, adminToken: 'test-admin-token-0123456789' },
+      store,
+      line: new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: proxy.url, timeoutMs: 150 }),
+      clock: systemClock,
+      logger: silentLogger,
+      outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50 },
+    });
+    await hub.start();
+    closeAll = async () => {
+      await hub.drain();
+      await hub.stop();
+      await proxy.close();
+      await emu.close();
+      await store.close();
+    };
+  });
+  afterEach(async () => {
+    await closeAll();
+  });
+
+  it('when LINE accepted a push but answered after the timeout, then the retry gets 409, the row is sent, and the person sees it once', async () => {
+    emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
+    const [row] = await hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('Your report was received.')], purpose: 'report-ack' });
+    await hub.drain();
+    expect(emulator.calls({ endpoint: 'push' }).map((c) => [c.status, c.retryKey])).toEqual([
+      [200, row!.retryKey],
+      [409, row!.retryKey],
+    ]);
+    expect(emulator.delivered(john).map((d) => d.message.text)).toEqual(['Your report was received.']);
+    const stored = await hub.repos.outbox.get(row!._id);
+    expect(stored).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(stored!.lastError).toMatch(/timed out/);
+  });
+});
