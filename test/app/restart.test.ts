@@ -30,7 +30,10 @@ interface HubProcess {
 
 async function startProcess(emulator: Emulator, lineUrl: string, store: Store): Promise<HubProcess> {
   const hub = createApp({
-    config: { line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: lineUrl, emulated: true }, adminToken: 'test-admin-token-0123456789' },
+    config: {
+      line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: lineUrl, emulated: true },
+      adminToken: 'test-admin-token-0123456789',
+    },
     store,
     line: new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: lineUrl, timeoutMs: 3000 }),
     clock: systemClock,
@@ -141,7 +144,12 @@ describe('restart: a new process finishes what the previous one left', () => {
     skewMs = 0;
     // LINE says the reply-token time limit "may change without notice" (line-api.md 2.2): this LINE
     // keeps tokens for 30 s, shorter than the outbox's 50 s rule, so a token can die while the hub still trusts it.
-    emulator = createEmulator({ channelSecret: SECRET, channelAccessToken: TOKEN, now: () => Date.now() + skewMs, replyTokenTtlMs: 30_000 });
+    emulator = createEmulator({
+      channelSecret: SECRET,
+      channelAccessToken: TOKEN,
+      now: () => Date.now() + skewMs,
+      replyTokenTtlMs: 30_000,
+    });
     const listening = await emulator.listen(0, '127.0.0.1');
     lineUrl = listening.url;
     closeEmulator = listening.close;
@@ -202,7 +210,11 @@ describe('restart: a new process finishes what the previous one left', () => {
       row(officer, 'SSZ-0001 acknowledged', 1),
       row(officer, 'SSZ-0001 resolved', 2),
       row(stationGroup, 'New report SSZ-0002', 3),
-      row(officer, 'SSZ-0000 closed (sent before the crash)', 0, { status: 'sent', sentAt: Date.now(), sentAs: 'push' }),
+      row(officer, 'SSZ-0000 closed (sent before the crash)', 0, {
+        status: 'sent',
+        sentAt: Date.now(),
+        sentAs: 'push',
+      }),
     ];
     for (const r of rows) await outboxRepo.add(r);
     await oldStore.close();
@@ -214,21 +226,38 @@ describe('restart: a new process finishes what the previous one left', () => {
     await next.hub.drain();
 
     // Every event handled once, every person answered exactly once per message they sent.
-    for (const event of events) expect(await next.hub.repos.inbox.get(event.webhookEventId)).toMatchObject({ status: 'done', attempts: 1 });
+    for (const event of events)
+      expect(await next.hub.repos.inbox.get(event.webhookEventId)).toMatchObject({ status: 'done', attempts: 1 });
     expect(emulator.delivered(john).map((d) => [d.message.text, d.via])).toEqual([
       [expect.stringContaining("didn't understand"), 'push'], // stale token: pushed without trying it
       ['Choose your language.', 'reply'],
     ]);
     expect(emulator.delivered(somchai).map((d) => [d.message.text, d.via])).toEqual([['เลือกภาษาที่ต้องการค่ะ', 'push']]);
-    expect(emulator.calls({ endpoint: 'reply' }).map((c) => c.status)).toEqual([400, 200]); // somchai's dead token, then john's live one
+    // somchai's token was tried and refused by LINE; john's live one was used; his stale one never tried.
+    const replyStatus = (event: { replyToken: string }) =>
+      emulator
+        .calls({ endpoint: 'reply' })
+        .filter((c) => (c.body as { replyToken: string }).replyToken === event.replyToken)
+        .map((c) => c.status);
+    expect(replyStatus(late.events[0])).toEqual([400]);
+    expect(replyStatus(fresh.events[0])).toEqual([200]);
+    expect(replyStatus(old.events[0])).toEqual([]);
 
     // Every pending message sent once, with the retry key stored before the crash, in queue order.
     for (const r of rows.slice(0, 3)) {
-      expect(emulator.calls({ endpoint: 'push' }).filter((c) => c.retryKey === r.retryKey).map((c) => c.status)).toEqual([200]);
+      expect(
+        emulator
+          .calls({ endpoint: 'push' })
+          .filter((c) => c.retryKey === r.retryKey)
+          .map((c) => c.status),
+      ).toEqual([200]);
       expect(await next.hub.repos.outbox.get(r._id)).toMatchObject({ status: 'sent', sentAs: 'push' });
     }
     expect(emulator.calls({ endpoint: 'push' }).some((c) => c.retryKey === rows[3]!.retryKey)).toBe(false);
-    expect(emulator.delivered(officer).map((d) => d.message.text)).toEqual(['SSZ-0001 acknowledged', 'SSZ-0001 resolved']);
+    expect(emulator.delivered(officer).map((d) => d.message.text)).toEqual([
+      'SSZ-0001 acknowledged',
+      'SSZ-0001 resolved',
+    ]);
     expect(emulator.delivered(stationGroup).map((d) => d.message.text)).toEqual(['New report SSZ-0002']);
     expect(await next.hub.repos.outbox.count('pending')).toBe(0);
 
@@ -256,7 +285,9 @@ describe('restart: a new process finishes what the previous one left', () => {
     expect(next.resumed).toEqual({ resumedEvents: 0, resumedMessages: 1 });
     await next.hub.drain();
     const token = sent.events[0].replyToken;
-    expect(emulator.calls({ endpoint: 'reply' }).map((c) => [c.status, (c.body as { replyToken: string }).replyToken])).toEqual([
+    expect(
+      emulator.calls({ endpoint: 'reply' }).map((c) => [c.status, (c.body as { replyToken: string }).replyToken]),
+    ).toEqual([
       [500, token],
       [200, token],
     ]);
@@ -266,7 +297,13 @@ describe('restart: a new process finishes what the previous one left', () => {
 
   it('when the hub is stopped while a reply is in flight and LINE then refuses the token, then the next process pushes it instead of dropping it', async () => {
     const first = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
-    emulator.faults.inject({ count: 1, status: 400, endpoint: 'reply', body: { message: 'Invalid reply token' }, delayMs: 300 });
+    emulator.faults.inject({
+      count: 1,
+      status: 400,
+      endpoint: 'reply',
+      body: { message: 'Invalid reply token' },
+      delayMs: 300,
+    });
     const sent = await emulator.driver.text({ userId: john }, 'what is the weather');
     const eventId = sent.events[0].webhookEventId as string;
     await until(async () => (await first.hub.repos.inbox.get(eventId))?.status === 'done');
@@ -275,16 +312,23 @@ describe('restart: a new process finishes what the previous one left', () => {
     const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
     toClose.push(() => next.stop());
     await next.hub.drain();
-    expect(emulator.delivered(john).map((d) => [d.message.text, d.via])).toEqual([[expect.stringContaining("didn't understand"), 'push']]);
+    expect(emulator.delivered(john).map((d) => [d.message.text, d.via])).toEqual([
+      [expect.stringContaining("didn't understand"), 'push'],
+    ]);
     const [row] = await next.hub.repos.outbox.find({ to: john });
     expect(row).toMatchObject({ status: 'sent', sentAs: 'push' });
   });
 
   it('when the hub is stopped while a push is being retried, then the next process sends it once with the same retry key', async () => {
     const first = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
-    emulator.faults.inject({ count: 1, status: 503, endpoint: 'push', delayMs: 300 });
-    const [queued] = await first.hub.outbox.enqueue({ kind: 'push', to: stationGroup, messages: [{ type: 'text', text: 'SOS near Hat Yai station' }], purpose: 'sos-alert' });
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the push is now waiting for LINE
+    emulator.faults.inject({ count: 1, status: 503, endpoint: 'push', delayMs: 400 });
+    const [queued] = await first.hub.outbox.enqueue({
+      kind: 'push',
+      to: stationGroup,
+      messages: [{ type: 'text', text: 'SOS near Hat Yai station' }],
+      purpose: 'sos-alert',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the push has left and is waiting for LINE's answer
     await first.stop();
 
     const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
@@ -302,7 +346,10 @@ describe('restart: a new process finishes what the previous one left', () => {
     // The answer to an event that happened 55 s ago goes out as a push (line-api.md 2.2), with a retry key.
     const mortal = new MortalStore(
       new EmbeddedStore({ dir }),
-      (collection, method, args) => collection === 'outbox' && method === 'updateOne' && (args[1] as { $set?: { status?: string } }).$set?.status === 'sent',
+      (collection, method, args) =>
+        collection === 'outbox' &&
+        method === 'updateOne' &&
+        (args[1] as { $set?: { status?: string } }).$set?.status === 'sent',
     );
     const first = await startProcess(emulator, lineUrl, mortal);
     const eventId = '01JRESTARTKILLED0000000001';

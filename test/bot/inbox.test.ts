@@ -91,7 +91,10 @@ describe('inbox: redelivery, order per person, failures', () => {
     await f.settle();
     expect(f.seen(john)).toHaveLength(2); // one for the probe, one for the doubled event
     const replies = f.emulator.calls({ endpoint: 'reply' });
-    expect(replies.map((c) => (c.body as { replyToken: string }).replyToken)).toEqual([probe.events[0].replyToken, 'ab'.repeat(16)]);
+    expect(replies.map((c) => (c.body as { replyToken: string }).replyToken)).toEqual([
+      probe.events[0].replyToken,
+      'ab'.repeat(16),
+    ]);
     expect(f.emulator.calls({ endpoint: 'push' })).toHaveLength(0);
   });
 
@@ -141,7 +144,11 @@ describe('inbox: redelivery, order per person, failures', () => {
     await f.settle();
 
     const failed = await f.hub.repos.inbox.get(bad.events[0].webhookEventId);
-    expect(failed).toMatchObject({ status: 'failed', error: 'Error: users collection unreadable for this record', attempts: 1 });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: 'Error: users collection unreadable for this record',
+      attempts: 1,
+    });
     expect(await f.hub.repos.inbox.get(good.events[0].webhookEventId)).toMatchObject({ status: 'done' });
     expect(await f.hub.repos.inbox.count('failed')).toBe(1);
     // John was answered as usual (both of his messages).
@@ -159,7 +166,10 @@ describe('inbox: redelivery, order per person, failures', () => {
     await f.settle();
     // Their language could not be read, so the apology is in Thai (the default), with the main actions.
     expect(f.seen(somchai)).toEqual([
-      expect.objectContaining({ text: expect.stringContaining('ระบบขัดข้องชั่วคราว'), quickReply: expect.arrayContaining(['🆘 SOS']) }),
+      expect.objectContaining({
+        text: expect.stringContaining('ระบบขัดข้องชั่วคราว'),
+        quickReply: expect.arrayContaining(['🆘 SOS']),
+      }),
     ]);
     expect(f.emulator.calls({ endpoint: 'reply' })).toEqual([
       expect.objectContaining({ status: 200, body: expect.objectContaining({ replyToken: bad.events[0].replyToken }) }),
@@ -175,7 +185,11 @@ describe('inbox: redelivery, order per person, failures', () => {
     const b = await f.emulator.driver.text({ userId: john }, 'y');
     await f.settle();
     // Both in one body this time, from the recorded events with fresh ids.
-    const retag = (e: any, suffix: string) => ({ ...e, webhookEventId: e.webhookEventId.slice(0, -4) + suffix, replyToken: suffix.repeat(8).toLowerCase() });
+    const retag = (e: any, suffix: string) => ({
+      ...e,
+      webhookEventId: e.webhookEventId.slice(0, -4) + suffix,
+      replyToken: suffix.repeat(8).toLowerCase(),
+    });
     const result = await f.emulator.driver.send([retag(a.events[0], 'AAAA'), retag(b.events[0], 'BBBB')]);
     expect(result.status).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ accepted: 2, duplicates: 0 });

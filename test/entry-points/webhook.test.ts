@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import express from 'express';
 import request from 'supertest';
 import { signBody } from '../../src/emulator';
+import { healthRouter } from '../../src/entry-points/health-router';
+import { createMetrics } from '../../src/metrics';
+import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
+import type { Collection, Doc, Store } from '../../src/store/store-port';
 import { SECRET, startHub, uid, type HubFixture } from '../support/hub-fixture';
 
 // A text event shaped like LINE's (line-api.md 1.5), for requests built by hand with supertest.
@@ -138,12 +143,88 @@ describe('POST /webhook', () => {
   it('when one body holds a verify event and a real one, then only the real one is stored and answered', async () => {
     const dummy = 'Udeadbeefdeadbeefdeadbeefdeadbeef';
     const real = textEvent(john, 'what is the weather');
-    const result = await f.emulator.driver.send([textEvent(dummy, 'Hello, world', { replyToken: '0'.repeat(32) }), real]);
+    const result = await f.emulator.driver.send([
+      textEvent(dummy, 'Hello, world', { replyToken: '0'.repeat(32) }),
+      real,
+    ]);
     expect(result.status).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ accepted: 1, duplicates: 0, ignored: 1 });
     await f.settle();
     expect(await f.hub.repos.inbox.count()).toBe(1);
     expect(f.seen(john)).toHaveLength(1);
+  });
+});
+
+/** The embedded store whose inbox refuses writes while `broken` is set (a full disk, a lost connection). */
+class FlakyInboxStore implements Store {
+  readonly kind = 'embedded' as const;
+  broken = false;
+  private readonly inner = new EmbeddedStore();
+  collection<T extends Doc>(name: string): Collection<T> {
+    const real = this.inner.collection<T>(name);
+    if (name !== 'inbox') return real;
+    return new Proxy(real, {
+      get: (target, prop, receiver) => {
+        if (prop !== 'insertNew') return Reflect.get(target, prop, receiver);
+        return async (docs: T[]) => {
+          if (this.broken) throw new Error('ENOSPC: no space left on device');
+          return target.insertNew(docs);
+        };
+      },
+    });
+  }
+  ping(): Promise<void> {
+    return this.inner.ping();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+describe('POST /webhook when the inbox cannot store', () => {
+  let f: HubFixture;
+  let store: FlakyInboxStore;
+  const john = uid('b');
+  beforeEach(async () => {
+    store = new FlakyInboxStore();
+    f = await startHub({ store });
+    f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
+  });
+  afterEach(async () => {
+    await f.close();
+  });
+
+  it('when the events cannot be persisted, then it answers 500 (so LINE redelivers) and the redelivery is handled once', async () => {
+    store.broken = true;
+    const first = await f.emulator.driver.text({ userId: john }, 'what is the weather');
+    expect(first.status).toBe(500);
+    expect(JSON.parse(first.body)).toEqual({ message: 'internal error' });
+    await f.settle();
+    expect(f.seen(john)).toHaveLength(0);
+
+    store.broken = false;
+    const again = await f.emulator.driver.redeliver(first.events[0]);
+    expect(again.status).toBe(200);
+    expect(JSON.parse(again.body)).toEqual({ accepted: 1, duplicates: 0 });
+    await f.settle();
+    expect(f.seen(john)).toHaveLength(1);
+  });
+});
+
+describe('GET /readyz when the store does not answer', () => {
+  it('when the store ping hangs past the limit, then it answers 503 and says why', async () => {
+    const hanging: Store = {
+      kind: 'mongo',
+      collection: () => {
+        throw new Error('not used');
+      },
+      ping: () => new Promise(() => undefined),
+      close: async () => undefined,
+    };
+    const app = express().use(healthRouter({ store: hanging, metrics: createMetrics(), readyTimeoutMs: 50 }));
+    const res = await request(app).get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: 'unavailable', store: 'mongo', reason: 'store did not answer within 50 ms' });
   });
 });
 
@@ -171,7 +252,9 @@ describe('health, readiness, metrics and unknown routes', () => {
   it('when webhooks were refused and accepted, then /metrics counts each answer by status', async () => {
     const john = uid('b');
     f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
-    expect((await f.emulator.driver.send([textEvent(john, 'hi')], { signature: 'bm90IGEgc2lnbmF0dXJl' })).status).toBe(401);
+    expect((await f.emulator.driver.send([textEvent(john, 'hi')], { signature: 'bm90IGEgc2lnbmF0dXJl' })).status).toBe(
+      401,
+    );
     expect((await f.emulator.driver.text({ userId: john }, 'hi')).status).toBe(200);
     await f.settle();
     const res = await request(f.hub.app).get('/metrics');

@@ -12,7 +12,8 @@ import { systemClock } from '../../src/util/clock';
 import { SECRET, TOKEN, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
 
 const text = (t: string) => ({ type: 'text' as const, text: t });
-const textsOf = (c: RecordedCall) => ((c.body as { messages: Array<{ text: string }> }).messages ?? []).map((m) => m.text);
+const textsOf = (c: RecordedCall) =>
+  ((c.body as { messages: Array<{ text: string }> }).messages ?? []).map((m) => m.text);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A row as a previous send (or another process) would have stored it: pending, retry key fixed up front. */
@@ -65,7 +66,12 @@ describe('outbox: sending to LINE', () => {
     it('when LINE answers 429 (rate limit) and then 500, then the push is retried with the same retry key and delivered once', async () => {
       f.emulator.faults.inject({ count: 1, status: 429, endpoint: 'push' });
       f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'push' });
-      const [row] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('Your case is being handled.')], purpose: 'case-update' });
+      const [row] = await f.hub.outbox.enqueue({
+        kind: 'push',
+        to: john,
+        messages: [text('Your case is being handled.')],
+        purpose: 'case-update',
+      });
       await f.settle();
       const pushes = f.emulator.calls({ endpoint: 'push' });
       expect(pushes.map((c) => c.status)).toEqual([429, 500, 200]);
@@ -95,12 +101,20 @@ describe('outbox: sending to LINE', () => {
 
     it('when the monthly quota is spent, then the message is held without retrying, the alert metric is 1, and releasing sends it', async () => {
       f.emulator.quota.setLimit(0);
-      const [row] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('Zone news: patrols tonight.')], purpose: 'news' });
+      const [row] = await f.hub.outbox.enqueue({
+        kind: 'push',
+        to: john,
+        messages: [text('Zone news: patrols tonight.')],
+        purpose: 'news',
+      });
       await f.settle();
       expect(f.emulator.calls({ endpoint: 'push' })).toEqual([
         expect.objectContaining({ status: 429, response: { message: 'You have reached your monthly limit.' } }),
       ]);
-      expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({ status: 'held', lastError: '429: You have reached your monthly limit.' });
+      expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({
+        status: 'held',
+        lastError: '429: You have reached your monthly limit.',
+      });
       expect(await metricValue(f.hub, 'ssz_line_quota_exhausted')).toBe(1);
       expect(f.seen(john)).toHaveLength(0);
 
@@ -117,7 +131,12 @@ describe('outbox: sending to LINE', () => {
     });
 
     it('when LINE refuses a push with a 400, then the row is failed with what LINE said and not retried', async () => {
-      const [row] = await f.hub.outbox.enqueue({ kind: 'push', to: 'Xnot-a-line-id', messages: [text('hello')], purpose: 'test' });
+      const [row] = await f.hub.outbox.enqueue({
+        kind: 'push',
+        to: 'Xnot-a-line-id',
+        messages: [text('hello')],
+        purpose: 'test',
+      });
       await f.settle();
       expect(f.emulator.calls({ endpoint: 'push' })).toHaveLength(1);
       expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({
@@ -127,11 +146,24 @@ describe('outbox: sending to LINE', () => {
     });
 
     it('when LINE answers an injected 400, then the row is failed with LINE message and the next message to the chat still goes', async () => {
-      f.emulator.faults.inject({ count: 1, status: 400, endpoint: 'push', body: { message: 'The request body has 1 error(s)', details: [] } });
+      f.emulator.faults.inject({
+        count: 1,
+        status: 400,
+        endpoint: 'push',
+        body: { message: 'The request body has 1 error(s)', details: [] },
+      });
       const [bad] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('first')], purpose: 'test' });
-      const [good] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('second')], purpose: 'test' });
+      const [good] = await f.hub.outbox.enqueue({
+        kind: 'push',
+        to: john,
+        messages: [text('second')],
+        purpose: 'test',
+      });
       await f.settle();
-      expect(await f.hub.repos.outbox.get(bad!._id)).toMatchObject({ status: 'failed', lastError: '400: The request body has 1 error(s)' });
+      expect(await f.hub.repos.outbox.get(bad!._id)).toMatchObject({
+        status: 'failed',
+        lastError: '400: The request body has 1 error(s)',
+      });
       expect(await f.hub.repos.outbox.get(good!._id)).toMatchObject({ status: 'sent' });
       expect(f.seen(john).map((m) => m.text)).toEqual(['second']);
     });
@@ -180,7 +212,10 @@ describe('outbox: sending to LINE', () => {
       const pushes = f.emulator.calls({ endpoint: 'push' });
       expect(pushes).toHaveLength(1);
       expect(pushes[0]!.retryKey).toBe(row!.retryKey);
-      expect(f.seen(john).map((m) => m.text)).toEqual([expect.stringContaining("didn't understand"), 'One more thing: call 191 in an emergency.']);
+      expect(f.seen(john).map((m) => m.text)).toEqual([
+        expect.stringContaining("didn't understand"),
+        'One more thing: call 191 in an emergency.',
+      ]);
       expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({ status: 'sent', sentAs: 'push' });
     });
 
@@ -199,16 +234,30 @@ describe('outbox: sending to LINE', () => {
       const group = gid('7');
       const token = await unusedReplyToken(f, group);
       const seven = [1, 2, 3, 4, 5, 6, 7].map((n) => text(`part ${n}`));
-      await f.hub.outbox.enqueue({ kind: 'reply', to: group, replyToken: token, replyTokenAt: Date.now(), messages: seven, purpose: 'test' });
+      await f.hub.outbox.enqueue({
+        kind: 'reply',
+        to: group,
+        replyToken: token,
+        replyTokenAt: Date.now(),
+        messages: seven,
+        purpose: 'test',
+      });
       await f.settle();
-      expect(f.emulator.calls({ endpoint: 'reply' }).map(textsOf)).toEqual([['part 1', 'part 2', 'part 3', 'part 4', 'part 5']]);
+      expect(f.emulator.calls({ endpoint: 'reply' }).map(textsOf)).toEqual([
+        ['part 1', 'part 2', 'part 3', 'part 4', 'part 5'],
+      ]);
       expect(f.emulator.calls({ endpoint: 'push' }).map(textsOf)).toEqual([['part 6', 'part 7']]);
       expect(f.seen(group).map((m) => m.text)).toEqual(seven.map((m) => m.text));
     });
 
     it('when a broadcast goes to 1,200 residents, then it leaves as three multicasts of at most 500 and each resident gets it once', async () => {
       const residents = Array.from({ length: 1200 }, (_, i) => 'U' + i.toString(16).padStart(32, '0'));
-      await f.hub.outbox.enqueue({ kind: 'multicast', to: residents, messages: [text('Road closed on Niphat Uthit 3 tonight.')], purpose: 'broadcast' });
+      await f.hub.outbox.enqueue({
+        kind: 'multicast',
+        to: residents,
+        messages: [text('Road closed on Niphat Uthit 3 tonight.')],
+        purpose: 'broadcast',
+      });
       await f.settle();
       const calls = f.emulator.calls({ endpoint: 'multicast' });
       expect(calls).toHaveLength(3);
@@ -244,8 +293,22 @@ describe('outbox: sending to LINE', () => {
       const group = gid('7');
       const fresh = await unusedReplyToken(f, group);
       const stale = await unusedReplyToken(f, group);
-      await f.hub.outbox.enqueue({ kind: 'reply', to: group, replyToken: fresh, replyTokenAt: now - 49_000, messages: [text('in time')], purpose: 'test' });
-      await f.hub.outbox.enqueue({ kind: 'reply', to: group, replyToken: stale, replyTokenAt: now - 51_000, messages: [text('too late')], purpose: 'test' });
+      await f.hub.outbox.enqueue({
+        kind: 'reply',
+        to: group,
+        replyToken: fresh,
+        replyTokenAt: now - 49_000,
+        messages: [text('in time')],
+        purpose: 'test',
+      });
+      await f.hub.outbox.enqueue({
+        kind: 'reply',
+        to: group,
+        replyToken: stale,
+        replyTokenAt: now - 51_000,
+        messages: [text('too late')],
+        purpose: 'test',
+      });
       await f.settle();
       expect(f.emulator.calls({ endpoint: 'reply' }).map(textsOf)).toEqual([['in time']]);
       expect(f.emulator.calls({ endpoint: 'push' }).map(textsOf)).toEqual([['too late']]);
@@ -264,7 +327,12 @@ describe('outbox: sending to LINE', () => {
 
     it('when LINE does not answer within the timeout, then the push is retried with the same key and delivered once', async () => {
       f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'push', delayMs: 500 });
-      const [row] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('SOS received.')], purpose: 'sos' });
+      const [row] = await f.hub.outbox.enqueue({
+        kind: 'push',
+        to: john,
+        messages: [text('SOS received.')],
+        purpose: 'sos',
+      });
       await f.settle();
       expect(f.seen(john).map((m) => m.text)).toEqual(['SOS received.']);
       const stored = await f.hub.repos.outbox.get(row!._id);
@@ -295,7 +363,11 @@ async function slowAnswers(target: string, holdMs: (path: string, nth: number) =
         if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v;
       }
       const body = Buffer.concat(chunks);
-      const upstream = await fetch(target + req.url, { method: req.method, headers, body: body.length > 0 ? body : undefined });
+      const upstream = await fetch(target + req.url, {
+        method: req.method,
+        headers,
+        body: body.length > 0 ? body : undefined,
+      });
       const answer = Buffer.from(await upstream.arrayBuffer());
       const path = req.url ?? '';
       const nth = (counts.get(path) ?? 0) + 1;
@@ -336,7 +408,10 @@ describe('outbox: an answer from LINE that arrives too late', () => {
     const proxy = await slowAnswers(emu.url, (path, nth) => (path === '/v2/bot/message/push' && nth === 1 ? 400 : 0));
     const store = new EmbeddedStore();
     hub = createApp({
-      config: { line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: proxy.url, emulated: true }, adminToken: 'test-admin-token-0123456789' },
+      config: {
+        line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: proxy.url, emulated: true },
+        adminToken: 'test-admin-token-0123456789',
+      },
       store,
       line: new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: proxy.url, timeoutMs: 150 }),
       clock: systemClock,
@@ -358,7 +433,12 @@ describe('outbox: an answer from LINE that arrives too late', () => {
 
   it('when LINE accepted a push but answered after the timeout, then the retry gets 409, the row is sent, and the person sees it once', async () => {
     emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
-    const [row] = await hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('Your report was received.')], purpose: 'report-ack' });
+    const [row] = await hub.outbox.enqueue({
+      kind: 'push',
+      to: john,
+      messages: [text('Your report was received.')],
+      purpose: 'report-ack',
+    });
     await hub.drain();
     expect(emulator.calls({ endpoint: 'push' }).map((c) => [c.status, c.retryKey])).toEqual([
       [200, row!.retryKey],
