@@ -34,6 +34,12 @@ import { CaseRepository } from './store/repositories/case-repository';
 import { PinRepository } from './store/repositories/pin-repository';
 import { StationRepository } from './store/repositories/station-repository';
 import { ZoneRepository } from './store/repositories/zone-repository';
+import { AlertRepository } from './store/repositories/alert-repository';
+import { SosService } from './domain/sos/sos-service';
+import { sosFeature } from './bot/features/sos-feature';
+import { Scheduler } from './entry-points/scheduler';
+
+const DAY_MS = 24 * 60 * 60_000;
 
 /** Report categories offered as quick replies (names in locales/<lang>/report.json). */
 export const DEFAULT_CATEGORIES = ['theft', 'suspicious', 'assault', 'drugs', 'accident', 'noise', 'infrastructure', 'other'];
@@ -73,8 +79,12 @@ export interface Hub {
     cases: CaseRepository;
     bindCodes: BindCodeRepository;
     pins: PinRepository;
+    alerts: AlertRepository;
   };
   metrics: Metrics;
+  sos: SosService;
+  /** Cron jobs (SOS ladder, retention) under store leases; server.ts starts it, tests tick it by hand. */
+  scheduler: Scheduler;
   directory: ZoneDirectory;
   cases: CaseService;
   binding: BindService;
@@ -103,6 +113,7 @@ export function createApp(deps: AppDeps): Hub {
     cases: new CaseRepository(deps.store),
     bindCodes: new BindCodeRepository(deps.store),
     pins: new PinRepository(deps.store),
+    alerts: new AlertRepository(deps.store),
   };
   const ledger = new QuotaLedger(deps.store, {
     clock: deps.clock,
@@ -156,7 +167,37 @@ export function createApp(deps: AppDeps): Hub {
     stationExists: async (code) => (await repos.stations.get(code)) !== null,
     zoneStation: async (zoneId) => (await repos.zones.get(zoneId))?.stationCode,
   });
+  const sos = new SosService({
+    alerts: repos.alerts,
+    users: repos.users,
+    groups: repos.groups,
+    stations: repos.stations,
+    pins: repos.pins,
+    zones: directory,
+    messenger: botDeps.messenger,
+    texts,
+    clock: deps.clock,
+    logger: deps.logger,
+    commandCentreGroupId: deps.config.commandCentreGroupId,
+    metrics: { timeToAck: metrics.sosTimeToAck, raised: metrics.sosRaised, escalations: metrics.sosEscalations },
+    memberName: async (groupId, userId) => (await deps.line.getGroupMemberProfile(groupId, userId).catch(() => null))?.displayName,
+  });
+  const scheduler = new Scheduler({
+    leases: repos.leases,
+    sos,
+    clock: deps.clock,
+    logger: deps.logger,
+    retention: [
+      { name: 'inbox', purge: (now) => repos.inbox.purgeDone(now - 7 * DAY_MS) },
+      { name: 'outbox', purge: (now) => repos.outbox.purgeSent(now - 7 * DAY_MS) },
+      { name: 'pins', purge: (now) => repos.pins.purgeOlderThan(now - DAY_MS) },
+      { name: 'sessions', purge: (now) => repos.sessions.purgeExpired(now) },
+      { name: 'bindCodes', purge: (now) => repos.bindCodes.purgeExpired(now - 7 * DAY_MS) },
+    ],
+  });
   const features: BotFeature[] = [
+    // SOS first: its pre-emption and its group buttons must win over everything else.
+    sosFeature({ sos, pins: repos.pins }),
     reportsFeature({
       categories: deps.categories ?? DEFAULT_CATEGORIES,
       cases,
@@ -219,6 +260,8 @@ export function createApp(deps: AppDeps): Hub {
     cases,
     binding,
     ledger,
+    sos,
+    scheduler,
     handleEvent: bot.handleEvent,
     async start() {
       await Promise.all(Object.values(repos).map((r) => r.init()));
@@ -239,6 +282,7 @@ export function createApp(deps: AppDeps): Hub {
       await outbox.drain();
     },
     async stop() {
+      await scheduler.stop();
       inbox.stop();
       await outbox.stop();
     },

@@ -14,7 +14,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     webhookEvents: new Counter({
       name: 'ssz_webhook_events_total',
-      help: 'Webhook events accepted, by type and whether they were new or redelivered duplicates',
+      help: 'Webhook events accepted, by type and outcome: new, duplicate (redelivered), verify (console check, ignored)',
       labelNames: ['type', 'outcome'] as const,
       registers: [registry],
     }),
@@ -50,6 +50,25 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       name: 'ssz_line_quota_recipients_total',
       help: 'Messages counted against the monthly quota (per recipient: a push to a group counts each member)',
       labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    sosRaised: new Counter({
+      name: 'ssz_sos_alerts_total',
+      help: 'SOS alerts raised, by station and how the station was chosen (pin, command-centre, fallback)',
+      labelNames: ['station', 'routed_by'] as const,
+      registers: [registry],
+    }),
+    sosTimeToAck: new Histogram({
+      name: 'ssz_sos_time_to_acknowledge_seconds',
+      help: 'Time from an SOS alert to the first officer acknowledgement, per station',
+      labelNames: ['station'] as const,
+      buckets: [10, 30, 60, 120, 180, 300, 600, 900, 1800],
+      registers: [registry],
+    }),
+    sosEscalations: new Counter({
+      name: 'ssz_sos_escalations_total',
+      help: 'SOS escalation ladder steps taken (1 = all station officers, 2 = command centre)',
+      labelNames: ['step'] as const,
       registers: [registry],
     }),
   };

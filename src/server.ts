@@ -13,7 +13,7 @@ import { GoogleGeocoder } from './geo/google-geocoder';
 import { FileMediaStore } from './media/media-store';
 import path from 'node:path';
 
-const COLLECTIONS = ['users', 'groups', 'sessions', 'inbox', 'outbox', 'leases', 'stations', 'zones', 'cases', 'counters', 'bindCodes', 'pins', 'quotaLedger'];
+const COLLECTIONS = ['users', 'groups', 'sessions', 'inbox', 'outbox', 'leases', 'stations', 'zones', 'cases', 'counters', 'bindCodes', 'pins', 'quotaLedger', 'alerts'];
 
 async function openStore(config: Config): Promise<Store> {
   if (config.mongodbUri) {
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     seedDemoData: true,
   });
   const resumed = await hub.start();
+  hub.scheduler.start();
   const server: Server = await new Promise((resolve, reject) => {
     const s = hub.app.listen(config.port, () => resolve(s));
     s.on('error', reject);

@@ -15,8 +15,13 @@ export interface ReplyTarget {
  */
 export interface Messenger {
   reply(target: ReplyTarget, messages: LineMessage[], purpose: string): Promise<void>;
-  push(to: string, messages: LineMessage[], purpose: string): Promise<void>;
-  multicast(to: string[], messages: LineMessage[], purpose: string): Promise<void>;
+  /** `dedupeKey`: the same planned send queued again (a re-run job) reaches LINE once (retry keys). */
+  push(to: string, messages: LineMessage[], purpose: string, options?: SendOptions): Promise<void>;
+  multicast(to: string[], messages: LineMessage[], purpose: string, options?: SendOptions): Promise<void>;
+}
+
+export interface SendOptions {
+  dedupeKey?: string;
 }
 
 export function outboxMessenger(outbox: Outbox): Messenger {
@@ -32,13 +37,13 @@ export function outboxMessenger(outbox: Outbox): Messenger {
         purpose,
       });
     },
-    async push(to, messages, purpose) {
+    async push(to, messages, purpose, options) {
       if (messages.length === 0) return;
-      await outbox.enqueue({ kind: 'push', to, messages, purpose });
+      await outbox.enqueue({ kind: 'push', to, messages, purpose, dedupeKey: options?.dedupeKey });
     },
-    async multicast(to, messages, purpose) {
+    async multicast(to, messages, purpose, options) {
       if (messages.length === 0 || to.length === 0) return;
-      await outbox.enqueue({ kind: 'multicast', to, messages, purpose });
+      await outbox.enqueue({ kind: 'multicast', to, messages, purpose, dedupeKey: options?.dedupeKey });
     },
   };
 }

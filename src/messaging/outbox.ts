@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import Bottleneck from 'bottleneck';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -16,6 +16,18 @@ export interface SendRequest {
   replyTokenAt?: number;
   messages: LineMessage[];
   purpose: string;
+  /**
+   * Makes the send idempotent across re-runs: the retry keys are derived from it, so the same planned
+   * send queued twice (a job re-run after a crash) reaches LINE once; the second gets 409, which is success.
+   */
+  dedupeKey?: string;
+}
+
+/** A UUID-shaped key derived from a name (LINE wants a UUID; the same name gives the same key). */
+export function derivedRetryKey(name: string): string {
+  const h = createHash('sha256').update(name).digest('hex');
+  const variant = ((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(18, 20)}-${h.slice(20, 32)}`;
 }
 
 export interface OutboxOptions {
@@ -147,12 +159,13 @@ export class Outbox {
 
   private toRows(request: SendRequest): OutboxEntry[] {
     const now = this.deps.clock.now();
+    let part = 0;
     const base = (kind: OutboxKind, to: string | string[], messages: LineMessage[], orderKey: string): OutboxEntry => ({
       _id: randomUUID(),
       kind,
       to,
       messages,
-      retryKey: randomUUID(),
+      retryKey: request.dedupeKey ? derivedRetryKey(`${request.dedupeKey}#${part++}`) : randomUUID(),
       orderKey,
       status: 'pending',
       attempts: 0,

@@ -1,0 +1,278 @@
+import type { Histogram, Counter } from 'prom-client';
+import {
+  officerPush,
+  positionUpdate,
+  sosCard,
+  sosGroupUpdate,
+  sosPersonUpdate,
+  sosToPerson,
+  type SosCardVariant,
+} from '../../../flex-templates/sos';
+import type { Texts } from '../../i18n/i18n';
+import type { Logger } from '../../logger';
+import type { LineMessage } from '../../messaging/line-gateway';
+import type { Messenger } from '../../messaging/messenger';
+import type { AlertRepository } from '../../store/repositories/alert-repository';
+import type { GroupRepository } from '../../store/repositories/group-repository';
+import type { PinRepository } from '../../store/repositories/pin-repository';
+import type { StationRepository } from '../../store/repositories/station-repository';
+import type { UserRepository } from '../../store/repositories/user-repository';
+import type { Clock } from '../../util/clock';
+import type { Language } from '../people';
+import type { Station } from '../places';
+import type { ZoneLocator } from '../reports/case-service';
+import {
+  DEFAULT_LADDER_MINUTES,
+  FALSE_ALARM_WINDOW_MS,
+  SOS_PIN_MAX_AGE_MS,
+  canMoveAlert,
+  type AlertPosition,
+  type AlertStatus,
+  type SosAlert,
+} from './alert';
+
+export interface SosServiceDeps {
+  alerts: AlertRepository;
+  users: UserRepository;
+  groups: GroupRepository;
+  stations: StationRepository;
+  pins: PinRepository;
+  zones: ZoneLocator;
+  messenger: Messenger;
+  texts: Texts;
+  clock: Clock;
+  logger: Logger;
+  commandCentreGroupId?: string;
+  metrics: {
+    timeToAck: Histogram<'station'>;
+    raised: Counter<'station' | 'routed_by'>;
+    escalations: Counter<'step'>;
+  };
+  memberName?(groupId: string, userId: string): Promise<string | undefined>;
+}
+
+export type SosActResult =
+  | { ok: true; alert: SosAlert; groupMessage: LineMessage }
+  | { ok: false; why: 'unknown' | 'no-user-id' | 'not-officer' | 'invalid-transition' | 'already-owned'; alert?: SosAlert; station?: Station };
+
+/**
+ * SOS: raise an alert at once (before anything slow), forward positions as they come, climb the
+ * escalation ladder while nobody acknowledges, and tell the person what is happening at every step.
+ * Every planned send carries a dedupe key, so a re-run after a crash reaches LINE once.
+ */
+export class SosService {
+  constructor(private readonly deps: SosServiceDeps) {}
+
+  /** The person pressed SOS (or said so). Never refused; a second press joins the open alert. */
+  async raise(person: { userId: string; lang: Language; name?: string }, sourceEventId: string): Promise<LineMessage[]> {
+    const { deps } = this;
+    const t = deps.texts.t(person.lang);
+    const open = await deps.alerts.openFor(person.userId);
+    if (open && open.sourceEventId !== sourceEventId) {
+      deps.logger.info({ alertId: open._id, userId: person.userId }, 'SOS pressed again: joined the open alert');
+      return [sosToPerson(t, 'joined', { alertId: open._id })];
+    }
+    // The same event handled again (a restart mid-way): re-send with the same keys, never raise twice.
+    const alert = open ?? (await this.create(person, sourceEventId));
+    const station = (await deps.stations.get(alert.stationCode)) ?? undefined;
+    await this.sendFirstAlert(alert, station);
+    const ladder = this.ladderOf(station);
+    return [sosToPerson(t, alert.position ? 'alertedWithPin' : 'alerted', {
+      station: station ? station.name[person.lang] || station.name.th : alert.stationCode,
+      first: ladder[0]!,
+      second: ladder[1] ?? ladder[0]!,
+    })];
+  }
+
+  /** A pin from a person with an open alert: the alert's position, forwarded to whoever was alerted. */
+  async position(userId: string, lang: Language, position: AlertPosition): Promise<LineMessage[] | undefined> {
+    const { deps } = this;
+    const open = await deps.alerts.openFor(userId);
+    if (!open) return undefined;
+    const updated = (await deps.alerts.addPosition(open._id, position)) ?? open;
+    const messages = positionUpdate(deps.texts.t('th'), updated, 'th');
+    for (const groupId of this.alertedGroups(updated, await deps.stations.get(updated.stationCode))) {
+      await deps.messenger.push(groupId, messages, 'sos-position', { dedupeKey: `${updated._id}:pos:${position.at}:${groupId}` });
+    }
+    return [sosToPerson(deps.texts.t(lang), 'locationForwarded')];
+  }
+
+  async act(alertId: string, to: AlertStatus, actor: { userId?: string; groupId?: string }): Promise<SosActResult> {
+    const { deps } = this;
+    const alert = await deps.alerts.get(alertId);
+    if (!alert) return { ok: false, why: 'unknown' };
+    if (!actor.userId) {
+      deps.logger.warn({ alertId, to, groupId: actor.groupId }, 'SOS action refused: LINE sent no userId (LINE for PC)');
+      return { ok: false, why: 'no-user-id', alert };
+    }
+    const officer = await deps.users.get(actor.userId);
+    const station = (await deps.stations.get(alert.stationCode)) ?? undefined;
+    if (!officer || officer.role !== 'officer' || officer.stationCode !== alert.stationCode) {
+      deps.logger.warn(
+        { security: 'officer_action_refused', alertId, to, userId: actor.userId, groupId: actor.groupId, role: officer?.role, station: officer?.stationCode },
+        'SOS action refused: not an officer of its station',
+      );
+      return { ok: false, why: 'not-officer', alert, station };
+    }
+    if (to === 'acknowledged' && alert.ownerId && alert.ownerId !== actor.userId) return { ok: false, why: 'already-owned', alert };
+    if (!canMoveAlert(alert.status, to)) return { ok: false, why: 'invalid-transition', alert };
+    const now = deps.clock.now();
+    const officerName =
+      officer.displayName ?? (actor.groupId ? await deps.memberName?.(actor.groupId, actor.userId) : undefined) ?? actor.userId.slice(0, 8);
+    const set: Partial<SosAlert> = {};
+    if (to === 'acknowledged') Object.assign(set, { ownerId: actor.userId, ownerName: officerName, acknowledgedAt: now });
+    if (to === 'resolved' || to === 'false_alarm') set.closedAt = now;
+    const moved = await deps.alerts.transition(alert._id, alert.status, to, { at: now, by: actor.userId, byName: officerName, from: alert.status, to }, set);
+    if (!moved) {
+      const fresh = (await deps.alerts.get(alert._id))!;
+      return { ok: false, why: to === 'acknowledged' && fresh.ownerId ? 'already-owned' : 'invalid-transition', alert: fresh };
+    }
+    let secondsToAck: number | undefined;
+    if (to === 'acknowledged') {
+      secondsToAck = Math.max(0, Math.round((now - alert.createdAt) / 1000));
+      deps.metrics.timeToAck.observe({ station: alert.stationCode }, (now - alert.createdAt) / 1000);
+      deps.logger.info({ alertId: alert._id, secondsToAck, officer: actor.userId }, 'SOS acknowledged');
+    }
+    await deps.messenger.push(
+      moved.userId,
+      [sosPersonUpdate(deps.texts.t(moved.lang), moved, officerName, station, moved.lang)],
+      'sos-person-update',
+      { dedupeKey: `${moved._id}:person:${to}` },
+    );
+    return { ok: true, alert: moved, groupMessage: sosGroupUpdate(deps.texts.t('th'), moved, officerName, secondsToAck) };
+  }
+
+  /** One pass of the ladder (called by the scheduler under its lease). Returns the steps taken. */
+  async escalateDue(): Promise<number> {
+    const { deps } = this;
+    const now = deps.clock.now();
+    let steps = 0;
+    for (const alert of await deps.alerts.dueForEscalation(now)) {
+      try {
+        if (await this.escalate(alert, now)) steps++;
+      } catch (err) {
+        deps.logger.error({ err, alertId: alert._id }, 'SOS escalation step failed; will retry on the next tick');
+      }
+    }
+    return steps;
+  }
+
+  private async escalate(alert: SosAlert, now: number): Promise<boolean> {
+    const { deps } = this;
+    const station = (await deps.stations.get(alert.stationCode)) ?? undefined;
+    const ladder = this.ladderOf(station);
+    const step = alert.escalationStep;
+    if (step >= ladder.length) return false;
+    const minutes = ladder[step]!;
+    const falseAlarms = await this.falseAlarms(alert.userId, now);
+    const th = deps.texts.t('th');
+    const person = deps.texts.t(alert.lang);
+    const key = `${alert._id}:esc${step}`;
+    if (step === 0) {
+      // First rung: alert the group again and every officer of the station, on duty or not.
+      const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 're-alert', minutes }, lang: 'th' });
+      if (alert.groupId) await deps.messenger.push(alert.groupId, [card], 'sos-re-alert', { dedupeKey: `${key}:group` });
+      const officers = (await deps.users.officersOf(alert.stationCode)).map((u) => u._id);
+      if (officers.length > 0) {
+        await deps.messenger.multicast(officers, [officerPush(th, alert, station, 'th'), card], 'sos-re-alert-officers', { dedupeKey: `${key}:officers` });
+      }
+      await deps.messenger.push(alert.userId, [sosToPerson(person, 'stillAlerting')], 'sos-still-alerting', { dedupeKey: `${key}:person` });
+    } else {
+      // Later rungs: the district or provincial command centre.
+      const target = station?.escalationGroupId ?? deps.commandCentreGroupId;
+      const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 'escalated', minutes }, lang: 'th' });
+      if (target) await deps.messenger.push(target, [card], 'sos-escalated', { dedupeKey: `${key}:command` });
+      else deps.logger.error({ alert: 'sos_no_escalation_group', alertId: alert._id, station: alert.stationCode }, 'SOS ladder has no escalation group to reach');
+      await deps.messenger.push(alert.userId, [sosToPerson(person, 'escalated')], 'sos-escalated-person', { dedupeKey: `${key}:person` });
+    }
+    const next = ladder[step + 1];
+    const recorded = await deps.alerts.escalated(alert._id, step, next === undefined ? undefined : alert.createdAt + next * 60_000, now);
+    deps.metrics.escalations.inc({ step: String(step + 1) });
+    deps.logger.warn({ alertId: alert._id, step: step + 1, minutes, recorded: Boolean(recorded) }, 'SOS not acknowledged: escalated');
+    return true;
+  }
+
+  private async create(person: { userId: string; lang: Language; name?: string }, sourceEventId: string): Promise<SosAlert> {
+    const { deps } = this;
+    const now = deps.clock.now();
+    const route = await this.route(person.userId, now);
+    const station = route.station;
+    const ladder = this.ladderOf(station);
+    const alert: SosAlert = {
+      _id: await deps.alerts.nextId(station?._id ?? 'CC', now),
+      userId: person.userId,
+      ...(person.name ? { userName: person.name } : {}),
+      lang: person.lang,
+      stationCode: station?._id ?? 'CC',
+      ...(route.groupId ? { groupId: route.groupId } : {}),
+      routedBy: route.by,
+      sourceEventId,
+      status: 'new',
+      ...(route.position ? { position: route.position } : {}),
+      positions: route.position ? [route.position] : [],
+      escalationStep: 0,
+      nextEscalationAt: now + ladder[0]! * 60_000,
+      audit: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    await deps.alerts.create(alert);
+    deps.metrics.raised.inc({ station: alert.stationCode, routed_by: route.by });
+    if (!route.groupId) deps.logger.error({ alert: 'sos_unrouted', alertId: alert._id }, 'SOS has no group to alert: only officers will be pushed');
+    return alert;
+  }
+
+  /** Which station and group: the person's pin from the last 15 minutes, else the command centre. */
+  private async route(userId: string, now: number): Promise<{ station?: Station; groupId?: string; by: SosAlert['routedBy']; position?: AlertPosition }> {
+    const { deps } = this;
+    const pin = await deps.pins.recent(userId, now, SOS_PIN_MAX_AGE_MS);
+    if (pin) {
+      const where = deps.zones.lookup(pin);
+      const group = where.station ? await deps.groups.stationGroup(where.station._id) : null;
+      const position = { lat: pin.lat, lng: pin.lng, ...(pin.address ? { address: pin.address } : {}), at: pin.at };
+      return { station: where.station, groupId: group?._id ?? deps.commandCentreGroupId, by: 'pin', position };
+    }
+    if (deps.commandCentreGroupId) return { groupId: deps.commandCentreGroupId, by: 'command-centre' };
+    // No pin and no command centre configured: the alert must still reach someone. The first
+    // station with a bound group takes it, and the log says so loudly.
+    for (const station of await deps.stations.all()) {
+      const group = await deps.groups.stationGroup(station._id);
+      if (group) {
+        deps.logger.warn({ station: station._id }, 'SOS without a pin and no COMMAND_CENTRE_GROUP_ID: routed to the first bound station group');
+        return { station, groupId: group._id, by: 'fallback' };
+      }
+    }
+    return { by: 'fallback' };
+  }
+
+  private async sendFirstAlert(alert: SosAlert, station: Station | undefined): Promise<void> {
+    const { deps } = this;
+    const th = deps.texts.t('th');
+    const falseAlarms = await this.falseAlarms(alert.userId, alert.createdAt);
+    const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 'first' }, lang: 'th' });
+    if (alert.groupId) await deps.messenger.push(alert.groupId, [card], 'sos-alert', { dedupeKey: `${alert._id}:alert:group` });
+    const onDuty = (await deps.users.officersOf(alert.stationCode, true)).map((u) => u._id);
+    if (onDuty.length > 0) {
+      await deps.messenger.multicast(onDuty, [officerPush(th, alert, station, 'th'), card], 'sos-alert-officers', { dedupeKey: `${alert._id}:alert:duty` });
+    }
+  }
+
+  private alertedGroups(alert: SosAlert, station: Station | null): string[] {
+    const groups = new Set<string>();
+    if (alert.groupId) groups.add(alert.groupId);
+    if (alert.escalationStep >= 2) {
+      const target = station?.escalationGroupId ?? this.deps.commandCentreGroupId;
+      if (target) groups.add(target);
+    }
+    return [...groups];
+  }
+
+  private ladderOf(station: Station | undefined | null): number[] {
+    const ladder = station?.sosLadderMinutes;
+    return ladder && ladder.length > 0 ? ladder : DEFAULT_LADDER_MINUTES;
+  }
+
+  private falseAlarms(userId: string, now: number): Promise<number> {
+    return this.deps.alerts.falseAlarmsSince(userId, now - FALSE_ALARM_WINDOW_MS);
+  }
+}

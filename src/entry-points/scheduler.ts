@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { SosService } from '../domain/sos/sos-service';
+import type { Logger } from '../logger';
+import type { LeaseRepository } from '../store/repositories/lease-repository';
+import type { Clock } from '../util/clock';
+
+export interface RetentionTarget {
+  name: string;
+  purge(now: number): Promise<number>;
+}
+
+/**
+ * The cron side of the hub. Each job runs under a lease in the store so that, with several hub
+ * instances, one runs it at a time; the job itself is idempotent (STYLE 13) so a lease lost
+ * mid-run costs at most a repeated, deduplicated send.
+ */
+export class Scheduler {
+  readonly holder = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  private tasks: ScheduledTask[] = [];
+  private running = new Set<string>();
+
+  constructor(
+    private readonly deps: {
+      leases: LeaseRepository;
+      sos: SosService;
+      retention: RetentionTarget[];
+      clock: Clock;
+      logger: Logger;
+    },
+  ) {}
+
+  /** One pass of the SOS ladder, if this instance holds the lease. */
+  async escalationTick(): Promise<number> {
+    return this.underLease('sos-escalation', 30_000, () => this.deps.sos.escalateDue());
+  }
+
+  async retentionTick(): Promise<number> {
+    return this.underLease('retention', 10 * 60_000, async () => {
+      let removed = 0;
+      const now = this.deps.clock.now();
+      for (const target of this.deps.retention) removed += await target.purge(now);
+      if (removed > 0) this.deps.logger.info({ removed }, 'retention purge');
+      return removed;
+    });
+  }
+
+  start(): void {
+    // Every 10 s: an escalation is at most 10 s late against a ladder measured in minutes.
+    this.tasks.push(cron.schedule('*/10 * * * * *', () => void this.escalationTick(), { name: 'sos-escalation' }));
+    this.tasks.push(cron.schedule('17 * * * *', () => void this.retentionTick(), { name: 'retention' }));
+  }
+
+  async stop(): Promise<void> {
+    for (const task of this.tasks) await task.stop();
+    this.tasks = [];
+  }
+
+  private async underLease(name: string, ttlMs: number, job: () => Promise<number>): Promise<number> {
+    if (this.running.has(name)) return 0; // the previous tick is still going
+    this.running.add(name);
+    try {
+      if (!(await this.deps.leases.acquire(name, this.holder, this.deps.clock.now(), ttlMs))) return 0;
+      return await job();
+    } catch (err) {
+      this.deps.logger.error({ err, job: name }, 'scheduled job failed');
+      return 0;
+    } finally {
+      this.running.delete(name);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import type { AlertAudit, AlertPosition, AlertStatus, SosAlert } from '../../domain/sos/alert';
+import { buddhistYear } from '../../domain/reports/case';
+import type { Collection, Store } from '../store-port';
+
+interface Counter {
+  _id: string;
+  seq: number;
+}
+
+export class AlertRepository {
+  private readonly alerts: Collection<SosAlert>;
+  private readonly counters: Collection<Counter>;
+  constructor(store: Store) {
+    this.alerts = store.collection<SosAlert>('alerts');
+    this.counters = store.collection<Counter>('counters');
+  }
+
+  async init(): Promise<void> {
+    await this.alerts.ensureIndex({ field: 'userId' });
+    await this.alerts.ensureIndex({ field: 'status' });
+  }
+
+  async nextId(stationCode: string, at: number): Promise<string> {
+    const year = buddhistYear(at);
+    const counter = await this.counters.upsertOne({ _id: `sos:${stationCode}:${year}` }, { $inc: { seq: 1 } });
+    return `SOS-${stationCode}-${String(year % 100).padStart(2, '0')}-${String(counter.seq).padStart(6, '0')}`;
+  }
+
+  create(alert: SosAlert): Promise<SosAlert> {
+    return this.alerts.insert(alert);
+  }
+
+  get(id: string): Promise<SosAlert | null> {
+    return this.alerts.findOne({ _id: id });
+  }
+
+  openFor(userId: string): Promise<SosAlert | null> {
+    return this.alerts.findOne({ userId, status: { $in: ['new', 'acknowledged', 'en_route', 'on_scene'] } });
+  }
+
+  falseAlarmsSince(userId: string, since: number): Promise<number> {
+    return this.alerts.count({ userId, status: 'false_alarm', closedAt: { $gte: since } });
+  }
+
+  /** Alerts nobody has acknowledged whose next ladder step is due. */
+  dueForEscalation(now: number): Promise<SosAlert[]> {
+    return this.alerts.find({ status: 'new', nextEscalationAt: { $lte: now } }, { sort: { createdAt: 1 }, limit: 500 });
+  }
+
+  /** Records a ladder step once: only if the alert is still unacknowledged at the step we read. */
+  escalated(id: string, fromStep: number, nextAt: number | undefined, now: number): Promise<SosAlert | null> {
+    return this.alerts.updateOne(
+      { _id: id, status: 'new', escalationStep: fromStep },
+      nextAt === undefined
+        ? { $set: { escalationStep: fromStep + 1, updatedAt: now }, $unset: { nextEscalationAt: true } }
+        : { $set: { escalationStep: fromStep + 1, nextEscalationAt: nextAt, updatedAt: now } },
+    );
+  }
+
+  addPosition(id: string, position: AlertPosition): Promise<SosAlert | null> {
+    return this.alerts.updateOne({ _id: id }, { $set: { position, updatedAt: position.at }, $push: { positions: position } });
+  }
+
+  transition(id: string, from: AlertStatus, to: AlertStatus, audit: AlertAudit, set: Partial<SosAlert>): Promise<SosAlert | null> {
+    return this.alerts.updateOne(
+      { _id: id, status: from },
+      { $set: { ...set, status: to, updatedAt: audit.at }, $push: { audit }, ...(to !== 'new' ? { $unset: { nextEscalationAt: true } } : {}) },
+    );
+  }
+}
