@@ -6,41 +6,7 @@ import { silentLogger } from '../../src/logger';
 import type { ManualClock } from '../../src/util/clock';
 import { ADMIN_TOKEN, PLACES, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
 
-const HYI_GROUP = gid('1');
-const KHH_GROUP = gid('2');
-const SOMCHAI = uid('a'); // Thai resident
-const JOHN = uid('b'); // English-speaking visitor
-const OFFICER_A = uid('c');
-const OFFICER_B = uid('d');
-const STRANGER = uid('e');
-
-async function issueCode(f: HubFixture, body: object): Promise<string> {
-  const res = await request(f.hub.app).post('/admin/bind-codes').set('authorization', `Bearer ${ADMIN_TOKEN}`).send(body);
-  expect(res.status).toBe(201);
-  return res.body.code;
-}
-
-/** Two station groups bound, two officers of HYI registered, two residents who accepted the PDPA notice. */
-async function setUpCity(f: HubFixture): Promise<void> {
-  f.emulator.users.add({ userId: SOMCHAI, displayName: 'สมชาย', language: 'th' });
-  f.emulator.users.add({ userId: JOHN, displayName: 'John', language: 'en' });
-  f.emulator.users.add({ userId: OFFICER_A, displayName: 'ร.ต.อ. อนันต์', language: 'th' });
-  f.emulator.users.add({ userId: OFFICER_B, displayName: 'ด.ต. บุญมี', language: 'th' });
-  f.emulator.users.add({ userId: STRANGER, displayName: 'คนนอก', language: 'th' });
-  f.emulator.groups.add({ groupId: HYI_GROUP, groupName: 'สภ.หาดใหญ่ ศูนย์วิทยุ', memberIds: [OFFICER_A, OFFICER_B, STRANGER] });
-  f.emulator.groups.add({ groupId: KHH_GROUP, groupName: 'สภ.คลองแห', memberIds: [OFFICER_B] });
-  await f.emulator.driver.join(HYI_GROUP);
-  await f.emulator.driver.join(KHH_GROUP);
-  await f.emulator.driver.text({ groupId: HYI_GROUP, userId: OFFICER_A }, `/bind ${await issueCode(f, { kind: 'station', stationCode: 'HYI' })}`);
-  await f.emulator.driver.text({ groupId: KHH_GROUP, userId: OFFICER_B }, `/bind ${await issueCode(f, { kind: 'station', stationCode: 'KHH' })}`);
-  await f.emulator.driver.text({ userId: OFFICER_A }, `/bind ${await issueCode(f, { kind: 'officer', stationCode: 'HYI' })}`);
-  await f.emulator.driver.text({ userId: OFFICER_B }, `/bind ${await issueCode(f, { kind: 'officer', stationCode: 'HYI' })}`);
-  for (const u of [SOMCHAI, JOHN]) {
-    await f.emulator.driver.follow(u);
-    await f.emulator.driver.postback({ userId: u }, 'a=consent&v=accept');
-  }
-  await f.settle();
-}
+import { HYI_GROUP, JOHN, KHH_GROUP, OFFICER_A, OFFICER_B, SOMCHAI, STRANGER, issueCode, setUpCity } from '../support/city';
 
 interface ReportSpec {
   category?: string;

@@ -7,7 +7,6 @@ import { nameIn } from '../../../flex-templates/format';
 import { parseBindCommand, type BindService } from '../../domain/binding/bind-service';
 import type { CaseStatus, RejectReason } from '../../domain/reports/case';
 import { CASE_STATUSES } from '../../domain/reports/case';
-import type { CaseService } from '../../domain/reports/case-service';
 import { normalizeText } from '../../i18n/i18n';
 import type { StationRepository } from '../../store/repositories/station-repository';
 import type { ZoneRepository } from '../../store/repositories/zone-repository';

@@ -6,7 +6,6 @@ import {
   sosGroupUpdate,
   sosPersonUpdate,
   sosToPerson,
-  type SosCardVariant,
 } from '../../../flex-templates/sos';
 import type { Texts } from '../../i18n/i18n';
 import type { Logger } from '../../logger';
@@ -78,7 +77,7 @@ export class SosService {
     await this.sendFirstAlert(alert, station);
     const ladder = this.ladderOf(station);
     return [sosToPerson(t, alert.position ? 'alertedWithPin' : 'alerted', {
-      station: station ? station.name[person.lang] || station.name.th : alert.stationCode,
+      station: station && alert.routedBy !== 'command-centre' ? station.name[person.lang] || station.name.th : t('sos:person.commandCentre'),
       first: ladder[0]!,
       second: ladder[1] ?? ladder[0]!,
     })];
