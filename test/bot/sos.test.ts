@@ -6,7 +6,7 @@ import { Scheduler } from '../../src/entry-points/scheduler';
 import { silentLogger } from '../../src/logger';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import type { ManualClock } from '../../src/util/clock';
-import { HYI_GROUP, JOHN, OFFICER_A, OFFICER_B, SOMCHAI, STRANGER, setUpCity } from '../support/city';
+import { HYI_GROUP, JOHN, KHH_GROUP, OFFICER_A, OFFICER_B, SOMCHAI, STRANGER, setUpCity } from '../support/city';
 import { ADMIN_TOKEN, PLACES, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
 
 const COMMAND_CENTRE = gid('9');
@@ -82,6 +82,36 @@ describe('SOS triggers', () => {
     await f.settle();
     expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(1);
     expect(await f.hub.repos.sessions.get(SOMCHAI)).toMatchObject({ flow: 'report', step: 'description' });
+  });
+});
+
+describe('SOS with nobody to alert', () => {
+  it('when no station group is bound and no command centre is set, then the person is told plainly to call 191', async () => {
+    const f = await startHub({ seed: true });
+    try {
+      f.emulator.users.add({ userId: SOMCHAI, displayName: 'สมชาย', language: 'th' });
+      await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
+      await f.settle();
+      expect(last(f, SOMCHAI).text).toContain('กรุณาโทร 191 ทันที');
+      expect(await f.hub.repos.alerts.openFor(SOMCHAI)).toMatchObject({ status: 'new' });
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('when the pin\'s station has no group and no command centre is set, then the first bound station group takes the alert', async () => {
+    const f = await startHub({ seed: true });
+    try {
+      await setUpCity(f);
+      await f.hub.repos.groups.left(HYI_GROUP, Date.now()); // HYI loses its group
+      await f.emulator.driver.location({ userId: JOHN }, PLACES.santisuk);
+      await f.emulator.driver.postback({ userId: JOHN }, 'a=sos');
+      await f.settle();
+      expect(sosCards(f, KHH_GROUP)).toHaveLength(1);
+      expect(last(f, JOHN).text).toContain('has been alerted');
+    } finally {
+      await f.close();
+    }
   });
 });
 

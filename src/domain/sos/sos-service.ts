@@ -74,7 +74,11 @@ export class SosService {
     // The same event handled again (a restart mid-way): re-send with the same keys, never raise twice.
     const alert = open ?? (await this.create(person, sourceEventId));
     const station = (await deps.stations.get(alert.stationCode)) ?? undefined;
-    await this.sendFirstAlert(alert, station);
+    const reached = await this.sendFirstAlert(alert, station);
+    if (!reached) {
+      deps.logger.error({ alert: 'sos_unrouted', alertId: alert._id }, 'SOS reached nobody: no station group, no command centre, no officer');
+      return [sosToPerson(t, 'unrouted')];
+    }
     const ladder = this.ladderOf(station);
     return [sosToPerson(t, alert.position ? 'alertedWithPin' : 'alerted', {
       station: station && alert.routedBy !== 'command-centre' ? station.name[person.lang] || station.name.th : t('sos:person.commandCentre'),
@@ -170,7 +174,9 @@ export class SosService {
     if (step === 0) {
       // First rung: alert the group again and every officer of the station, on duty or not.
       const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 're-alert', minutes }, lang: 'th' });
-      if (alert.groupId) await deps.messenger.push(alert.groupId, [card], 'sos-re-alert', { dedupeKey: `${key}:group` });
+      // A group bound since the alert was raised can still take it.
+      const groupId = alert.groupId ?? (await this.route(alert.userId, now)).groupId;
+      if (groupId) await deps.messenger.push(groupId, [card], 'sos-re-alert', { dedupeKey: `${key}:group` });
       const officers = (await deps.users.officersOf(alert.stationCode)).map((u) => u._id);
       if (officers.length > 0) {
         await deps.messenger.multicast(officers, [officerPush(th, alert, station, 'th'), card], 'sos-re-alert-officers', { dedupeKey: `${key}:officers` });
@@ -217,34 +223,39 @@ export class SosService {
     };
     await deps.alerts.create(alert);
     deps.metrics.raised.inc({ station: alert.stationCode, routed_by: route.by });
-    if (!route.groupId) deps.logger.error({ alert: 'sos_unrouted', alertId: alert._id }, 'SOS has no group to alert: only officers will be pushed');
     return alert;
   }
 
-  /** Which station and group: the person's pin from the last 15 minutes, else the command centre. */
+  /**
+   * Which station and group: the station of the person's pin from the last 15 minutes, else the
+   * command centre. When neither has a group, the first station with a bound group takes it and the
+   * log says so loudly: an SOS must reach somebody.
+   */
   private async route(userId: string, now: number): Promise<{ station?: Station; groupId?: string; by: SosAlert['routedBy']; position?: AlertPosition }> {
     const { deps } = this;
     const pin = await deps.pins.recent(userId, now, SOS_PIN_MAX_AGE_MS);
+    let station: Station | undefined;
+    let position: AlertPosition | undefined;
+    let groupId: string | undefined;
     if (pin) {
-      const where = deps.zones.lookup(pin);
-      const group = where.station ? await deps.groups.stationGroup(where.station._id) : null;
-      const position = { lat: pin.lat, lng: pin.lng, ...(pin.address ? { address: pin.address } : {}), at: pin.at };
-      return { station: where.station, groupId: group?._id ?? deps.commandCentreGroupId, by: 'pin', position };
+      station = deps.zones.lookup(pin).station;
+      position = { lat: pin.lat, lng: pin.lng, ...(pin.address ? { address: pin.address } : {}), at: pin.at };
+      groupId = station ? (await deps.groups.stationGroup(station._id))?._id : undefined;
     }
-    if (deps.commandCentreGroupId) return { groupId: deps.commandCentreGroupId, by: 'command-centre' };
-    // No pin and no command centre configured: the alert must still reach someone. The first
-    // station with a bound group takes it, and the log says so loudly.
-    for (const station of await deps.stations.all()) {
-      const group = await deps.groups.stationGroup(station._id);
+    groupId ??= deps.commandCentreGroupId;
+    if (groupId) return { station, groupId, by: pin ? 'pin' : 'command-centre', ...(position ? { position } : {}) };
+    for (const candidate of await deps.stations.all()) {
+      const group = await deps.groups.stationGroup(candidate._id);
       if (group) {
-        deps.logger.warn({ station: station._id }, 'SOS without a pin and no COMMAND_CENTRE_GROUP_ID: routed to the first bound station group');
-        return { station, groupId: group._id, by: 'fallback' };
+        deps.logger.warn({ station: candidate._id }, 'SOS with no station group for its pin and no COMMAND_CENTRE_GROUP_ID: routed to the first bound station group');
+        return { station: station ?? candidate, groupId: group._id, by: 'fallback', ...(position ? { position } : {}) };
       }
     }
-    return { by: 'fallback' };
+    return { station, by: 'fallback', ...(position ? { position } : {}) };
   }
 
-  private async sendFirstAlert(alert: SosAlert, station: Station | undefined): Promise<void> {
+  /** Sends the first alert; false when nobody at all could be reached (no group, no officer). */
+  private async sendFirstAlert(alert: SosAlert, station: Station | undefined): Promise<boolean> {
     const { deps } = this;
     const th = deps.texts.t('th');
     const falseAlarms = await this.falseAlarms(alert.userId, alert.createdAt);
@@ -254,6 +265,7 @@ export class SosService {
     if (onDuty.length > 0) {
       await deps.messenger.multicast(onDuty, [officerPush(th, alert, station, 'th'), card], 'sos-alert-officers', { dedupeKey: `${alert._id}:alert:duty` });
     }
+    return Boolean(alert.groupId) || onDuty.length > 0;
   }
 
   private alertedGroups(alert: SosAlert, station: Station | null): string[] {
