@@ -8,7 +8,7 @@ export interface LatLng {
   lng: number;
 }
 
-/** A police station (สถานีตำรวจ). `_id` is its short code, such as HYI for Hat Yai. */
+/** A police station. `_id` is its short code, such as HYI for Hat Yai. */
 export interface Station {
   _id: string;
   name: LocalizedName;

@@ -16,7 +16,7 @@ const DEFAULT_CACHE_TTL_MS = 7 * 24 * 60 * 60_000;
 const NEGATIVE_CACHE_TTL_MS = 10 * 60_000;
 // An outage would otherwise log once per incoming location pin.
 const WARN_INTERVAL_MS = 60_000;
-// About 5.5 km each way: city scale around a zone, so "ตลาดกิมหยง" finds the Hat Yai one first.
+// About 5.5 km each way: city scale around a zone, so a market name typed in Hat Yai finds the Hat Yai one first.
 const NEAR_BIAS_DEGREES = 0.05;
 
 // The library's Language enum has no Malay, though the Geocoding API accepts `ms`.

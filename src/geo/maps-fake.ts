@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../util/project-root';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -40,35 +43,13 @@ export interface MapsFake {
   setDelay(ms: number): void;
 }
 
-export const HAT_YAI_PLACES: readonly FakePlace[] = Object.freeze([
-  {
-    address: 'ตลาดกิมหยง Kim Yong Market',
-    lat: 7.0069,
-    lng: 100.4706,
-    formattedAddress: {
-      th: 'ตลาดกิมหยง ถนนศุภสารรังสรรค์ ตำบลหาดใหญ่ อำเภอหาดใหญ่ สงขลา 90110',
-      en: 'Kim Yong Market, Supasarnrangsan Rd, Hat Yai, Hat Yai District, Songkhla 90110, Thailand',
-    },
-  },
-  {
-    address: 'สถานีรถไฟหาดใหญ่ Hat Yai railway station',
-    lat: 7.0037,
-    lng: 100.4683,
-    formattedAddress: {
-      th: 'สถานีรถไฟหาดใหญ่ ถนนรถไฟ ตำบลหาดใหญ่ อำเภอหาดใหญ่ สงขลา 90110',
-      en: 'Hat Yai Junction Railway Station, Rot Fai Rd, Hat Yai, Hat Yai District, Songkhla 90110, Thailand',
-    },
-  },
-  {
-    address: 'เซ็นทรัลเฟสติวัล หาดใหญ่ Central Festival Hat Yai',
-    lat: 7.0106,
-    lng: 100.4759,
-    formattedAddress: {
-      th: 'เซ็นทรัลเฟสติวัล หาดใหญ่ ถนนกาญจนวณิชย์ ตำบลหาดใหญ่ อำเภอหาดใหญ่ สงขลา 90110',
-      en: 'Central Festival Hat Yai, Kanjanavanich Rd, Hat Yai, Hat Yai District, Songkhla 90110, Thailand',
-    },
-  },
-]);
+// The fake's places and street names live in a data file, like every other Thai text.
+const FAKE_DATA = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'scripts', 'seed', 'maps-fake-places.json'), 'utf8')) as {
+  syntheticStreet: { th: string; en: string };
+  places: FakePlace[];
+};
+
+export const HAT_YAI_PLACES: readonly FakePlace[] = Object.freeze(FAKE_DATA.places);
 
 const GEOCODE_PATH = '/maps/api/geocode/json';
 // A pin this close to a known place is "at" it; beyond, the fake makes up a street address.
@@ -202,7 +183,7 @@ function geocodeAnswer(places: FakePlace[], query: Record<string, string>): Goog
     const matches = places.filter((p) => {
       const name = p.address.toLowerCase();
       const fields = [name, p.formattedAddress.th.toLowerCase(), (p.formattedAddress.en ?? '').toLowerCase()];
-      // Either way round: "กิมหยง" finds the market, and so does "ตลาดกิมหยง หาดใหญ่ ตอนกลางคืน".
+      // Either way round: part of the name finds the place, and so does the name inside a longer phrase.
       const word = firstWord(name);
       return fields.some((f) => f && f.includes(wanted)) || (word.length >= 3 && wanted.includes(word));
     });
@@ -235,9 +216,7 @@ function placeResult(place: FakePlace, thai: boolean): GoogleAnswer['results'][n
 /** A plausible Hat Yai street address, stable for a point, so any pin gets an answer. */
 function syntheticAddress(point: { lat: number; lng: number }, thai: boolean): string {
   const house = `${(Math.abs(Math.round(point.lat * 1e4)) % 899) + 1}/${(Math.abs(Math.round(point.lng * 1e4)) % 89) + 1}`;
-  return thai
-    ? `${house} ถนนตัวอย่าง ตำบลหาดใหญ่ อำเภอหาดใหญ่ สงขลา 90110`
-    : `${house} Tua Yang Rd, Hat Yai, Hat Yai District, Songkhla 90110, Thailand`;
+  return (thai ? FAKE_DATA.syntheticStreet.th : FAKE_DATA.syntheticStreet.en).replace('{{house}}', house);
 }
 
 function nearestPlace(places: FakePlace[], point: { lat: number; lng: number }): FakePlace | undefined {

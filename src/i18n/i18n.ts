@@ -9,7 +9,7 @@ export type T = TFunction;
 /** Texts people read, loaded once from locales/<lang>/<namespace>.json. */
 export interface Texts {
   t(lang: Language): T;
-  /** Every phrasing of a keyword list across all languages (for example the words that mean SOS). */
+  /** Every phrasing of a keyword list across all languages (for example the words that mean SOS): "a|b|c" in the locale files. */
   keywords(key: string): string[];
 }
 
@@ -45,8 +45,10 @@ export function loadTexts(localesDir = path.join(projectRoot(), 'locales')): Tex
       let words = keywordCache.get(key);
       if (!words) {
         words = LANGUAGES.flatMap((l) => {
-          const value = instance.getFixedT(l)(key, { returnObjects: true }) as unknown;
-          return Array.isArray(value) ? value.map((w) => normalizeText(String(w))) : [];
+          // Keyword lists are one string per language, alternatives separated by "|" (so every
+          // language has the same keys however many words it needs).
+          const value = instance.getFixedT(l)(key, { defaultValue: '' });
+          return value ? value.split('|').map((w) => normalizeText(w)).filter(Boolean) : [];
         });
         keywordCache.set(key, words);
       }

@@ -11,7 +11,7 @@ import type { Middleware } from '../context';
 import { postbackOf, textOf } from '../context';
 import { decodePostback } from '../postback';
 
-/** "ช่วยด้วย!!" and "SOS." mean the same as the bare word. */
+/** "SOS!!" and "SOS." mean the same as the bare word (trailing punctuation, in any script). */
 function spoken(raw: string): string {
   return normalizeText(raw).replace(/[!！?？.。,\s]+$/u, '');
 }
