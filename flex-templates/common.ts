@@ -4,14 +4,14 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { T } from '../src/i18n/i18n';
 import { encodePostback, type PostbackData } from '../src/bot/postback';
 import type { Language } from '../src/domain/people';
+import { clip } from './format';
 
 export type Message = messagingApi.Message;
 export type QuickReplyItem = messagingApi.QuickReplyItem;
 
-/** LINE truncates nothing for us: labels over 20 characters are a 400 (quick reply, buttons). */
+/** LINE truncates nothing for us: labels over 20 UTF-16 units are a 400 (quick reply, buttons). */
 export function label(text: string, max = 20): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+  return clip(text, max);
 }
 
 export function postbackItem(text: string, data: PostbackData, displayText?: string): QuickReplyItem {

@@ -21,7 +21,8 @@ export function formatDateTime(at: number, lang: Language): string {
       year: 'numeric',
       hour: '2-digit',
       minute: '2-digit',
-      hour12: false,
+      // Not hour12:false: on a 12-hour locale (ms-MY) that picks the 1-24 cycle and shows 00:30 as 24:30.
+      hourCycle: 'h23',
     });
     formatters.set(lang, f);
   }
@@ -37,7 +38,16 @@ export function mapsLink(lat: number, lng: number): string {
   return `https://www.google.com/maps/search/?api=1&query=${lat.toFixed(6)},${lng.toFixed(6)}`;
 }
 
-/** LINE counts text length in UTF-16 code units; keep descriptions well inside a bubble. */
+/**
+ * Cuts to at most `max` UTF-16 code units (LINE's unit), ellipsis included, never inside a
+ * character: half an emoji would show as a broken glyph.
+ */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let out = '';
+  for (const ch of text) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
 }

@@ -7,7 +7,7 @@ import { isOpenAlert } from '../src/domain/sos/alert';
 import type { Station } from '../src/domain/places';
 import type { Language } from '../src/domain/people';
 import { label, locationItem, postbackItem, text, type Message, type QuickReplyItem } from './common';
-import { formatDateTime, mapsLink, nameIn } from './format';
+import { clip, formatDateTime, mapsLink, nameIn } from './format';
 
 const call191 = (t: T): QuickReplyItem => ({ type: 'action', action: { type: 'uri', label: label(t('sos:person.call191')), uri: 'tel:191' } });
 
@@ -128,7 +128,7 @@ export function sosCard(t: T, d: SosCardData): Message {
       ],
     },
   };
-  return { type: 'flex', altText: `${heading} ${alert._id}: ${where}`.slice(0, 400), contents: bubble };
+  return { type: 'flex', altText: clip(`${heading} ${alert._id}: ${where}`, 400), contents: bubble };
 }
 
 /** A later position for an open alert: LINE's own location message (opens in the map) and a line of text. */
@@ -136,7 +136,7 @@ export function positionUpdate(t: T, alert: SosAlert, lang: Language): Message[]
   const p = alert.position!;
   return [
     text(t('sos:card.locationUpdate', { alertId: alert._id, time: formatDateTime(p.at, lang) })),
-    { type: 'location', title: alert._id, address: (p.address ?? `${p.lat.toFixed(5)}, ${p.lng.toFixed(5)}`).slice(0, 100), latitude: p.lat, longitude: p.lng },
+    { type: 'location', title: alert._id, address: clip(p.address ?? `${p.lat.toFixed(5)}, ${p.lng.toFixed(5)}`, 100), latitude: p.lat, longitude: p.lng },
   ];
 }
 

@@ -2,6 +2,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { T } from '../src/i18n/i18n';
 import { encodePostback } from '../src/bot/postback';
 import { label, mainMenuItems, postbackItem, text, type Message } from './common';
+import { clip } from './format';
 
 /** Greeting on follow: a short hello, then the PDPA notice as a card with Accept / Decline. */
 export function welcomeMessages(t: T, data: { displayName?: string; returning: boolean; consentPending: boolean }): Message[] {
@@ -50,7 +51,7 @@ export function privacyNotice(t: T): Message {
   };
   return {
     type: 'flex',
-    altText: `${t('privacy.title')}: ${t('privacy.body')}`.slice(0, 1500),
+    altText: clip(`${t('privacy.title')}: ${t('privacy.body')}`, 1500),
     contents: bubble,
     // Quick replies too: some LINE clients (and screen readers) reach these more easily than card buttons.
     quickReply: {

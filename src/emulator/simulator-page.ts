@@ -6,9 +6,12 @@
  */
 const STYLE = String.raw`
 * { box-sizing: border-box; }
+/* .row sets display: flex, which would otherwise beat the hidden attribute and show both tool rows. */
+[hidden] { display: none !important; }
 body { margin: 0; font: 15px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; background: #dfe5ee; color: #111; }
-.app { max-width: 480px; margin: 0 auto; min-height: 100vh; display: flex; flex-direction: column; background: #8fa9cc; }
-header, .panel, footer { background: #f7f8fa; padding: 8px 10px; border-bottom: 1px solid #cfd6e0; }
+.app { max-width: 480px; margin: 0 auto; height: 100vh; height: 100dvh; display: flex; flex-direction: column; background: #8fa9cc; }
+header, .panel, footer { flex: none; background: #f7f8fa; padding: 8px 10px; border-bottom: 1px solid #cfd6e0; }
+.panel { max-height: 45vh; overflow-y: auto; }
 header h1 { font-size: 16px; margin: 0 0 4px; }
 .row { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; margin: 4px 0; }
 .row > input[type=text], .row > select { flex: 1 1 120px; min-width: 0; }
@@ -18,7 +21,7 @@ button.primary { background: #06c755; border-color: #05a847; color: #fff; }
 details { margin: 4px 0; }
 summary { cursor: pointer; color: #334; }
 .small { font-size: 12px; color: #556; }
-#log { flex: 1; overflow-y: auto; padding: 10px; display: flex; flex-direction: column; gap: 6px; min-height: 240px; }
+#log { flex: 1 1 0; min-height: 160px; overflow-y: auto; padding: 10px; display: flex; flex-direction: column; gap: 6px; }
 .entry { display: flex; flex-direction: column; max-width: 85%; }
 .entry.bot { align-self: flex-start; }
 .entry.user { align-self: flex-end; align-items: flex-end; }
@@ -42,12 +45,13 @@ summary { cursor: pointer; color: #334; }
 .fbutton.link { background: none; border: none; color: #2a62c9; }
 hr.fsep { border: 0; border-top: 1px solid #dde; margin: 4px 0; width: 100%; }
 .placeholder { background: #e8ecf2; color: #667; font-size: 12px; padding: 10px; text-align: center; border-radius: 6px; }
-.alt { font-size: 11px; color: #667; padding: 0 11px 6px; }
-.meta { font-size: 10px; color: #dde4f0; margin: 1px 4px; }
-#chips { display: flex; gap: 6px; overflow-x: auto; padding: 6px 10px; background: #8fa9cc; }
+/* One line: the alt text is for checking, and a full paragraph under every card crowds the chat. */
+.alt { font-size: 11px; color: #667; padding: 0 11px 6px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.meta { font-size: 10px; color: #dde4f0; margin: 1px 4px; word-break: break-all; }
+#chips { flex: none; display: flex; gap: 6px; overflow-x: auto; padding: 6px 10px; background: #8fa9cc; }
 #chips:empty { display: none; }
 .chip { border-radius: 16px; background: #fff; border: 1px solid #06c755; color: #05893b; white-space: nowrap; }
-footer { border-top: 1px solid #cfd6e0; border-bottom: 0; position: sticky; bottom: 0; }
+footer { border-top: 1px solid #cfd6e0; border-bottom: 0; }
 #status { min-height: 1.2em; font-size: 12px; color: #a33; }
 a { color: #2a62c9; }
 `;
@@ -60,7 +64,10 @@ const SCRIPT = String.raw`
     { name: 'Hat Yai Junction station', latitude: 7.0043, longitude: 100.4682 },
     { name: 'PSU Hat Yai campus', latitude: 7.0089, longitude: 100.4979 }
   ];
-  var state = { chats: [], chatId: '', kind: 'user', lastBot: null };
+  // tapped: postbacks sent from this page with a displayText, waiting for their webhook echo.
+  // shown: keys of the entries in the log, so an entry that arrives both live and in a transcript
+  // appears once. loading: the transcript request in flight; live entries wait in pending meanwhile.
+  var state = { chats: [], chatId: '', kind: 'user', lastBot: null, tapped: [], shown: {}, loading: null, pending: [] };
 
   function $(id) { return document.getElementById(id); }
 
@@ -145,7 +152,11 @@ const SCRIPT = String.raw`
     if (!action) return;
     switch (action.type) {
       case 'message': return sendText(action.text);
-      case 'postback': return drive({ kind: 'postback', source: source(), data: action.data || '' });
+      case 'postback':
+        // LINE posts a postback's displayText in the chat as if the person had typed it; the
+        // webhook carries only the data, so remember the text until the event comes back.
+        if (action.displayText) state.tapped.push({ chatId: state.chatId, data: action.data || '', text: String(action.displayText) });
+        return drive({ kind: 'postback', source: source(), data: action.data || '' });
       case 'datetimepicker': return drive({ kind: 'postback', source: source(), data: action.data || '', params: pickerParams(action) });
       case 'richmenuswitch': return drive({ kind: 'postback', source: source(), data: action.data || '', params: { newRichMenuAliasId: action.richMenuAliasId || '' } });
       case 'location': return sendLocation();
@@ -171,11 +182,18 @@ const SCRIPT = String.raw`
     return button;
   }
 
+  // Colours come from the bot: only plain hex (LINE's own format) reaches a style property.
+  function safeColor(value) {
+    return typeof value === 'string' && /^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/.test(value) ? value : null;
+  }
+
   function renderComponent(c) {
     if (!c || typeof c !== 'object') return null;
     switch (c.type) {
       case 'box': {
         var box = el('div', 'fbox ' + (c.layout || 'vertical'));
+        // Cards put white text on a coloured box (the status header); without the colour it is invisible.
+        if (safeColor(c.backgroundColor)) box.style.backgroundColor = c.backgroundColor;
         (c.contents || []).forEach(function (child) { var n = renderComponent(child); if (n) box.appendChild(n); });
         if (c.action) box.addEventListener('click', function () { runAction(c.action); });
         return box;
@@ -183,10 +201,19 @@ const SCRIPT = String.raw`
       case 'text': {
         var text = typeof c.text === 'string' ? c.text : (c.contents || []).map(function (s) { return s.text || ''; }).join('');
         var node = el('div', 'ftext' + (c.weight === 'bold' ? ' bold' : ''), text);
-        if (c.color && /^#[0-9a-fA-F]{6}$/.test(c.color)) node.style.color = c.color;
+        if (safeColor(c.color)) node.style.color = c.color;
         return node;
       }
-      case 'button': return actionButton(c.action, 'fbutton ' + (c.style || 'link'));
+      case 'button': {
+        var style = c.style || 'link';
+        var button = actionButton(c.action, 'fbutton ' + style);
+        // LINE: on a link button the color property is the text colour; on the others it is the fill.
+        if (safeColor(c.color)) {
+          if (style === 'link') button.style.color = c.color;
+          else { button.style.backgroundColor = c.color; button.style.borderColor = c.color; }
+        }
+        return button;
+      }
       case 'separator': return el('hr', 'fsep');
       case 'image': return el('div', 'placeholder', '[image]');
       case 'video': return el('div', 'placeholder', '[video]');
@@ -199,6 +226,8 @@ const SCRIPT = String.raw`
     ['header', 'hero', 'body', 'footer'].forEach(function (part) {
       if (!bubble[part]) return;
       var wrap = el('div', 'flex-part');
+      // The block's colour fills the whole strip, edge to edge, as in LINE.
+      if (safeColor(bubble[part].backgroundColor)) wrap.style.backgroundColor = bubble[part].backgroundColor;
       var node = renderComponent(bubble[part]);
       if (node) { wrap.appendChild(node); card.appendChild(wrap); }
     });
@@ -219,7 +248,9 @@ const SCRIPT = String.raw`
         }
         var wrap = el('div');
         wrap.appendChild(holder);
-        wrap.appendChild(el('div', 'alt', 'alt: ' + (m.altText || '')));
+        var alt = el('div', 'alt', 'alt: ' + (m.altText || ''));
+        alt.title = m.altText || '';
+        wrap.appendChild(alt);
         return wrap;
       }
       case 'template': {
@@ -244,7 +275,14 @@ const SCRIPT = String.raw`
     }
   }
 
-  function describeUserEvent(e) {
+  function tappedText(chatId, data) {
+    for (var i = 0; i < state.tapped.length; i++) {
+      if (state.tapped[i].chatId === chatId && state.tapped[i].data === data) return state.tapped.splice(i, 1)[0].text;
+    }
+    return null;
+  }
+
+  function describeUserEvent(e, chatId) {
     var m = e.message || {};
     switch (e.type) {
       case 'message':
@@ -253,8 +291,11 @@ const SCRIPT = String.raw`
         if (m.type === 'image') return { text: '[photo]' };
         if (m.type === 'sticker') return { text: '[sticker]' };
         return { text: '[' + m.type + ']' };
-      case 'postback':
-        return { text: 'postback: ' + (e.postback && e.postback.data) + (e.postback && e.postback.params ? ' ' + JSON.stringify(e.postback.params) : '') };
+      case 'postback': {
+        var data = 'postback: ' + (e.postback && e.postback.data) + (e.postback && e.postback.params ? ' ' + JSON.stringify(e.postback.params) : '');
+        var said = e.postback ? tappedText(chatId, e.postback.data) : null;
+        return said === null ? { text: data } : { text: said, detail: data };
+      }
       case 'follow': return { system: 'followed the OA' + (e.follow && e.follow.isUnblocked ? ' (unblocked)' : '') };
       case 'unfollow': return { system: 'blocked the OA' };
       case 'join': return { system: 'the bot joined the group' };
@@ -266,7 +307,20 @@ const SCRIPT = String.raw`
 
   function timeOf(at) { var d = new Date(at); return twoDigits(d.getHours()) + ':' + twoDigits(d.getMinutes()) + ':' + twoDigits(d.getSeconds()); }
 
+  function entryKey(entry) {
+    if (entry.kind === 'bot') return entry.delivery && entry.delivery.messageId ? 'bot:' + entry.delivery.messageId : null;
+    var e = entry.event || {};
+    // A redelivery repeats the webhookEventId; the time it was sent tells the two apart.
+    return e.webhookEventId ? 'user:' + e.webhookEventId + ':' + entry.at : null;
+  }
+
   function appendEntry(entry) {
+    if (state.loading) { state.pending.push(entry); return; }
+    var key = entryKey(entry);
+    if (key) {
+      if (state.shown[key]) return;
+      state.shown[key] = true;
+    }
     var log = $('log');
     var row;
     if (entry.kind === 'bot') {
@@ -278,7 +332,7 @@ const SCRIPT = String.raw`
       state.lastBot = d.message;
     } else {
       var e = entry.event || {};
-      var shown = describeUserEvent(e);
+      var shown = describeUserEvent(e, entry.chatId);
       var redelivered = e.deliveryContext && e.deliveryContext.isRedelivery ? ' (redelivered)' : '';
       if (shown.system) {
         row = el('div', 'entry system');
@@ -288,13 +342,13 @@ const SCRIPT = String.raw`
         var sender = e.source && e.source.type === 'group' ? (e.source.userId || 'member without userId') : '';
         if (sender) row.appendChild(el('div', 'who', nameOf(sender)));
         row.appendChild(el('div', 'bubble', shown.text + redelivered));
-        row.appendChild(el('div', 'meta', timeOf(entry.at)));
+        row.appendChild(el('div', 'meta', timeOf(entry.at) + (shown.detail ? ' \u00b7 ' + shown.detail : '')));
       }
       state.lastBot = null;
     }
     log.appendChild(row);
-    log.scrollTop = log.scrollHeight;
     renderChips();
+    log.scrollTop = log.scrollHeight;
   }
 
   function nameOf(userId) {
@@ -313,13 +367,26 @@ const SCRIPT = String.raw`
   }
 
   function loadTranscript() {
+    var token = {};
     $('log').textContent = '';
+    state.shown = {};
     state.lastBot = null;
+    state.pending = [];
+    state.loading = state.chatId ? token : null;
     renderChips();
     if (!state.chatId) return Promise.resolve();
-    return api('GET', '/_emulator/chats/' + encodeURIComponent(state.chatId) + '/transcript').then(function (entries) {
-      entries.forEach(appendEntry);
-    }).catch(function (err) { status(err.message); });
+    // Messages can arrive live while the transcript is on its way: they wait in pending and are
+    // shown after it (once, thanks to the keys), and an answer for a chat no longer picked is dropped.
+    var finish = function (entries) {
+      if (state.loading !== token) return;
+      state.loading = null;
+      var pending = state.pending;
+      state.pending = [];
+      entries.concat(pending).forEach(appendEntry);
+    };
+    return api('GET', '/_emulator/chats/' + encodeURIComponent(state.chatId) + '/transcript')
+      .then(finish)
+      .catch(function (err) { finish([]); status(err.message); });
   }
 
   function renderPicker() {
@@ -385,7 +452,7 @@ const SCRIPT = String.raw`
     var language = $('newUserLang').value;
     return api('POST', '/_emulator/users', { userId: userId, displayName: displayName, language: language })
       .then(refreshChats)
-      .then(function () { $('chat').value = userId; return selectChat(userId); })
+      .then(function () { $('newUser').open = false; $('chat').value = userId; return selectChat(userId); })
       .then(function () { return drive({ kind: 'follow', source: { userId: userId } }); })
       .then(function () { $('newUserId').value = randomId('U'); })
       .catch(function (err) { status(err.message); });
@@ -398,7 +465,7 @@ const SCRIPT = String.raw`
     Array.prototype.forEach.call($('newGroupMembers').querySelectorAll('input:checked'), function (box) { memberIds.push(box.value); });
     return api('POST', '/_emulator/groups', { groupId: groupId, groupName: groupName, memberIds: memberIds })
       .then(refreshChats)
-      .then(function () { $('chat').value = groupId; return selectChat(groupId); })
+      .then(function () { $('newGroup').open = false; $('chat').value = groupId; return selectChat(groupId); })
       .then(function () { return drive({ kind: 'join', source: { groupId: groupId } }); })
       .then(function () { $('newGroupId').value = randomId('C'); return refreshChats(); })
       .catch(function (err) { status(err.message); });
@@ -421,7 +488,7 @@ const SCRIPT = String.raw`
       (data.events || []).forEach(function (ev) {
         var s = ev.source || {};
         var chatId = s.type === 'group' ? s.groupId : s.type === 'room' ? s.roomId : s.userId;
-        if (chatId === state.chatId) appendEntry({ kind: 'user', at: data.at, event: ev });
+        if (chatId === state.chatId) appendEntry({ kind: 'user', at: data.at, event: ev, chatId: chatId });
       });
     });
     events.addEventListener('reset', function () { loadTranscript(); });
@@ -474,14 +541,14 @@ const BODY = String.raw`
   </header>
   <section class="panel">
     <div class="row"><select id="chat" aria-label="Chat"></select><button id="refresh" type="button" title="Refresh">↻</button></div>
-    <details>
+    <details id="newUser">
       <summary>New user</summary>
       <div class="row"><input type="text" id="newUserId" aria-label="User id"></div>
       <div class="row"><input type="text" id="newUserName" placeholder="Display name" aria-label="Display name">
         <select id="newUserLang" aria-label="Language"><option value="th">th</option><option value="en">en</option><option value="ms">ms</option></select></div>
       <div class="row"><button id="createUser" class="primary" type="button">Create and follow</button></div>
     </details>
-    <details>
+    <details id="newGroup">
       <summary>New group</summary>
       <div class="row"><input type="text" id="newGroupId" aria-label="Group id"></div>
       <div class="row"><input type="text" id="newGroupName" placeholder="Group name" aria-label="Group name"></div>
@@ -511,7 +578,7 @@ const BODY = String.raw`
 export const SIMULATOR_HTML =
   '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
   '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
-  '<title>LINE emulator</title>\n<style>' +
+  '<title>LINE emulator</title>\n<link rel="icon" href="data:,">\n<style>' +
   STYLE +
   '</style>\n</head>\n<body>' +
   BODY +

@@ -1,0 +1,205 @@
+// Config is read once at boot and must fail there, with one line naming the variable to fix,
+// rather than deep inside a request hours later (STYLE 12).
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const SECRET = 'a-real-looking-channel-secret';
+const TOKEN = 'a-real-looking-channel-access-token';
+const ADMIN = 'admin-token-0123456789abcdef';
+
+/** Runs loadConfig and returns the ConfigError it throws (failing the test if it does not throw one). */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('when the environment is empty, then the hub runs on the in-process emulator with local defaults', () => {
+    const config = loadConfig({});
+
+    expect(config.port).toBe(3000);
+    expect(config.emulatorPort).toBe(3100);
+    expect(config.line.emulated).toBe(true);
+    // The SDK clients are pointed at the emulator, never at api.line.me, when no credentials are set.
+    expect(config.line.apiBaseUrl).toBe('http://127.0.0.1:3100');
+    expect(path.isAbsolute(config.dataDir)).toBe(true);
+    expect(config.dataDir).toBe(path.resolve('data'));
+    expect(config.mongodbUri).toBeUndefined();
+    expect(config.googleMapsApiKey).toBeUndefined();
+    expect(config.logLevel).toBe('info');
+    expect(config.adminToken.length).toBeGreaterThan(0);
+  });
+
+  it('when EMULATOR_PORT and DATA_DIR are set, then the emulator URL follows the port and the data dir is resolved', () => {
+    const config = loadConfig({ EMULATOR_PORT: '4100', DATA_DIR: 'tmp/hub-data', PORT: '8080' });
+
+    expect(config.port).toBe(8080);
+    expect(config.line.apiBaseUrl).toBe('http://127.0.0.1:4100');
+    expect(config.dataDir).toBe(path.resolve('tmp/hub-data'));
+  });
+
+  it('when variables are set to empty strings, then they count as unset (as a blank line in .env does)', () => {
+    const config = loadConfig({
+      PORT: '',
+      LINE_CHANNEL_SECRET: '',
+      LINE_CHANNEL_ACCESS_TOKEN: '',
+      MONGODB_URI: ' ',
+      LOG_LEVEL: '',
+    });
+
+    expect(config.port).toBe(3000);
+    expect(config.line.emulated).toBe(true);
+    expect(config.mongodbUri).toBeUndefined();
+  });
+
+  it('when NODE_ENV is test and LOG_LEVEL is unset, then logging is silent', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+    expect(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+  });
+
+  it('when both LINE credentials and ADMIN_TOKEN are set, then the real LINE API is used', () => {
+    const config = loadConfig({ LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, ADMIN_TOKEN: ADMIN });
+
+    expect(config.line).toEqual({
+      channelSecret: SECRET,
+      channelAccessToken: TOKEN,
+      apiBaseUrl: undefined,
+      emulated: false,
+    });
+    expect(config.adminToken).toBe(ADMIN);
+  });
+
+  it('when both LINE credentials and LINE_API_BASE_URL are set, then that URL is used (an external emulator)', () => {
+    const config = loadConfig({
+      LINE_CHANNEL_SECRET: SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+      ADMIN_TOKEN: ADMIN,
+      LINE_API_BASE_URL: 'http://127.0.0.1:9999',
+    });
+
+    expect(config.line.emulated).toBe(false);
+    expect(config.line.apiBaseUrl).toBe('http://127.0.0.1:9999');
+  });
+
+  it('when both LINE credentials are set without ADMIN_TOKEN, then boot fails naming ADMIN_TOKEN', () => {
+    const err = configError({ LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN });
+
+    expect(err.variable).toBe('ADMIN_TOKEN');
+    expect(err.message).toContain('ADMIN_TOKEN');
+  });
+
+  it('when ADMIN_TOKEN is too short to be a secret, then boot fails naming ADMIN_TOKEN', () => {
+    const err = configError({ LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, ADMIN_TOKEN: 'admin' });
+
+    expect(err.variable).toBe('ADMIN_TOKEN');
+    expect(err.message).toContain('16');
+  });
+
+  it.each([
+    ['LINE_CHANNEL_SECRET', { LINE_CHANNEL_ACCESS_TOKEN: TOKEN, ADMIN_TOKEN: ADMIN }],
+    ['LINE_CHANNEL_ACCESS_TOKEN', { LINE_CHANNEL_SECRET: SECRET, ADMIN_TOKEN: ADMIN }],
+  ])('when only one LINE credential is set, then boot fails naming the missing %s', (missing, env) => {
+    const err = configError(env);
+
+    expect(err.variable).toBe(missing);
+    expect(err.message).toContain(missing);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '3000.5'],
+    ['EMULATOR_PORT', '-1'],
+    ['LINE_API_BASE_URL', 'not a url'],
+    ['LINE_API_BASE_URL', 'ftp://127.0.0.1/'],
+    ['MONGODB_URI', 'localhost:27017/hub'],
+    ['MONGODB_URI', 'postgres://localhost/hub'],
+    ['COMMAND_CENTRE_GROUP_ID', 'U0123456789abcdef0123456789abcdef'],
+    ['COMMAND_CENTRE_GROUP_ID', 'C123'],
+    ['LOG_LEVEL', 'verbose'],
+    ['PUBLIC_BASE_URL', 'hub.example.go.th'],
+    ['GOOGLE_MAPS_BASE_URL', 'maps'],
+  ])('when %s is %j, then boot fails with a ConfigError naming it', (variable, value) => {
+    const err = configError({ [variable]: value });
+
+    expect(err.variable).toBe(variable);
+    expect(err.message).toContain(variable);
+    // One line: the entry point prints it as is, so it must read well on a terminal.
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('when a malformed variable holds a secret, then the error does not repeat its value', () => {
+    // The line goes to stderr and on into log collectors; a mistyped connection string carries a password.
+    const err = configError({ MONGODB_URI: 'mongodb:/hub:s3cret-password@cluster0.example.net/hub' });
+
+    expect(err.variable).toBe('MONGODB_URI');
+    expect(err.message).not.toContain('s3cret-password');
+  });
+
+  it('when several variables are malformed, then the error names one of them (one line, fix and retry)', () => {
+    const err = configError({ PORT: 'abc', LOG_LEVEL: 'verbose' });
+
+    expect(['PORT', 'LOG_LEVEL']).toContain(err.variable);
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('when a well-formed COMMAND_CENTRE_GROUP_ID and MONGODB_URI are set, then they are kept', () => {
+    const group = 'C' + '0123456789abcdef'.repeat(2);
+    const config = loadConfig({
+      COMMAND_CENTRE_GROUP_ID: group,
+      MONGODB_URI: 'mongodb+srv://hub:pw@cluster0.example.net/hub',
+    });
+
+    expect(config.commandCentreGroupId).toBe(group);
+    expect(config.mongodbUri).toBe('mongodb+srv://hub:pw@cluster0.example.net/hub');
+  });
+});
+
+describe('the hub entry point with a malformed environment', () => {
+  it('when PORT=abc, then `tsx src/server.ts` exits non-zero within seconds, printing one stderr line that names PORT', async () => {
+    const root = path.join(__dirname, '..', '..');
+    // The child gets a clean environment apart from what it needs to run: a LINE credential or a
+    // MONGODB_URI inherited from the developer's shell must not change which error comes first.
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: 'abc',
+      NODE_ENV: 'production',
+    };
+    const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+
+    const code = await new Promise<number | string>((resolve) => {
+      // If the hub did boot, it would listen forever: stop it and fail, rather than hang the suite.
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve('timed out');
+      }, 10_000);
+      child.on('exit', (exitCode, signal) => {
+        clearTimeout(timer);
+        resolve(exitCode ?? String(signal));
+      });
+    });
+
+    expect(code).not.toBe('timed out');
+    expect(code).not.toBe(0);
+    const lines = stderr.split('\n').filter((l) => l.trim() !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('PORT');
+    expect(lines[0]).toMatch(/^config: PORT /);
+    expect(stdout).toBe('');
+  }, 15_000);
+});
