@@ -25,6 +25,33 @@ export function locationItem(text: string): QuickReplyItem {
   return { type: 'action', action: { type: 'location', label: label(text) } };
 }
 
+/** "Label: value" on one line of a card; the label column takes `labelFlex` of 7 parts. */
+export function detailRow(key: string, value: string, labelFlex = 2): messagingApi.FlexBox {
+  return {
+    type: 'box',
+    layout: 'baseline',
+    spacing: 'sm',
+    contents: [
+      { type: 'text', text: key, size: 'sm', color: '#888888', flex: labelFlex, wrap: true },
+      { type: 'text', text: value || '-', size: 'sm', color: '#222222', flex: 7 - labelFlex, wrap: true },
+    ],
+  };
+}
+
+/** A card footer with a primary and a secondary choice, each a postback that echoes its label. */
+export function choiceFooter(
+  primary: { text: string; data: PostbackData },
+  secondary: { text: string; data: PostbackData },
+): messagingApi.FlexBox {
+  const button = (c: { text: string; data: PostbackData }, style: 'primary' | 'secondary'): messagingApi.FlexButton => ({
+    type: 'button',
+    style,
+    ...(style === 'primary' ? { color: '#1F6FEB' } : {}),
+    action: { type: 'postback', label: label(c.text), data: encodePostback(c.data), displayText: c.text },
+  });
+  return { type: 'box', layout: 'horizontal', spacing: 'sm', contents: [button(primary, 'primary'), button(secondary, 'secondary')] };
+}
+
 export function text(body: string, quickReply?: QuickReplyItem[]): messagingApi.TextMessage {
   return quickReply && quickReply.length > 0
     ? { type: 'text', text: body, quickReply: { items: quickReply.slice(0, 13) } }

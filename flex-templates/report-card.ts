@@ -6,7 +6,7 @@ import type { Case, CaseStatus } from '../src/domain/reports/case';
 import { isOpen } from '../src/domain/reports/case';
 import type { Station, Zone } from '../src/domain/places';
 import type { Language } from '../src/domain/people';
-import { label, text, type Message } from './common';
+import { detailRow, label, text, type Message } from './common';
 import { clip, formatDateTime, mapsLink, nameIn } from './format';
 
 const STATUS_COLOR: Record<CaseStatus, string> = {
@@ -34,17 +34,7 @@ export function placeOf(c: Pick<Case, 'location'>): string {
   return l.geocodedAddress ?? l.address ?? l.typed ?? `${l.lat.toFixed(5)}, ${l.lng.toFixed(5)}`;
 }
 
-function row(k: string, v: string): messagingApi.FlexBox {
-  return {
-    type: 'box',
-    layout: 'baseline',
-    spacing: 'sm',
-    contents: [
-      { type: 'text', text: k, size: 'sm', color: '#888888', flex: 2, wrap: true },
-      { type: 'text', text: v || '-', size: 'sm', color: '#222222', flex: 5, wrap: true },
-    ],
-  };
-}
+const row = (k: string, v: string) => detailRow(k, v, 2);
 
 function actionButton(t: T, key: string, caseId: string, to: CaseStatus, style: 'primary' | 'secondary' | 'link', extra: Record<string, string> = {}): messagingApi.FlexButton {
   return {

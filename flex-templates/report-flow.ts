@@ -1,8 +1,7 @@
 // The resident's side of the report flow: prompts with quick replies, and the confirm card.
 import type { messagingApi } from '@line/bot-sdk';
 import type { T } from '../src/i18n/i18n';
-import { encodePostback } from '../src/bot/postback';
-import { label, locationItem, postbackItem, text, type Message, type QuickReplyItem } from './common';
+import { choiceFooter, detailRow, locationItem, postbackItem, text, type Message, type QuickReplyItem } from './common';
 import { clip, formatDateTime } from './format';
 import type { Language } from '../src/domain/people';
 
@@ -57,15 +56,7 @@ export interface ConfirmData {
 }
 
 export function confirmCard(t: T, d: ConfirmData): Message {
-  const row = (k: string, v: string): messagingApi.FlexBox => ({
-    type: 'box',
-    layout: 'baseline',
-    spacing: 'sm',
-    contents: [
-      { type: 'text', text: k, size: 'sm', color: '#888888', flex: 2, wrap: true },
-      { type: 'text', text: v || '-', size: 'sm', color: '#222222', flex: 5, wrap: true },
-    ],
-  });
+  const row = (k: string, v: string) => detailRow(k, v);
   const bubble: messagingApi.FlexBubble = {
     type: 'bubble',
     body: {
@@ -82,24 +73,10 @@ export function confirmCard(t: T, d: ConfirmData): Message {
         row(t('report:card.when'), formatDateTime(d.at, d.lang)),
       ],
     },
-    footer: {
-      type: 'box',
-      layout: 'horizontal',
-      spacing: 'sm',
-      contents: [
-        {
-          type: 'button',
-          style: 'primary',
-          color: '#1F6FEB',
-          action: { type: 'postback', label: label(t('report:flow.confirm')), data: encodePostback({ a: 'report-confirm' }), displayText: t('report:flow.confirm') },
-        },
-        {
-          type: 'button',
-          style: 'secondary',
-          action: { type: 'postback', label: label(t('report:flow.cancel')), data: encodePostback({ a: 'report-cancel' }), displayText: t('report:flow.cancel') },
-        },
-      ],
-    },
+    footer: choiceFooter(
+      { text: t('report:flow.confirm'), data: { a: 'report-confirm' } },
+      { text: t('report:flow.cancel'), data: { a: 'report-cancel' } },
+    ),
   };
   return { type: 'flex', altText: clip(`${t('report:flow.confirmTitle')}: ${d.description}`, 400), contents: bubble };
 }

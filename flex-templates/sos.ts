@@ -6,7 +6,7 @@ import type { AlertStatus, SosAlert } from '../src/domain/sos/alert';
 import { isOpenAlert } from '../src/domain/sos/alert';
 import type { Station } from '../src/domain/places';
 import type { Language } from '../src/domain/people';
-import { label, locationItem, postbackItem, text, type Message, type QuickReplyItem } from './common';
+import { detailRow, label, locationItem, postbackItem, text, type Message, type QuickReplyItem } from './common';
 import { clip, formatDateTime, mapsLink, nameIn } from './format';
 
 const call191 = (t: T): QuickReplyItem => ({ type: 'action', action: { type: 'uri', label: label(t('sos:person.call191')), uri: 'tel:191' } });
@@ -30,17 +30,7 @@ export function ambiguousHelpQuestion(t: T): Message {
 
 export type SosCardVariant = { kind: 'first' } | { kind: 're-alert'; minutes: number } | { kind: 'escalated'; minutes: number };
 
-function row(k: string, v: string): messagingApi.FlexBox {
-  return {
-    type: 'box',
-    layout: 'baseline',
-    spacing: 'sm',
-    contents: [
-      { type: 'text', text: k, size: 'sm', color: '#888888', flex: 3, wrap: true },
-      { type: 'text', text: v || '-', size: 'sm', color: '#222222', flex: 5, wrap: true },
-    ],
-  };
-}
+const row = (k: string, v: string) => detailRow(k, v, 3);
 
 function button(t: T, key: string, id: string, to: AlertStatus, style: 'primary' | 'secondary' | 'link'): messagingApi.FlexButton {
   return {

@@ -1,7 +1,6 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { T } from '../src/i18n/i18n';
-import { encodePostback } from '../src/bot/postback';
-import { label, mainMenuItems, postbackItem, text, type Message } from './common';
+import { choiceFooter, mainMenuItems, postbackItem, text, type Message } from './common';
 import { clip } from './format';
 
 /** Greeting on follow: a short hello, then the PDPA notice as a card with Accept / Decline. */
@@ -16,8 +15,6 @@ export function welcomeMessages(t: T, data: { displayName?: string; returning: b
 }
 
 export function privacyNotice(t: T): Message {
-  const accept = encodePostback({ a: 'consent', v: 'accept' });
-  const decline = encodePostback({ a: 'consent', v: 'decline' });
   const bubble: messagingApi.FlexBubble = {
     type: 'bubble',
     size: 'mega',
@@ -30,24 +27,10 @@ export function privacyNotice(t: T): Message {
         { type: 'text', text: t('privacy.body'), size: 'sm', wrap: true, color: '#333333' },
       ],
     },
-    footer: {
-      type: 'box',
-      layout: 'horizontal',
-      spacing: 'sm',
-      contents: [
-        {
-          type: 'button',
-          style: 'primary',
-          color: '#1F6FEB',
-          action: { type: 'postback', label: label(t('privacy.accept')), data: accept, displayText: t('privacy.accept') },
-        },
-        {
-          type: 'button',
-          style: 'secondary',
-          action: { type: 'postback', label: label(t('privacy.decline')), data: decline, displayText: t('privacy.decline') },
-        },
-      ],
-    },
+    footer: choiceFooter(
+      { text: t('privacy.accept'), data: { a: 'consent', v: 'accept' } },
+      { text: t('privacy.decline'), data: { a: 'consent', v: 'decline' } },
+    ),
   };
   return {
     type: 'flex',
