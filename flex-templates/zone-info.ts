@@ -17,8 +17,10 @@ export function zoneInfo(t: T, where: ZoneLookup, lang: Language): Message {
           phone: station.phone,
           distance: ((where.distanceM ?? 0) / 1000).toFixed(1),
         });
+  const zone = where.inZone ? where.zones[0] : undefined;
   return text(body, [
     postbackItem(t('report:zone.reportHere'), { a: 'report-here' }),
+    ...(zone ? [postbackItem(t('report:zone.setHome'), { a: 'home', z: zone._id })] : []),
     ...mainMenuItems(t).filter((i) => !(i.action && 'data' in i.action && i.action.data === 'a=report')),
   ]);
 }

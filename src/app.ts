@@ -180,6 +180,7 @@ export function createApp(deps: AppDeps): Hub {
     logger: deps.logger,
     commandCentreGroupId: deps.config.commandCentreGroupId,
     metrics: { timeToAck: metrics.sosTimeToAck, raised: metrics.sosRaised, escalations: metrics.sosEscalations },
+    zoneStation: async (zoneId) => (await repos.zones.get(zoneId))?.stationCode,
     memberName: async (groupId, userId) => (await deps.line.getGroupMemberProfile(groupId, userId).catch(() => null))?.displayName,
   });
   const scheduler = new Scheduler({

@@ -24,6 +24,8 @@ export interface User {
   chosenLanguage?: Language;
   stationCode?: string;
   onDuty?: boolean;
+  /** The zone the person chose as home: an SOS without a recent pin alerts its station first. */
+  homeZoneId?: string;
   following: boolean;
   createdAt: number;
   updatedAt: number;

@@ -205,6 +205,28 @@ describe('SOS alert, positions, duplicates', () => {
   });
 });
 
+describe('SOS home zone', () => {
+  it('when the person set a home zone and sends no recent pin, then the home zone\'s station is alerted', async () => {
+    const f = await city({ clock: 'manual' });
+    try {
+      await f.emulator.driver.location({ userId: JOHN }, PLACES.santisuk);
+      await f.settle();
+      expect(last(f, JOHN).quickReply).toContain('Set as my home area');
+      await f.emulator.driver.postback({ userId: JOHN }, 'a=home&z=HYI-santisuk');
+      await f.settle();
+      expect(last(f, JOHN).text).toContain('Santisuk Community is now your home area');
+      (f.clock as ManualClock).advance(20 * 60_000); // the pin is now older than 15 minutes
+      await f.emulator.driver.postback({ userId: JOHN }, 'a=sos');
+      await f.settle();
+      expect(sosCards(f, HYI_GROUP)).toHaveLength(1);
+      expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(0);
+      expect(await f.hub.repos.alerts.openFor(JOHN)).toMatchObject({ routedBy: 'home-zone', stationCode: 'HYI' });
+    } finally {
+      await f.close();
+    }
+  });
+});
+
 describe('SOS escalation ladder (fake clock)', () => {
   it('when nobody acknowledges, then at 2 min the group and all officers are re-alerted, at 5 min the escalation group; acknowledging stops it', async () => {
     const f = await city({ clock: 'manual' });

@@ -122,6 +122,15 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
       const pin = await deps.pins.recent(ctx.userId, ctx.now, 60 * 60_000);
       return startReport(ctx, pin ? { photos: [], location: { lat: pin.lat, lng: pin.lng, ...(pin.address ? { address: pin.address } : {}), source: 'last-pin' } } : { photos: [] });
     }
+    if (postback?.a === 'home' && postback.z) {
+      const zone = await deps.zones.get(postback.z);
+      if (!zone) return next();
+      await ctx.deps.users.setHomeZone(ctx.userId, zone._id, ctx.now);
+      return ctx.reply(
+        [text(ctx.t('report:zone.homeSet', { zone: nameIn(zone.name, ctx.lang), station: await stationName(zone.stationCode, ctx.lang) }))],
+        'home-zone',
+      );
+    }
     if (postback?.a === 'my-cases' || (said !== undefined && keywords('report:keywords.myCases').includes(said))) {
       const cases = await deps.cases.myCases(ctx.userId);
       return ctx.reply([myCasesCarousel(ctx.t, cases, ctx.lang)], 'my-cases');

@@ -48,6 +48,8 @@ export interface SosServiceDeps {
     escalations: Counter<'step'>;
   };
   memberName?(groupId: string, userId: string): Promise<string | undefined>;
+  /** The station that looks after a zone (for the person's home zone). */
+  zoneStation(zoneId: string): Promise<string | undefined>;
 }
 
 export type SosActResult =
@@ -227,8 +229,8 @@ export class SosService {
   }
 
   /**
-   * Which station and group: the station of the person's pin from the last 15 minutes, else the
-   * command centre. When neither has a group, the first station with a bound group takes it and the
+   * Which station and group: the station of the person's pin from the last 15 minutes, else of
+   * their home zone, else the command centre. When neither has a group, the first station with a bound group takes it and the
    * log says so loudly: an SOS must reach somebody.
    */
   private async route(userId: string, now: number): Promise<{ station?: Station; groupId?: string; by: SosAlert['routedBy']; position?: AlertPosition }> {
@@ -242,8 +244,16 @@ export class SosService {
       position = { lat: pin.lat, lng: pin.lng, ...(pin.address ? { address: pin.address } : {}), at: pin.at };
       groupId = station ? (await deps.groups.stationGroup(station._id))?._id : undefined;
     }
+    let by: SosAlert['routedBy'] = 'pin';
+    if (!pin) {
+      const home = (await deps.users.get(userId))?.homeZoneId;
+      const code = home ? await deps.zoneStation(home) : undefined;
+      station = code ? ((await deps.stations.get(code)) ?? undefined) : undefined;
+      groupId = station ? (await deps.groups.stationGroup(station._id))?._id : undefined;
+      by = groupId ? 'home-zone' : 'command-centre';
+    }
     groupId ??= deps.commandCentreGroupId;
-    if (groupId) return { station, groupId, by: pin ? 'pin' : 'command-centre', ...(position ? { position } : {}) };
+    if (groupId) return { station, groupId, by, ...(position ? { position } : {}) };
     for (const candidate of await deps.stations.all()) {
       const group = await deps.groups.stationGroup(candidate._id);
       if (group) {

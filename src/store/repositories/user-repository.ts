@@ -47,6 +47,10 @@ export class UserRepository {
     return this.users.updateOne({ _id: userId }, { $set: { chosenLanguage: language, updatedAt: now } });
   }
 
+  setHomeZone(userId: string, zoneId: string, now: number): Promise<User | null> {
+    return this.users.updateOne({ _id: userId }, { $set: { homeZoneId: zoneId, updatedAt: now } });
+  }
+
   setFollowing(userId: string, following: boolean, now: number): Promise<User | null> {
     return this.users.updateOne({ _id: userId }, { $set: { following, updatedAt: now } });
   }
