@@ -6,6 +6,8 @@ export interface PendingFault {
   body: unknown;
   endpoint?: string;
   delayMs: number;
+  /** When set, each matching call fails with this probability (and only failures use up the count). */
+  probability?: number;
 }
 
 const DEFAULT_BODIES: Record<number, unknown> = {
@@ -35,6 +37,10 @@ export class FaultInjector {
       delayMs: spec.delayMs ?? 0,
     };
     if (spec.endpoint !== undefined) fault.endpoint = spec.endpoint;
+    if (spec.probability !== undefined) {
+      if (!(spec.probability > 0 && spec.probability <= 1)) throw new RangeError('fault probability must be in (0, 1]');
+      fault.probability = spec.probability;
+    }
     this.faults.push(fault);
   }
 
@@ -43,6 +49,8 @@ export class FaultInjector {
     if (this.faults.length === 0) return undefined;
     const index = this.faults.findIndex((f) => f.endpoint === undefined || f.endpoint === endpoint);
     if (index < 0) return undefined;
+    // A probabilistic fault lets this call through most of the time (flaky LINE, for benches).
+    if (this.faults[index]!.probability !== undefined && Math.random() >= this.faults[index]!.probability!) return undefined;
     const fault = this.faults[index] as PendingFault;
     fault.remaining -= 1;
     if (fault.remaining === 0) this.faults.splice(index, 1);

@@ -96,6 +96,8 @@ export interface FaultSpec {
   /** An endpoint name such as 'push' or 'reply'; undefined matches every API endpoint. */
   endpoint?: string;
   delayMs?: number;
+  /** Fail each matching call with this probability (0..1] until `count` failures were served. */
+  probability?: number;
 }
 
 export interface UserSeed {
