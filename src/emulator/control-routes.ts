@@ -72,6 +72,19 @@ export function controlRouter(deps: ControlDeps): Router {
     res.json({});
   });
 
+  // Reply tokens for webhooks built outside the driver (benches sign their own events): LINE issues a
+  // token with every event, so a load generator registers the ones it puts in its events.
+  router.post('/reply-tokens', (req, res) => {
+    const tokens = body(req).tokens;
+    if (!Array.isArray(tokens)) throw new BadRequest('tokens must be an array of {replyToken, chatId}');
+    const now = state.now();
+    for (const t of tokens as Array<Record<string, unknown>>) {
+      if (typeof t?.replyToken !== 'string' || typeof t?.chatId !== 'string') throw new BadRequest('each token needs replyToken and chatId strings');
+      state.replyTokens.issue(t.replyToken, t.chatId, now);
+    }
+    res.json({ issued: tokens.length });
+  });
+
   router.post('/users', (req, res) => {
     const b = body(req);
     const seed: UserSeed = { userId: requireString(b, 'userId'), displayName: requireString(b, 'displayName') };

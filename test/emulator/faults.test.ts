@@ -33,3 +33,24 @@ describe('emulator: probabilistic faults', () => {
     }
   });
 });
+
+describe('emulator: reply tokens from outside the driver', () => {
+  it('when a bench registers a reply token, then one reply with it is delivered to that chat and a second is refused', async () => {
+    const fx = await startEmulator();
+    try {
+      fx.emulator.users.add({ userId: ALICE, displayName: 'Alice' });
+      const token = 'a1'.repeat(16);
+      const res = await fetch(`${fx.url}/_emulator/reply-tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tokens: [{ replyToken: token, chatId: ALICE }] }),
+      });
+      expect(await res.json()).toEqual({ issued: 1 });
+      await fx.client.replyMessage({ replyToken: token, messages: [{ type: 'text', text: 'hi' }] });
+      await expect(fx.client.replyMessage({ replyToken: token, messages: [{ type: 'text', text: 'again' }] })).rejects.toThrow();
+      expect(fx.emulator.delivered(ALICE).map((d) => d.message.text)).toEqual(['hi']);
+    } finally {
+      await fx.close();
+    }
+  });
+});
