@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import Bottleneck from 'bottleneck';
+import { TokenBucket } from './rate-limiter';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { OutboxEntry, OutboxKind, OutboxRepository } from '../store/repositories/outbox-repository';
@@ -67,7 +67,7 @@ type Outcome = 'done' | 'retry';
 export class Outbox {
   private readonly options: OutboxOptions;
   private readonly queues = new Map<string, OutboxEntry[]>();
-  private readonly limiters: Record<OutboxKind, Bottleneck>;
+  private readonly limiters: Record<OutboxKind, TokenBucket>;
   private readonly nextSeq: () => number;
   private active = 0;
   private idleWaiters: Array<() => void> = [];
@@ -90,12 +90,10 @@ export class Outbox {
   ) {
     this.options = { ...defaultOutboxOptions, ...options };
     this.nextSeq = sequencer(deps.clock);
-    const limiter = (perSecond: number) =>
-      new Bottleneck({ reservoir: perSecond, reservoirRefreshAmount: perSecond, reservoirRefreshInterval: 1000, maxConcurrent: 64 });
     this.limiters = {
-      reply: limiter(this.options.ratePerSecond.reply),
-      push: limiter(this.options.ratePerSecond.push),
-      multicast: limiter(this.options.ratePerSecond.multicast),
+      reply: new TokenBucket(this.options.ratePerSecond.reply),
+      push: new TokenBucket(this.options.ratePerSecond.push),
+      multicast: new TokenBucket(this.options.ratePerSecond.multicast),
     };
   }
 
@@ -153,8 +151,8 @@ export class Outbox {
     });
     await Promise.race([Promise.allSettled([...this.workers]), grace]);
     clearTimeout(timer);
-    // Only now: a limiter stopped under a running worker rejects its next call, which is not LINE's answer.
-    await Promise.all(Object.values(this.limiters).map((l) => l.stop({ dropWaitingJobs: false }).catch(() => undefined)));
+    // A call still waiting for a rate-limit token goes now rather than hold shutdown up.
+    for (const limiter of Object.values(this.limiters)) limiter.release();
   }
 
   private toRows(request: SendRequest): OutboxEntry[] {
@@ -244,7 +242,7 @@ export class Outbox {
           await this.fallBackToPush(row, `reply token ${Math.round(age / 1000)} s old`);
         } else {
           try {
-            const result = await this.limiters.reply.schedule(() => gateway.reply(row.replyToken!, row.messages as LineMessage[]));
+            const result = await this.limiters.reply.take().then(() => gateway.reply(row.replyToken!, row.messages as LineMessage[]));
             return await this.markSent(row, result.requestId);
           } catch (err) {
             if (!(err instanceof LineApiError && err.status === 400 && /invalid reply token/i.test(err.lineMessage))) throw err;
@@ -257,8 +255,8 @@ export class Outbox {
       const messages = row.messages as LineMessage[];
       const result =
         row.kind === 'multicast'
-          ? await this.limiters.multicast.schedule(() => gateway.multicast(row.to as string[], messages, row.retryKey))
-          : await this.limiters.push.schedule(() => gateway.push(row.to as string, messages, row.retryKey));
+          ? await this.limiters.multicast.take().then(() => gateway.multicast(row.to as string[], messages, row.retryKey))
+          : await this.limiters.push.take().then(() => gateway.push(row.to as string, messages, row.retryKey));
       return await this.markSent(row, result.requestId);
     } catch (err) {
       return this.onFailure(row, err);

@@ -10,6 +10,8 @@ interface MonthCount {
   multicastRecipients: number;
 }
 
+const BANGKOK_MONTH = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Bangkok', year: 'numeric', month: '2-digit' });
+
 /**
  * Our own count of messages against LINE's monthly quota. LINE counts a push per recipient: a push
  * into a police group of 40 costs 40 (line-api.md 2.7). LINE's consumption endpoint is approximate
@@ -28,7 +30,7 @@ export class QuotaLedger {
 
   /** Bangkok calendar month, since LINE's quota resets by month. */
   monthOf(at: number): string {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Bangkok', year: 'numeric', month: '2-digit' }).format(at);
+    return BANGKOK_MONTH.format(at);
   }
 
   async recordPush(to: string): Promise<void> {

@@ -85,9 +85,10 @@ export function isOpen(status: CaseStatus): boolean {
 }
 
 /** Thai Buddhist-era year of a moment, in Bangkok time: 2026 -> 2569. */
+const bangkokYear = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Bangkok', year: 'numeric' });
+
 export function buddhistYear(at: number): number {
-  const year = Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Bangkok', year: 'numeric' }).format(at));
-  return year + 543;
+  return Number(bangkokYear.format(at)) + 543;
 }
 
 export function formatCaseNumber(stationCode: string, at: number, seq: number): string {
