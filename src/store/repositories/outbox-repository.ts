@@ -31,42 +31,60 @@ export interface OutboxEntry {
   purpose: string;
 }
 
+/**
+ * As stored: the messages as one JSON string. A flex card is kilobytes of nested objects, and the
+ * embedded store deep-copies, key-checks and re-serializes every nested object on each insert and
+ * update; as a string it is copied once (bench/report.ts: most of the store's share of a report).
+ */
+type StoredOutboxEntry = Omit<OutboxEntry, 'messages'> & { messages: string };
+
+function toStored(entry: OutboxEntry): StoredOutboxEntry {
+  return { ...entry, messages: JSON.stringify(entry.messages) };
+}
+
+function fromStored(row: StoredOutboxEntry | null): OutboxEntry | null {
+  if (!row) return null;
+  return { ...row, messages: typeof row.messages === 'string' ? (JSON.parse(row.messages) as object[]) : row.messages };
+}
+
 export class OutboxRepository {
-  private readonly outbox: Collection<OutboxEntry>;
+  private readonly outbox: Collection<StoredOutboxEntry>;
   constructor(store: Store) {
-    this.outbox = store.collection<OutboxEntry>('outbox');
+    this.outbox = store.collection<StoredOutboxEntry>('outbox');
   }
 
   async init(): Promise<void> {
     await this.outbox.ensureIndex({ field: 'status' });
   }
 
-  add(entry: OutboxEntry): Promise<OutboxEntry> {
-    return this.outbox.insert(entry);
+  async add(entry: OutboxEntry): Promise<OutboxEntry> {
+    await this.outbox.insert(toStored(entry));
+    return entry;
   }
 
-  get(id: string): Promise<OutboxEntry | null> {
-    return this.outbox.findOne({ _id: id });
+  async get(id: string): Promise<OutboxEntry | null> {
+    return fromStored(await this.outbox.findOne({ _id: id }));
   }
 
-  pending(limit = 10_000): Promise<OutboxEntry[]> {
-    return this.outbox.find({ status: 'pending' }, { sort: { seq: 1 }, limit });
+  async pending(limit = 10_000): Promise<OutboxEntry[]> {
+    return (await this.outbox.find({ status: 'pending' }, { sort: { seq: 1 }, limit })).map((r) => fromStored(r)!);
   }
 
-  held(): Promise<OutboxEntry[]> {
-    return this.outbox.find({ status: 'held' }, { sort: { seq: 1 } });
+  async held(): Promise<OutboxEntry[]> {
+    return (await this.outbox.find({ status: 'held' }, { sort: { seq: 1 } })).map((r) => fromStored(r)!);
   }
 
-  update(id: string, $set: Partial<OutboxEntry>, incAttempts = false): Promise<OutboxEntry | null> {
-    return this.outbox.updateOne({ _id: id }, { $set, ...(incAttempts ? { $inc: { attempts: 1 } } : {}) });
+  /** Updates status fields; the caller never changes the messages, so they are not re-read or rewritten. */
+  async update(id: string, $set: Partial<Omit<OutboxEntry, 'messages'>>, incAttempts = false): Promise<boolean> {
+    return (await this.outbox.updateOne({ _id: id }, { $set, ...(incAttempts ? { $inc: { attempts: 1 } } : {}) })) !== null;
   }
 
   releaseHeld(now: number): Promise<number> {
     return this.outbox.updateMany({ status: 'held' }, { $set: { status: 'pending', nextAttemptAt: now } });
   }
 
-  find(filter: Record<string, unknown>): Promise<OutboxEntry[]> {
-    return this.outbox.find(filter, { sort: { seq: 1 } });
+  async find(filter: Record<string, unknown>): Promise<OutboxEntry[]> {
+    return (await this.outbox.find(filter, { sort: { seq: 1 } })).map((r) => fromStored(r)!);
   }
 
   count(status?: OutboxStatus): Promise<number> {
