@@ -1,5 +1,9 @@
 /** `--name value` and `--flag` options with defaults; unknown options are an error, not silently ignored. */
-export function parseArgs<T extends Record<string, string | number | boolean>>(argv: string[], defaults: T, usage: string): T {
+export function parseArgs<T extends Record<string, string | number | boolean>>(
+  argv: string[],
+  defaults: T,
+  usage: string,
+): T {
   const out: Record<string, string | number | boolean> = { ...defaults };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
@@ -31,6 +35,7 @@ export function parseArgs<T extends Record<string, string | number | boolean>>(a
 /** The options that differ from the defaults, as a command line that reproduces the run. */
 export function reproduceCommand(script: string, args: Record<string, string | number | boolean>): string {
   const parts = [`npx tsx ${script}`];
-  for (const [k, v] of Object.entries(args)) parts.push(typeof v === 'boolean' ? (v ? `--${k}` : `--${k}=false`) : `--${k} ${v}`);
+  for (const [k, v] of Object.entries(args))
+    parts.push(typeof v === 'boolean' ? (v ? `--${k}` : `--${k}=false`) : `--${k} ${v}`);
   return parts.join(' ');
 }

@@ -60,7 +60,10 @@ export interface HotSpot {
 }
 
 /** Self time by function (name + file + line), heaviest first. */
-export function hotSpots(file: string, top = 25): { totalMs: number; spots: HotSpot[]; byPackage: Array<{ pkg: string; ms: number; share: number }> } {
+export function hotSpots(
+  file: string,
+  top = 25,
+): { totalMs: number; spots: HotSpot[]; byPackage: Array<{ pkg: string; ms: number; share: number }> } {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
@@ -134,4 +137,65 @@ export async function waitForQuietMachine(maxSeconds: number, idleBelowCores = 0
     if (!(busy >= idleBelowCores) || Date.now() >= deadline) break;
   }
   return busy;
+}
+
+// What a hub's CPU goes to, by the innermost frame that belongs to a known activity. Self time
+// alone scatters one activity (say, an HTTP call through fetch) over dozens of internal functions.
+const ACTIVITIES: Array<[string, RegExp]> = [
+  [
+    'LINE API calls (SDK, fetch/undici)',
+    /node:internal\/deps\/undici|internal\/webstreams|exposed-window-or-worker|@line\/bot-sdk\/dist\/cjs\/(http-fetch|messaging-api)/,
+  ],
+  ['embedded store (NeDB)', /@seald-io\/(nedb|binary-search-tree)|store\/embedded\//],
+  [
+    'express, body parsing',
+    /node_modules\/(express|router|body-parser|raw-body|type-is|content-type|on-finished|finalhandler|send|iconv-lite|qs)\//,
+  ],
+  ['node HTTP and sockets', /^node:(_http|net|internal\/stream_base|internal\/streams|internal\/http)/],
+  ['webhook signature', /validate-signature|node:internal\/crypto/],
+  ['zod', /node_modules\/zod\//],
+  ['i18next', /node_modules\/i18next\//],
+  ['metrics (prom-client)', /node_modules\/prom-client\//],
+  ['logging (pino)', /node_modules\/pino/],
+  ['rate limiter (bottleneck)', /node_modules\/bottleneck\//],
+  ['hub code', /\/(src|flex-templates)\/.*\.js$/],
+];
+
+export interface ActivityShare {
+  activity: string;
+  share: number;
+  /** Main-thread CPU time per unit of work (e.g. per event), when `units` was given. */
+  usPerUnit?: number;
+}
+
+export function cpuByActivity(file: string, units?: number): ActivityShare[] {
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const memo = new Map<number, string>();
+  const activityOf = (id: number): string => {
+    const known = memo.get(id);
+    if (known) return known;
+    const node = byId.get(id)!;
+    const { functionName, url } = node.callFrame;
+    let found: string | undefined;
+    if (!url && /^\((idle|garbage collector|program)\)$/.test(functionName)) found = functionName;
+    else found = ACTIVITIES.find(([, re]) => re.test(url))?.[0];
+    const up = parent.get(id);
+    const result = found ?? (up === undefined ? 'other' : activityOf(up));
+    memo.set(id, result);
+    return result;
+  };
+  const totals = new Map<string, number>();
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i += 1) {
+    const dt = profile.timeDeltas[i] ?? 0;
+    total += dt;
+    const activity = activityOf(profile.samples[i]!);
+    totals.set(activity, (totals.get(activity) ?? 0) + dt);
+  }
+  return [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([activity, us]) => ({ activity, share: us / total, ...(units ? { usPerUnit: us / units } : {}) }));
 }

@@ -17,15 +17,25 @@ export class KeepAliveClient {
   constructor(baseUrl: string, options: { maxSockets: number; timeoutMs?: number }) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     const url = new URL(baseUrl);
-    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') throw new Error(`benches talk to loopback only, not ${url.hostname}`);
+    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost')
+      throw new Error(`benches talk to loopback only, not ${url.hostname}`);
     this.host = url.hostname;
     this.port = Number(url.port);
     // maxSockets bounds the connections; the caller bounds requests in flight (it must not rely on
     // the agent's hidden queue, which would hide waiting time from the latency figures).
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets });
+    this.agent = new http.Agent({
+      keepAlive: true,
+      maxSockets: options.maxSockets,
+      maxFreeSockets: options.maxSockets,
+    });
   }
 
-  request(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<HttpResult> {
+  request(
+    method: string,
+    path: string,
+    body?: string | Buffer,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult> {
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
@@ -43,7 +53,9 @@ export class KeepAliveClient {
           res.on('error', reject);
         },
       );
-      req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`${method} ${path} timed out after ${this.timeoutMs} ms`)));
+      req.setTimeout(this.timeoutMs, () =>
+        req.destroy(new Error(`${method} ${path} timed out after ${this.timeoutMs} ms`)),
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -56,7 +68,8 @@ export class KeepAliveClient {
       payload === undefined ? undefined : JSON.stringify(payload),
       payload === undefined ? {} : { 'content-type': 'application/json' },
     );
-    if (res.status < 200 || res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.body.slice(0, 200)}`);
+    if (res.status < 200 || res.status >= 300)
+      throw new Error(`${method} ${path}: ${res.status} ${res.body.slice(0, 200)}`);
     return JSON.parse(res.body) as T;
   }
 

@@ -53,9 +53,13 @@ export async function hubCounters(client: KeepAliveClient): Promise<HubCounters>
 
 export interface EmulatorCall {
   id: number;
+  /** Epoch ms when the emulator handled it. */
+  at: number;
   endpoint: string;
   status: number;
   to?: string | string[];
+  /** The x-line-request-id the emulator answered with; the hub stores it on the outbox row it sent. */
+  requestId: string;
 }
 
 /**
@@ -78,7 +82,15 @@ export async function emulatorCalls(
         `/_emulator/calls?endpoint=${encodeURIComponent(endpoint)}&since=${cursor}&limit=${pageSize}`,
       );
       // Keep only what the count check needs; the recorded bodies are large.
-      for (const c of calls) out.push({ id: c.id, endpoint: c.endpoint, status: c.status, ...(c.to !== undefined ? { to: c.to } : {}) });
+      for (const c of calls)
+        out.push({
+          id: c.id,
+          at: c.at,
+          endpoint: c.endpoint,
+          status: c.status,
+          requestId: c.requestId,
+          ...(c.to !== undefined ? { to: c.to } : {}),
+        });
       if (calls.length < pageSize) break;
       cursor = calls[calls.length - 1]!.id;
     }

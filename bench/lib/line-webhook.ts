@@ -3,6 +3,7 @@
 // The bench builds and signs bodies itself instead of asking the emulator to send them: a load
 // generator must not depend on the system under test to produce its load.
 import { createHmac, randomBytes } from 'node:crypto';
+import type { KeepAliveClient } from './http-client';
 
 /** LINE's `x-line-signature`: base64 HMAC-SHA256 of the raw body with the channel secret. */
 export function signBody(channelSecret: string, body: string): string {
@@ -58,6 +59,8 @@ export interface TextEventInput {
   webhookEventId: string;
   messageId: string;
   timestamp: number;
+  /** 32 hex characters; a fresh random one when not given. */
+  replyToken?: string;
 }
 
 /** A 1:1 text message event, every field LINE sends for one (message id, quote token, reply token). */
@@ -69,10 +72,14 @@ export function textMessageEvent(input: TextEventInput): Record<string, unknown>
     deliveryContext: { isRedelivery: false },
     timestamp: input.timestamp,
     source: { type: 'user', userId: input.userId },
-    // Real reply tokens are 32 hex characters; these were not issued by the emulator (see README).
-    replyToken: randomBytes(16).toString('hex'),
+    replyToken: input.replyToken ?? newReplyToken(),
     mode: 'active',
   };
+}
+
+/** LINE's reply tokens are 32 hex characters. */
+export function newReplyToken(): string {
+  return randomBytes(16).toString('hex');
 }
 
 export function webhookBody(destination: string, events: Array<Record<string, unknown>>): string {
@@ -95,4 +102,56 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export type WebhookOutcome = 'accepted' | 'duplicate' | 'refused';
+
+/**
+ * Posts one event the way LINE does, redelivering (same webhookEventId, `isRedelivery: true`) after a
+ * network error or a 5xx, at most `attempts` times in all. Returns what the hub finally said; throws
+ * the last error when every attempt failed.
+ */
+export async function deliverWebhook(
+  client: KeepAliveClient,
+  options: {
+    channelSecret: string;
+    destination: string;
+    attempts?: number;
+    redeliveryDelayMs?: number;
+    /** Told why each redelivery happens (the error message or status of the attempt before). */
+    onRedelivery?: (reason: string) => void;
+  },
+  event: Record<string, unknown>,
+): Promise<WebhookOutcome> {
+  let lastError: unknown;
+  const attempts = options.attempts ?? 3;
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    if (attempt > 0) {
+      options.onRedelivery?.(lastError instanceof Error ? lastError.message : String(lastError));
+      event.deliveryContext = { isRedelivery: true };
+      await new Promise((r) => setTimeout(r, options.redeliveryDelayMs ?? 500));
+    }
+    const body = webhookBody(options.destination, [event]);
+    let res;
+    try {
+      res = await client.request('POST', '/webhook', body, {
+        'content-type': 'application/json; charset=utf-8',
+        'user-agent': 'LineBotWebhook/2.0',
+        'x-line-signature': signBody(options.channelSecret, body),
+      });
+    } catch (err) {
+      lastError = err;
+      continue;
+    }
+    if (res.status >= 500) {
+      lastError = new Error(`webhook answered ${res.status}`);
+      continue;
+    }
+    if (res.status !== 200) return 'refused';
+    const answer = JSON.parse(res.body) as { accepted?: number; duplicates?: number };
+    if (answer.accepted === 1) return 'accepted';
+    // After a broken connection the first attempt may have been stored: the redelivery is then a duplicate.
+    return answer.duplicates === 1 ? 'duplicate' : 'refused';
+  }
+  throw lastError;
 }

@@ -35,6 +35,8 @@ export interface OpenLoopResult {
   elapsedMs: number;
   /** Successful answers per whole second of the run, for "sustained" rather than average. */
   perSecond: number[];
+  /** The slowest answer (from due) among requests due in each second: shows when a stall happened. */
+  worstPerSecond: number[];
   /** How far behind schedule the generator sent at worst (ms), whatever the cause. */
   maxSendLagMs: number;
   /** Sends that had to wait for the in-flight cap. */
@@ -45,14 +47,18 @@ export interface OpenLoopResult {
 
 export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
   const { ratePerSecond, durationMs, maxInFlight } = options;
-  if (!(ratePerSecond > 0) || !(durationMs > 0) || !(maxInFlight > 0)) throw new RangeError('rate, duration and maxInFlight must be positive');
+  if (!(ratePerSecond > 0) || !(durationMs > 0) || !(maxInFlight > 0))
+    throw new RangeError('rate, duration and maxInFlight must be positive');
   const planned = Math.round((ratePerSecond * durationMs) / 1000);
   const intervalMs = 1000 / ratePerSecond;
   const overrunMs = options.overrunMs ?? 10_000;
   const settleMs = options.settleMs ?? 15_000;
   const latency = new Samples(Math.max(1024, planned));
   const service = new Samples(Math.max(1024, planned));
-  const perSecond: number[] = new Array(Math.ceil(durationMs / 1000) + Math.ceil((overrunMs + settleMs) / 1000) + 1).fill(0);
+  const perSecond: number[] = new Array(
+    Math.ceil(durationMs / 1000) + Math.ceil((overrunMs + settleMs) / 1000) + 1,
+  ).fill(0);
+  const worstPerSecond: number[] = [];
   const errors = new Map<string, number>();
   let sent = 0;
   let ok = 0;
@@ -82,7 +88,10 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     lastAnswer = now;
     if (success) {
       ok += 1;
-      latency.add(now - (start + i * intervalMs));
+      const fromDue = now - (start + i * intervalMs);
+      latency.add(fromDue);
+      const dueSecond = Math.floor((i * intervalMs) / 1000);
+      worstPerSecond[dueSecond] = Math.max(worstPerSecond[dueSecond] ?? 0, fromDue);
       service.add(now - sentAt);
       const second = Math.floor((now - start) / 1000);
       if (second < perSecond.length) perSecond[second]! += 1;
@@ -153,6 +162,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     latency,
     service,
     elapsedMs: (lastAnswer || performance.now()) - start,
+    worstPerSecond: Array.from(worstPerSecond, (v) => v ?? 0),
     perSecond: perSecond.slice(0, Math.max(1, Math.ceil(((lastAnswer || performance.now()) - start) / 1000))),
     maxSendLagMs,
     capWaits,

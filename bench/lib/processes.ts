@@ -138,7 +138,9 @@ export async function waitForHttp(
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     if (options.child && (options.child.child.exitCode !== null || options.child.child.signalCode !== null)) {
-      throw new Error(`${options.child.name} exited before ${url} answered: ${options.child.notable.slice(-5).join('\n')}`);
+      throw new Error(
+        `${options.child.name} exited before ${url} answered: ${options.child.notable.slice(-5).join('\n')}`,
+      );
     }
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000), headers: { connection: 'close' } });
@@ -161,7 +163,8 @@ export function sleep(ms: number): Promise<void> {
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(LINE_|MONGODB_|GOOGLE_MAPS_|ADMIN_TOKEN|PORT$|EMULATOR_|DATA_DIR$|LOG_LEVEL$|NODE_OPTIONS$)/.test(k)) continue;
+    if (/^(LINE_|MONGODB_|GOOGLE_MAPS_|ADMIN_TOKEN|PORT$|EMULATOR_|DATA_DIR$|LOG_LEVEL$|NODE_OPTIONS$)/.test(k))
+      continue;
     env[k] = v;
   }
   return { ...env, NODE_ENV: 'production', ...extra };

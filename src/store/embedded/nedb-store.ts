@@ -184,7 +184,10 @@ export interface EmbeddedStoreOptions {
 
 export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
-  private readonly collections = new Map<string, { db: Datastore<Doc>; api: NedbCollection<Doc>; file?: AppendOnlyFile }>();
+  private readonly collections = new Map<
+    string,
+    { db: Datastore<Doc>; api: NedbCollection<Doc>; file?: AppendOnlyFile }
+  >();
   private readonly loading = new Map<string, Promise<void>>();
   private readonly compaction?: NodeJS.Timeout;
 
