@@ -15,15 +15,15 @@ import { parseArgs, reproduceCommand } from './lib/args';
 import { hubBuild, treeState } from './lib/build';
 import { KeepAliveClient } from './lib/http-client';
 import { deliverWebhook, newReplyToken, UlidIds } from './lib/line-webhook';
-import { cleanEnv, freePort, sleep, spawnNode, waitForHttp } from './lib/processes';
+import { sleep } from './lib/processes';
+import { EMULATOR_SECRET, startHubWithEmulator } from './lib/hub-with-emulator';
 import { summarize } from './lib/stats';
 
 const USAGE = 'usage: npx tsx bench/report.ts [--inflight 50] [--rounds 10] [--warmup 1] [--emulator separate|in-process] [--build private|dist|DIR] [--cpu-prof DIR]';
-const SECRET = 'emulator-channel-secret'; // the hub's secret when no LINE credentials are set
+const SECRET = EMULATOR_SECRET;
 const DESTINATION = 'U' + '0'.repeat(32);
 const GROUP = 'C' + '5'.repeat(32);
 const OFFICER = 'U' + 'f'.repeat(32);
-const ADMIN = 'local-admin-token-emulator-only'; // the hub's token when no LINE credentials are set
 const SANTISUK = { latitude: 7.00486, longitude: 100.47018, address: 'ซอยสันติสุข หาดใหญ่' };
 
 interface RecordedCall {
@@ -37,43 +37,12 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), { inflight: 50, rounds: 10, warmup: 1, build: 'private', emulator: 'separate', 'cpu-prof': '' }, USAGE);
   const root = path.resolve(__dirname, '..');
   const build = hubBuild(root, args.build);
-  const [port, emulatorPort] = [await freePort(), await freePort()];
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-bench-report-'));
-  // By default the emulator is a process of its own, as LINE is: the hub's process does only the
-  // hub's work. `--emulator in-process` runs it inside the hub, as `npm start` does.
-  const separate = args.emulator === 'separate';
-  const emulatorProcess = separate
-    ? spawnNode({
-        name: 'emulator',
-        script: path.join(build, 'src/emulator/main.js'),
-        ...(args['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'], 'emulator')}`] } : {}),
-        env: cleanEnv({ EMULATOR_PORT: String(emulatorPort), LINE_CHANNEL_SECRET: SECRET, EMULATOR_WEBHOOK_URL: `http://127.0.0.1:${port}/webhook` }),
-        cwd: root,
-        logFile: path.join(work, 'emulator.log'),
-      })
-    : undefined;
-  const hub = spawnNode({
-    name: 'hub',
-    script: path.join(build, 'src/server.js'),
-    // --cpu-prof DIR: a V8 profile of the hub, to see where a slow run spends its time.
-    ...(args['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] } : {}),
-    env: cleanEnv({
-      PORT: String(port),
-      EMULATOR_PORT: String(emulatorPort),
-      DATA_DIR: path.join(work, 'data'),
-      LOG_LEVEL: 'warn',
-      ...(separate
-        ? { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'bench-channel-access-token', LINE_API_BASE_URL: `http://127.0.0.1:${emulatorPort}`, ADMIN_TOKEN: ADMIN }
-        : {}),
-    }),
-    cwd: root,
-    logFile: path.join(work, 'hub.log'),
-  });
+  const procs = await startHubWithEmulator({ root, build, work, separate: args.emulator === 'separate', env: {}, cpuProfDir: args['cpu-prof'] || undefined });
+  const { hub } = procs;
   try {
-    if (emulatorProcess) await waitForHttp(`http://127.0.0.1:${emulatorPort}/_emulator/calls?limit=1`, { child: emulatorProcess, timeoutMs: 30_000 });
-    await waitForHttp(`http://127.0.0.1:${port}/readyz`, { child: hub, timeoutMs: 30_000 });
-    const hubClient = new KeepAliveClient(`http://127.0.0.1:${port}`, { maxSockets: 128 });
-    const emu = new KeepAliveClient(`http://127.0.0.1:${emulatorPort}`, { maxSockets: 8 });
+    const hubClient = new KeepAliveClient(procs.hubUrl, { maxSockets: 128 });
+    const emu = new KeepAliveClient(procs.emulatorUrl, { maxSockets: 8 });
     const ids = new UlidIds();
     let messageId = 520_000_000_000_000;
 
@@ -101,7 +70,7 @@ async function main(): Promise<void> {
     await send({ groupId: GROUP }, { type: 'join' });
     const code = await hubClient.request('POST', '/admin/bind-codes', JSON.stringify({ kind: 'station', stationCode: 'HYI' }), {
       'content-type': 'application/json',
-      authorization: `Bearer ${ADMIN}`,
+      authorization: `Bearer ${procs.adminToken}`,
     });
     await text({ groupId: GROUP, userId: OFFICER }, `/bind ${(JSON.parse(code.body) as { code: string }).code}`);
     const users = Array.from({ length: args.inflight }, (_, i) => 'U' + (i + 1).toString(16).padStart(8, '0') + '7e707e707e707e707e707e70');
@@ -169,8 +138,7 @@ async function main(): Promise<void> {
     console.log(`  reproduce: ${reproduceCommand('bench/report.ts', args)}`);
     process.exitCode = lost === 0 ? 0 : 1;
   } finally {
-    await hub.stop(5000);
-    await emulatorProcess?.stop(5000);
+    await procs.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

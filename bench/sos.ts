@@ -17,12 +17,12 @@ import { hubBuild, treeState } from './lib/build';
 import { KeepAliveClient } from './lib/http-client';
 import { benchUserId, deliverWebhook, messageIds, newReplyToken, textMessageEvent, UlidIds } from './lib/line-webhook';
 import { runOpenLoop } from './lib/open-loop';
-import { cleanEnv, freePort, sleep, spawnNode, waitForHttp } from './lib/processes';
+import { sleep } from './lib/processes';
+import { EMULATOR_SECRET, startHubWithEmulator } from './lib/hub-with-emulator';
 import { summarize } from './lib/stats';
 
 const USAGE = 'usage: npx tsx bench/sos.ts [--rate 1000] [--seconds 20] [--sos 50] [--users 500] [--fail-rate 0] [--emulator separate|in-process] [--build private|dist|DIR]';
-// What the hub uses when no LINE credentials are set (src/config.ts).
-const SECRET = 'emulator-channel-secret';
+const SECRET = EMULATOR_SECRET;
 const DESTINATION = 'U' + '0'.repeat(32);
 const GROUP = 'C' + '7'.repeat(32);
 const OFFICER = 'U' + 'f'.repeat(32);
@@ -38,41 +38,12 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), { rate: 1000, seconds: 20, sos: 50, users: 500, 'fail-rate': 0, build: 'private', emulator: 'separate' }, USAGE);
   const root = path.resolve(__dirname, '..');
   const build = hubBuild(root, args.build);
-  const [port, emulatorPort] = [await freePort(), await freePort()];
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-bench-sos-'));
-  // By default the emulator is a process of its own, as LINE is; `--emulator in-process` runs it
-  // inside the hub, as `npm start` does.
-  const separate = args.emulator === 'separate';
-  const emulatorProcess = separate
-    ? spawnNode({
-        name: 'emulator',
-        script: path.join(build, 'src/emulator/main.js'),
-        env: cleanEnv({ EMULATOR_PORT: String(emulatorPort), LINE_CHANNEL_SECRET: SECRET, EMULATOR_WEBHOOK_URL: `http://127.0.0.1:${port}/webhook` }),
-        cwd: root,
-        logFile: path.join(work, 'emulator.log'),
-      })
-    : undefined;
-  const hub = spawnNode({
-    name: 'hub',
-    script: path.join(build, 'src/server.js'),
-    env: cleanEnv({
-      PORT: String(port),
-      EMULATOR_PORT: String(emulatorPort),
-      DATA_DIR: path.join(work, 'data'),
-      LOG_LEVEL: 'warn',
-      COMMAND_CENTRE_GROUP_ID: GROUP,
-      ...(separate
-        ? { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'bench-channel-access-token', LINE_API_BASE_URL: `http://127.0.0.1:${emulatorPort}`, ADMIN_TOKEN: 'bench-admin-token-0123456789' }
-        : {}),
-    }),
-    cwd: root,
-    logFile: path.join(work, 'hub.log'),
-  });
+  const procs = await startHubWithEmulator({ root, build, work, separate: args.emulator === 'separate', env: { COMMAND_CENTRE_GROUP_ID: GROUP }, cpuProfDir: undefined });
+  const { hub } = procs;
   try {
-    if (emulatorProcess) await waitForHttp(`http://127.0.0.1:${emulatorPort}/_emulator/calls?limit=1`, { child: emulatorProcess, timeoutMs: 30_000 });
-    await waitForHttp(`http://127.0.0.1:${port}/readyz`, { child: hub, timeoutMs: 30_000 });
-    const hubClient = new KeepAliveClient(`http://127.0.0.1:${port}`, { maxSockets: 128 });
-    const emu = new KeepAliveClient(`http://127.0.0.1:${emulatorPort}`, { maxSockets: 8 });
+    const hubClient = new KeepAliveClient(procs.hubUrl, { maxSockets: 128 });
+    const emu = new KeepAliveClient(procs.emulatorUrl, { maxSockets: 8 });
     const ids = new UlidIds();
     const nextMessageId = messageIds();
     const deliver = (event: Record<string, unknown>) => deliverWebhook(hubClient, { channelSecret: SECRET, destination: DESTINATION }, event);
@@ -166,8 +137,7 @@ async function main(): Promise<void> {
     console.log(`  reproduce: ${reproduceCommand('bench/sos.ts', args)}`);
     process.exitCode = lost === 0 ? 0 : 1;
   } finally {
-    await hub.stop(5000);
-    await emulatorProcess?.stop(5000);
+    await procs.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
