@@ -22,6 +22,8 @@ export interface Messenger {
 
 export interface SendOptions {
   dedupeKey?: string;
+  /** See SendRequest.orderKey: independent of other messages to the same chat. */
+  orderKey?: string;
 }
 
 export function outboxMessenger(outbox: Outbox): Messenger {
@@ -39,7 +41,7 @@ export function outboxMessenger(outbox: Outbox): Messenger {
     },
     async push(to, messages, purpose, options) {
       if (messages.length === 0) return;
-      await outbox.enqueue({ kind: 'push', to, messages, purpose, dedupeKey: options?.dedupeKey });
+      await outbox.enqueue({ kind: 'push', to, messages, purpose, dedupeKey: options?.dedupeKey, orderKey: options?.orderKey });
     },
     async multicast(to, messages, purpose, options) {
       if (messages.length === 0 || to.length === 0) return;

@@ -21,6 +21,12 @@ export interface SendRequest {
    * send queued twice (a job re-run after a crash) reaches LINE once; the second gets 409, which is success.
    */
   dedupeKey?: string;
+  /**
+   * Messages with one order key leave in the order they were queued; by default that key is the chat.
+   * A sender that needs no order against other messages to the same chat (each SOS alert) names its
+   * own, so a retried message cannot hold up the others behind it.
+   */
+  orderKey?: string;
 }
 
 /** A UUID-shaped key derived from a name (LINE wants a UUID; the same name gives the same key). */
@@ -45,7 +51,8 @@ export interface OutboxOptions {
 
 export const defaultOutboxOptions: OutboxOptions = {
   replyTokenMaxAgeMs: 50_000,
-  backoffBaseMs: 500,
+  // A first retry a quarter second later: a 5xx is usually brief, and an SOS should not sit longer.
+  backoffBaseMs: 250,
   backoffMaxMs: 60_000,
   maxAttempts: 12,
   // LINE allows 2,000/s for reply and push, about 200/s for multicast; keep a margin.
@@ -187,12 +194,13 @@ export class Outbox {
       return rows;
     }
     const to = Array.isArray(request.to) ? request.to[0]! : request.to;
+    const orderKey = request.orderKey ?? to;
     return chunks.map((messages, i) => {
       // Only the first five can ride on the reply token (it is single-use); the rest are pushes.
       if (request.kind === 'reply' && i === 0) {
-        return { ...base('reply', to, messages, to), replyToken: request.replyToken, replyTokenAt: request.replyTokenAt ?? now };
+        return { ...base('reply', to, messages, orderKey), replyToken: request.replyToken, replyTokenAt: request.replyTokenAt ?? now };
       }
-      return base('push', to, messages, to);
+      return base('push', to, messages, orderKey);
     });
   }
 
