@@ -90,7 +90,3 @@ const bangkokYear = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Bangkok',
 export function buddhistYear(at: number): number {
   return Number(bangkokYear.format(at)) + 543;
 }
-
-export function formatCaseNumber(stationCode: string, at: number, seq: number): string {
-  return `${stationCode}-${String(buddhistYear(at) % 100).padStart(2, '0')}-${String(seq).padStart(6, '0')}`;
-}

@@ -1,18 +1,13 @@
 import type { AlertAudit, AlertPosition, AlertStatus, SosAlert } from '../../domain/sos/alert';
-import { buddhistYear } from '../../domain/reports/case';
 import type { Collection, Store } from '../store-port';
-
-interface Counter {
-  _id: string;
-  seq: number;
-}
+import { CounterRepository } from './counter-repository';
 
 export class AlertRepository {
   private readonly alerts: Collection<SosAlert>;
-  private readonly counters: Collection<Counter>;
+  private readonly counters: CounterRepository;
   constructor(store: Store) {
     this.alerts = store.collection<SosAlert>('alerts');
-    this.counters = store.collection<Counter>('counters');
+    this.counters = new CounterRepository(store);
   }
 
   async init(): Promise<void> {
@@ -20,10 +15,8 @@ export class AlertRepository {
     await this.alerts.ensureIndex({ field: 'status' });
   }
 
-  async nextId(stationCode: string, at: number): Promise<string> {
-    const year = buddhistYear(at);
-    const counter = await this.counters.upsertOne({ _id: `sos:${stationCode}:${year}` }, { $inc: { seq: 1 } });
-    return `SOS-${stationCode}-${String(year % 100).padStart(2, '0')}-${String(counter.seq).padStart(6, '0')}`;
+  nextId(stationCode: string, at: number): Promise<string> {
+    return this.counters.next('sos', stationCode, at);
   }
 
   create(alert: SosAlert): Promise<SosAlert> {

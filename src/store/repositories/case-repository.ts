@@ -1,18 +1,13 @@
 import type { AuditEntry, Case, CaseStatus } from '../../domain/reports/case';
-import { formatCaseNumber, buddhistYear } from '../../domain/reports/case';
 import type { Collection, Store } from '../store-port';
-
-interface Counter {
-  _id: string;
-  seq: number;
-}
+import { CounterRepository } from './counter-repository';
 
 export class CaseRepository {
   private readonly cases: Collection<Case>;
-  private readonly counters: Collection<Counter>;
+  private readonly counters: CounterRepository;
   constructor(store: Store) {
     this.cases = store.collection<Case>('cases');
-    this.counters = store.collection<Counter>('counters');
+    this.counters = new CounterRepository(store);
   }
 
   async init(): Promise<void> {
@@ -22,10 +17,8 @@ export class CaseRepository {
   }
 
   /** Allocates the next case number for a station and Buddhist-era year, atomically. */
-  async nextCaseNumber(stationCode: string, at: number): Promise<string> {
-    const key = `case:${stationCode}:${buddhistYear(at)}`;
-    const counter = await this.counters.upsertOne({ _id: key }, { $inc: { seq: 1 } });
-    return formatCaseNumber(stationCode, at, counter.seq);
+  nextCaseNumber(stationCode: string, at: number): Promise<string> {
+    return this.counters.next('case', stationCode, at);
   }
 
   create(c: Case): Promise<Case> {
