@@ -188,3 +188,25 @@ export function myCasesCarousel(t: T, cases: Case[], lang: Language): Message {
     contents: { type: 'carousel', contents: bubbles },
   };
 }
+
+export type ActionRefusal = 'unknown' | 'no-user-id' | 'not-officer' | 'already-owned' | 'invalid-transition';
+
+/** Why an officer's tap on a case or SOS card changed nothing, said where the tap came from. */
+export function actionRefused(
+  t: T,
+  why: ActionRefusal,
+  d: { id?: string; stationName?: string; owner?: string; status?: string },
+): Message {
+  switch (why) {
+    case 'unknown':
+      return text(t('report:officer.unknownCase'));
+    case 'no-user-id':
+      return text(t('report:officer.usePhone'));
+    case 'not-officer':
+      return text(t('report:officer.notOfficer', { station: d.stationName ?? '' }));
+    case 'already-owned':
+      return text(t('report:officer.alreadyOwned', { caseId: d.id, owner: d.owner ?? '' }));
+    case 'invalid-transition':
+      return text(t('report:officer.invalidTransition', { caseId: d.id, status: d.status ?? '' }));
+  }
+}

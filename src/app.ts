@@ -22,6 +22,7 @@ import type { Store } from './store/store-port';
 import type { Clock } from './util/clock';
 import { BindService } from './domain/binding/bind-service';
 import { CaseService } from './domain/reports/case-service';
+import { OfficerGate } from './domain/officer-gate';
 import { reportsFeature } from './bot/features/reports-feature';
 import { adminRouter } from './entry-points/admin-router';
 import { disabledGeocoder, type Geocoder } from './geo/geocoder';
@@ -146,11 +147,15 @@ export function createApp(deps: AppDeps): Hub {
   const geocoder = deps.geocoder ?? disabledGeocoder;
   const media = deps.media ?? new MemoryMediaStore();
   const publicBase = deps.config.publicBaseUrl?.startsWith('https://') ? deps.config.publicBaseUrl.replace(/\/$/, '') : undefined;
+  const officers = new OfficerGate({
+    users: repos.users,
+    logger: deps.logger,
+    memberName: async (groupId, userId) => (await deps.line.getGroupMemberProfile(groupId, userId).catch(() => null))?.displayName,
+  });
   const cases = new CaseService({
     cases: repos.cases,
     stations: repos.stations,
     groups: repos.groups,
-    users: repos.users,
     zones: directory,
     geocoder,
     messenger: botDeps.messenger,
@@ -160,7 +165,7 @@ export function createApp(deps: AppDeps): Hub {
     commandCentreGroupId: deps.config.commandCentreGroupId,
     // LINE shows images only from https URLs; without a public base URL the card shows a photo count.
     mediaUrl: publicBase ? (token) => `${publicBase}/media/${token}` : undefined,
-    memberName: async (groupId, userId) => (await deps.line.getGroupMemberProfile(groupId, userId).catch(() => null))?.displayName,
+    officers,
   });
   const binding = new BindService({
     codes: repos.bindCodes,
@@ -181,7 +186,7 @@ export function createApp(deps: AppDeps): Hub {
     commandCentreGroupId: deps.config.commandCentreGroupId,
     metrics: { timeToAck: metrics.sosTimeToAck, raised: metrics.sosRaised, escalations: metrics.sosEscalations },
     zoneStation: async (zoneId) => (await repos.zones.get(zoneId))?.stationCode,
-    memberName: async (groupId, userId) => (await deps.line.getGroupMemberProfile(groupId, userId).catch(() => null))?.displayName,
+    officers,
   });
   const scheduler = new Scheduler({
     leases: repos.leases,

@@ -46,12 +46,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: '1 while LINE answers that the monthly message quota is spent (messages are held)',
       registers: [registry],
     }),
-    groupPushRecipients: new Counter({
-      name: 'ssz_line_quota_recipients_total',
-      help: 'Messages counted against the monthly quota (per recipient: a push to a group counts each member)',
-      labelNames: ['kind'] as const,
-      registers: [registry],
-    }),
     sosRaised: new Counter({
       name: 'ssz_sos_alerts_total',
       help: 'SOS alerts raised, by station and how the station was chosen (pin, command-centre, fallback)',

@@ -42,10 +42,6 @@ export class LineApiError extends Error {
     super(`LINE API ${status}: ${lineMessage}`);
     this.name = 'LineApiError';
   }
-
-  get isTimeoutOrNetwork(): boolean {
-    return this.status === 0;
-  }
 }
 
 export class LineTimeoutError extends LineApiError {

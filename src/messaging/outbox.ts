@@ -290,8 +290,6 @@ export class Outbox {
     if (row.kind !== 'reply' && this.deps.onSent) {
       await this.deps.onSent(row).catch((err: unknown) => this.deps.logger.warn({ err, outboxId: row._id }, 'quota accounting failed'));
     }
-    if (row.kind === 'multicast') this.deps.metrics.groupPushRecipients.inc({ kind: 'multicast' }, (row.to as string[]).length);
-    else if (row.kind === 'push') this.deps.metrics.groupPushRecipients.inc({ kind: (row.to as string).startsWith('U') ? 'push_user' : 'push_group' });
     return 'done';
   }
 

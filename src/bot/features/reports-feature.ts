@@ -1,6 +1,6 @@
 import { privacyNotice } from '../../../flex-templates/welcome';
 import { askCategory } from '../../../flex-templates/report-flow';
-import { myCasesCarousel } from '../../../flex-templates/report-card';
+import { actionRefused, myCasesCarousel } from '../../../flex-templates/report-card';
 import { text } from '../../../flex-templates/common';
 import { zoneInfo } from '../../../flex-templates/zone-info';
 import { nameIn } from '../../../flex-templates/format';
@@ -67,18 +67,14 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     const reason = data.r === 'duplicate' || data.r === 'false_report' ? (data.r as RejectReason) : undefined;
     const result = await deps.cases.act(data.id, data.to as CaseStatus, { userId: ctx.userId, groupId: ctx.groupId }, reason);
     if (result.ok) return ctx.reply([result.groupMessage], 'case-update');
-    switch (result.why) {
-      case 'unknown-case':
-        return ctx.reply([text(t('report:officer.unknownCase'))], 'case-refused');
-      case 'no-user-id':
-        return ctx.reply([text(t('report:officer.usePhone'))], 'case-refused');
-      case 'not-officer':
-        return ctx.reply([text(t('report:officer.notOfficer', { station: nameIn(result.station?.name, 'th') || result.c.stationCode }))], 'case-refused');
-      case 'already-owned':
-        return ctx.reply([text(t('report:officer.alreadyOwned', { caseId: result.c._id, owner: result.c.ownerName ?? '' }))], 'case-refused');
-      case 'invalid-transition':
-        return ctx.reply([text(t('report:officer.invalidTransition', { caseId: result.c._id, status: t(`report:status.${result.c.status}`) }))], 'case-refused');
-    }
+    const c = 'c' in result ? result.c : undefined;
+    const refusal = actionRefused(t, result.why === 'unknown-case' ? 'unknown' : result.why, {
+      id: c?._id,
+      stationName: nameIn('station' in result ? result.station?.name : undefined, 'th') || c?.stationCode,
+      owner: c?.ownerName,
+      status: c ? t(`report:status.${c.status}`) : undefined,
+    });
+    return ctx.reply([refusal], 'case-refused');
   };
 
   const officerBind: Middleware = async (ctx, next) => {

@@ -1,6 +1,7 @@
 import type { webhook } from '@line/bot-sdk';
 import { text } from '../../../flex-templates/common';
 import { ambiguousHelpQuestion } from '../../../flex-templates/sos';
+import { actionRefused } from '../../../flex-templates/report-card';
 import { nameIn } from '../../../flex-templates/format';
 import { ALERT_STATUSES, type AlertStatus } from '../../domain/sos/alert';
 import type { SosService } from '../../domain/sos/sos-service';
@@ -71,18 +72,14 @@ export function sosFeature(deps: { sos: SosService; pins: PinRepository }): BotF
     const t = ctx.deps.texts.t('th');
     const result = await deps.sos.act(data.id, data.to as AlertStatus, { userId: ctx.userId, groupId: ctx.groupId });
     if (result.ok) return ctx.reply([result.groupMessage], 'sos-update');
-    switch (result.why) {
-      case 'unknown':
-        return ctx.reply([text(t('report:officer.unknownCase'))], 'sos-refused');
-      case 'no-user-id':
-        return ctx.reply([text(t('report:officer.usePhone'))], 'sos-refused');
-      case 'not-officer':
-        return ctx.reply([text(t('report:officer.notOfficer', { station: nameIn(result.station?.name, 'th') || result.alert?.stationCode || '' }))], 'sos-refused');
-      case 'already-owned':
-        return ctx.reply([text(t('report:officer.alreadyOwned', { caseId: result.alert!._id, owner: result.alert!.ownerName ?? '' }))], 'sos-refused');
-      case 'invalid-transition':
-        return ctx.reply([text(t('report:officer.invalidTransition', { caseId: result.alert!._id, status: t(`sos:status.${result.alert!.status}`) }))], 'sos-refused');
-    }
+    const { alert } = result;
+    const refusal = actionRefused(t, result.why, {
+      id: alert?._id,
+      stationName: nameIn(result.station?.name, 'th') || alert?.stationCode,
+      owner: alert?.ownerName,
+      status: alert ? t(`sos:status.${alert.status}`) : undefined,
+    });
+    return ctx.reply([refusal], 'sos-refused');
   };
 
   return { preempt: [trigger], group: [actInGroup], commands: [dutyCommand] };

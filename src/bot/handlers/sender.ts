@@ -1,4 +1,3 @@
-import type { webhook } from '@line/bot-sdk';
 import { languageOf, toLanguage, type Language } from '../../domain/people';
 import type { BotContext, Middleware } from '../context';
 
@@ -60,8 +59,4 @@ export function loadSender(): Middleware & { profileOf(ctx: BotContext, userId: 
 export function setLanguage(ctx: BotContext, lang: Language): void {
   ctx.lang = lang;
   ctx.t = ctx.deps.texts.t(lang);
-}
-
-export function isOneToOne(event: webhook.Event): boolean {
-  return event.source?.type === 'user';
 }

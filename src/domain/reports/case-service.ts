@@ -6,8 +6,8 @@ import type { Messenger } from '../../messaging/messenger';
 import type { CaseRepository } from '../../store/repositories/case-repository';
 import type { GroupRepository } from '../../store/repositories/group-repository';
 import type { StationRepository } from '../../store/repositories/station-repository';
-import type { UserRepository } from '../../store/repositories/user-repository';
 import type { Clock } from '../../util/clock';
+import type { OfficerGate } from '../officer-gate';
 import type { Geocoder } from '../../geo/geocoder';
 import type { Language } from '../people';
 import type { LatLng, Station, Zone, ZoneLookup } from '../places';
@@ -48,7 +48,7 @@ export interface CaseServiceDeps {
   cases: CaseRepository;
   stations: StationRepository;
   groups: GroupRepository;
-  users: UserRepository;
+  officers: OfficerGate;
   zones: ZoneLocator & { zone?(id: string): Zone | undefined };
   geocoder: Geocoder;
   messenger: Messenger;
@@ -58,8 +58,6 @@ export interface CaseServiceDeps {
   commandCentreGroupId?: string;
   /** https URL for a stored photo, when the hub has a public base URL. */
   mediaUrl?(token: string): string | undefined;
-  /** Display name of a group member (for officers tapping in a group). */
-  memberName?(groupId: string, userId: string): Promise<string | undefined>;
 }
 
 /** Reports: creating a case, routing its card to the right group, and moving it through its lifecycle. */
@@ -131,35 +129,29 @@ export class CaseService {
     const { deps } = this;
     const c = await deps.cases.get(caseId);
     if (!c) return { ok: false, why: 'unknown-case' };
-    if (!actor.userId) {
-      deps.logger.warn({ caseId, to, groupId: actor.groupId }, 'officer action refused: LINE sent no userId (LINE for PC)');
-      return { ok: false, why: 'no-user-id' };
+    const gate = await deps.officers.check(actor, c.stationCode, { caseId, to });
+    if (!gate.ok) {
+      return gate.why === 'not-officer'
+        ? { ok: false, why: 'not-officer', c, station: (await deps.stations.get(c.stationCode)) ?? undefined }
+        : { ok: false, why: gate.why };
     }
-    const officer = await deps.users.get(actor.userId);
-    if (!officer || officer.role !== 'officer' || officer.stationCode !== c.stationCode) {
-      deps.logger.warn(
-        { security: 'officer_action_refused', caseId, to, userId: actor.userId, groupId: actor.groupId, role: officer?.role, station: officer?.stationCode },
-        'action on a case refused: not an officer of its station',
-      );
-      return { ok: false, why: 'not-officer', c, station: (await deps.stations.get(c.stationCode)) ?? undefined };
-    }
-    if (to === 'acknowledged' && c.ownerId && c.ownerId !== actor.userId) return { ok: false, why: 'already-owned', c };
+    const userId = gate.officer._id;
+    if (to === 'acknowledged' && c.ownerId && c.ownerId !== userId) return { ok: false, why: 'already-owned', c };
     if (!canTransition(c.status, to)) {
-      deps.logger.info({ caseId, from: c.status, to, userId: actor.userId }, 'invalid case transition refused');
+      deps.logger.info({ caseId, from: c.status, to, userId }, 'invalid case transition refused');
       return { ok: false, why: 'invalid-transition', c };
     }
     const now = deps.clock.now();
-    const officerName =
-      officer.displayName ?? (actor.groupId ? await deps.memberName?.(actor.groupId, actor.userId) : undefined) ?? actor.userId.slice(0, 8);
+    const officerName = gate.name;
     const set: Partial<Case> = {};
-    if (to === 'acknowledged') Object.assign(set, { ownerId: actor.userId, ownerName: officerName, acknowledgedAt: now });
+    if (to === 'acknowledged') Object.assign(set, { ownerId: userId, ownerName: officerName, acknowledgedAt: now });
     if (to === 'resolved' || to === 'referred' || to === 'rejected') set.closedAt = now;
     if (to === 'rejected') set.rejectReason = reason ?? 'false_report';
-    const updated = await deps.cases.transition(c._id, c.status, to, { at: now, by: actor.userId, byName: officerName, from: c.status, to, ...(to === 'rejected' ? { reason: set.rejectReason } : {}) }, set);
+    const updated = await deps.cases.transition(c._id, c.status, to, { at: now, by: userId, byName: officerName, from: c.status, to, ...(to === 'rejected' ? { reason: set.rejectReason } : {}) }, set);
     if (!updated) {
       // Someone else moved it between our read and our write.
       const fresh = (await deps.cases.get(c._id))!;
-      if (to === 'acknowledged' && fresh.ownerId && fresh.ownerId !== actor.userId) return { ok: false, why: 'already-owned', c: fresh };
+      if (to === 'acknowledged' && fresh.ownerId && fresh.ownerId !== userId) return { ok: false, why: 'already-owned', c: fresh };
       return { ok: false, why: 'invalid-transition', c: fresh };
     }
     const station = (await deps.stations.get(updated.stationCode)) ?? undefined;

@@ -17,6 +17,7 @@ import type { PinRepository } from '../../store/repositories/pin-repository';
 import type { StationRepository } from '../../store/repositories/station-repository';
 import type { UserRepository } from '../../store/repositories/user-repository';
 import type { Clock } from '../../util/clock';
+import type { OfficerGate } from '../officer-gate';
 import type { Language } from '../people';
 import type { Station } from '../places';
 import type { ZoneLocator } from '../reports/case-service';
@@ -47,7 +48,7 @@ export interface SosServiceDeps {
     raised: Counter<'station' | 'routed_by'>;
     escalations: Counter<'step'>;
   };
-  memberName?(groupId: string, userId: string): Promise<string | undefined>;
+  officers: OfficerGate;
   /** The station that looks after a zone (for the person's home zone). */
   zoneStation(zoneId: string): Promise<string | undefined>;
 }
@@ -106,28 +107,18 @@ export class SosService {
     const { deps } = this;
     const alert = await deps.alerts.get(alertId);
     if (!alert) return { ok: false, why: 'unknown' };
-    if (!actor.userId) {
-      deps.logger.warn({ alertId, to, groupId: actor.groupId }, 'SOS action refused: LINE sent no userId (LINE for PC)');
-      return { ok: false, why: 'no-user-id', alert };
-    }
-    const officer = await deps.users.get(actor.userId);
+    const gate = await deps.officers.check(actor, alert.stationCode, { alertId, to });
     const station = (await deps.stations.get(alert.stationCode)) ?? undefined;
-    if (!officer || officer.role !== 'officer' || officer.stationCode !== alert.stationCode) {
-      deps.logger.warn(
-        { security: 'officer_action_refused', alertId, to, userId: actor.userId, groupId: actor.groupId, role: officer?.role, station: officer?.stationCode },
-        'SOS action refused: not an officer of its station',
-      );
-      return { ok: false, why: 'not-officer', alert, station };
-    }
-    if (to === 'acknowledged' && alert.ownerId && alert.ownerId !== actor.userId) return { ok: false, why: 'already-owned', alert };
+    if (!gate.ok) return { ok: false, why: gate.why, alert, station };
+    const userId = gate.officer._id;
+    if (to === 'acknowledged' && alert.ownerId && alert.ownerId !== userId) return { ok: false, why: 'already-owned', alert };
     if (!canMoveAlert(alert.status, to)) return { ok: false, why: 'invalid-transition', alert };
     const now = deps.clock.now();
-    const officerName =
-      officer.displayName ?? (actor.groupId ? await deps.memberName?.(actor.groupId, actor.userId) : undefined) ?? actor.userId.slice(0, 8);
+    const officerName = gate.name;
     const set: Partial<SosAlert> = {};
-    if (to === 'acknowledged') Object.assign(set, { ownerId: actor.userId, ownerName: officerName, acknowledgedAt: now });
+    if (to === 'acknowledged') Object.assign(set, { ownerId: userId, ownerName: officerName, acknowledgedAt: now });
     if (to === 'resolved' || to === 'false_alarm') set.closedAt = now;
-    const moved = await deps.alerts.transition(alert._id, alert.status, to, { at: now, by: actor.userId, byName: officerName, from: alert.status, to }, set);
+    const moved = await deps.alerts.transition(alert._id, alert.status, to, { at: now, by: userId, byName: officerName, from: alert.status, to }, set);
     if (!moved) {
       const fresh = (await deps.alerts.get(alert._id))!;
       return { ok: false, why: to === 'acknowledged' && fresh.ownerId ? 'already-owned' : 'invalid-transition', alert: fresh };
@@ -136,7 +127,7 @@ export class SosService {
     if (to === 'acknowledged') {
       secondsToAck = Math.max(0, Math.round((now - alert.createdAt) / 1000));
       deps.metrics.timeToAck.observe({ station: alert.stationCode }, (now - alert.createdAt) / 1000);
-      deps.logger.info({ alertId: alert._id, secondsToAck, officer: actor.userId }, 'SOS acknowledged');
+      deps.logger.info({ alertId: alert._id, secondsToAck, officer: userId }, 'SOS acknowledged');
     }
     await deps.messenger.push(
       moved.userId,
