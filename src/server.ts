@@ -50,10 +50,11 @@ async function main(): Promise<void> {
   }
 
   const store = await openStore(config);
+  const line = new SdkLineGateway({ channelAccessToken: config.line.channelAccessToken, baseUrl: config.line.apiBaseUrl });
   const hub = createApp({
     config,
     store,
-    line: new SdkLineGateway({ channelAccessToken: config.line.channelAccessToken, baseUrl: config.line.apiBaseUrl }),
+    line,
     clock: systemClock,
     logger,
     metrics: createMetrics({ defaultMetrics: true }),
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
     const deadline = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
     await Promise.race([hub.drain(), deadline]);
     await hub.stop();
+    await line.close();
     await store.close();
     await emulatorServer?.close();
     logger.info('stopped');

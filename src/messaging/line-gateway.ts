@@ -1,5 +1,6 @@
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import type { Readable } from 'node:stream';
+import { PooledLineTransport } from './line-transport';
 
 export type LineMessage = messagingApi.Message;
 
@@ -24,6 +25,8 @@ export interface LineGateway {
   showLoadingAnimation(chatId: string, seconds: number): Promise<void>;
   getQuota(): Promise<{ type: 'none' | 'limited'; value?: number }>;
   getQuotaConsumption(): Promise<number>;
+  /** Closes kept-alive connections (shutdown, test teardown). */
+  close(): Promise<void>;
 }
 
 export interface SendResult {
@@ -56,19 +59,36 @@ export interface SdkGatewayOptions {
   /** Both the messaging and the data API; undefined = LINE's own hosts. */
   baseUrl?: string;
   timeoutMs?: number;
+  /**
+   * 'pooled' (default): JSON calls go through an undici keep-alive pool (line-transport.ts);
+   * 'fetch': the SDK's own fetch for everything.
+   */
+  transport?: 'pooled' | 'fetch';
 }
+
+/** Where the SDK's messaging client goes when no base URL is given. */
+const LINE_API_ORIGIN = 'https://api.line.me';
 
 /** The real thing: @line/bot-sdk clients, pointed at LINE or at the emulator by base URL. */
 export class SdkLineGateway implements LineGateway {
   private readonly api: messagingApi.MessagingApiClient;
   private readonly blob: messagingApi.MessagingApiBlobClient;
   private readonly timeoutMs: number;
+  private readonly transport?: PooledLineTransport;
 
   constructor(options: SdkGatewayOptions) {
     const base = { channelAccessToken: options.channelAccessToken };
     this.api = new messagingApi.MessagingApiClient(options.baseUrl ? { ...base, baseURL: options.baseUrl } : base);
     this.blob = new messagingApi.MessagingApiBlobClient(options.baseUrl ? { ...base, baseURL: options.baseUrl } : base);
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    if (options.transport !== 'fetch') {
+      this.transport = new PooledLineTransport(options.baseUrl ?? LINE_API_ORIGIN, { timeoutMs: this.timeoutMs });
+      this.transport.attach(this.api);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.transport?.close();
   }
 
   async reply(replyToken: string, messages: LineMessage[]): Promise<SendResult> {

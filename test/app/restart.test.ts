@@ -29,13 +29,14 @@ interface HubProcess {
 }
 
 async function startProcess(emulator: Emulator, lineUrl: string, store: Store): Promise<HubProcess> {
+  const line = new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: lineUrl, timeoutMs: 3000 });
   const hub = createApp({
     config: {
       line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: lineUrl, emulated: true },
       adminToken: 'test-admin-token-0123456789',
     },
     store,
-    line: new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: lineUrl, timeoutMs: 3000 }),
+    line,
     clock: systemClock,
     logger: silentLogger,
     outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50 },
@@ -56,6 +57,7 @@ async function startProcess(emulator: Emulator, lineUrl: string, store: Store): 
     async stop() {
       await closeServer();
       await hub.stop();
+      await line.close();
       await store.close();
     },
     kill: closeServer,

@@ -407,13 +407,14 @@ describe('outbox: an answer from LINE that arrives too late', () => {
     // Only the first push is slow to answer.
     const proxy = await slowAnswers(emu.url, (path, nth) => (path === '/v2/bot/message/push' && nth === 1 ? 400 : 0));
     const store = new EmbeddedStore();
+    const line = new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: proxy.url, timeoutMs: 150 });
     hub = createApp({
       config: {
         line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: proxy.url, emulated: true },
         adminToken: 'test-admin-token-0123456789',
       },
       store,
-      line: new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: proxy.url, timeoutMs: 150 }),
+      line,
       clock: systemClock,
       logger: silentLogger,
       outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50 },
@@ -422,6 +423,7 @@ describe('outbox: an answer from LINE that arrives too late', () => {
     closeAll = async () => {
       await hub.drain();
       await hub.stop();
+      await line.close();
       await proxy.close();
       await emu.close();
       await store.close();

@@ -55,6 +55,7 @@ export async function startHub(options: FixtureOptions = {}): Promise<HubFixture
   const emulator = createEmulator({ channelSecret: SECRET, channelAccessToken: TOKEN, now: options.emulatorNow });
   const emu = await emulator.listen(0, '127.0.0.1');
   const store = options.store ?? new EmbeddedStore();
+  const line = new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: emu.url, timeoutMs: options.lineTimeoutMs ?? 3000 });
   const hub = createApp({
     config: {
       line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: emu.url, emulated: true },
@@ -65,7 +66,7 @@ export async function startHub(options: FixtureOptions = {}): Promise<HubFixture
     geocoder: options.geocoder,
     media: options.media,
     store,
-    line: new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: emu.url, timeoutMs: options.lineTimeoutMs ?? 3000 }),
+    line,
     clock,
     logger: silentLogger,
     outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50, ...options.outboxOptions },
@@ -96,6 +97,7 @@ export async function startHub(options: FixtureOptions = {}): Promise<HubFixture
     async close() {
       await hub.drain();
       await hub.stop();
+      await line.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await emu.close();
       await store.close();
