@@ -58,15 +58,33 @@ export function text(body: string, quickReply?: QuickReplyItem[]): messagingApi.
     : { type: 'text', text: body };
 }
 
-/** The main actions, offered wherever the bot does not know what the person wants. */
+const menus = new WeakMap<T, readonly QuickReplyItem[]>();
+
+/**
+ * The main actions, offered wherever the bot does not know what the person wants. The same five
+ * buttons for every answer in a language, so they are built once per language (frozen: shared).
+ */
 export function mainMenuItems(t: T): QuickReplyItem[] {
-  return [
-    postbackItem(t('menu.sos'), { a: 'sos' }),
-    postbackItem(t('menu.report'), { a: 'report' }),
-    postbackItem(t('menu.myCases'), { a: 'my-cases' }),
-    postbackItem(t('menu.news'), { a: 'news' }),
-    postbackItem(t('menu.language'), { a: 'language' }),
-  ];
+  let items = menus.get(t);
+  if (!items) {
+    items = deepFreeze([
+      postbackItem(t('menu.sos'), { a: 'sos' }),
+      postbackItem(t('menu.report'), { a: 'report' }),
+      postbackItem(t('menu.myCases'), { a: 'my-cases' }),
+      postbackItem(t('menu.news'), { a: 'news' }),
+      postbackItem(t('menu.language'), { a: 'language' }),
+    ]);
+    menus.set(t, items);
+  }
+  return items as QuickReplyItem[];
+}
+
+function deepFreeze<V>(value: V): V {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 export function helpMessage(t: T, reason: 'howTo' | 'unknown' | 'unsupported'): Message {

@@ -37,7 +37,7 @@ export function loadTexts(localesDir = path.join(projectRoot(), 'locales')): Tex
     initAsync: false,
     returnNull: false,
   });
-  const fixed = new Map<Language, T>(LANGUAGES.map((l) => [l, instance.getFixedT(l)]));
+  const fixed = new Map<Language, T>(LANGUAGES.map((l) => [l, remembered(instance.getFixedT(l))]));
   const keywordCache = new Map<string, string[]>();
   return {
     t: (lang) => fixed.get(lang) ?? fixed.get('th')!,
@@ -55,6 +55,29 @@ export function loadTexts(localesDir = path.join(projectRoot(), 'locales')): Tex
       return words;
     },
   };
+}
+
+/**
+ * The texts never change after loading, so a key asked for without options (most of them: menus,
+ * prompts, buttons) is looked up in i18next once per language and remembered. i18next's resolution
+ * was a tenth of the hub's time per webhook (bench/webhook.ts --cpu-prof). Calls with options
+ * (interpolation, counts, defaults) always go to i18next.
+ */
+function remembered(t: T): T {
+  const known = new Map<string, string>();
+  const call = t as unknown as (...args: unknown[]) => unknown;
+  const lookup = (key: unknown, ...rest: unknown[]): unknown => {
+    if (rest.length > 0 || typeof key !== 'string') return call(key, ...rest);
+    let value = known.get(key);
+    if (value === undefined) {
+      const resolved = call(key);
+      if (typeof resolved !== 'string') return resolved;
+      value = resolved;
+      known.set(key, value);
+    }
+    return value;
+  };
+  return lookup as unknown as T;
 }
 
 /** Case, width and spacing do not change what a person meant. */
