@@ -21,7 +21,7 @@ import { sleep } from './lib/processes';
 import { EMULATOR_SECRET, startHubWithEmulator } from './lib/hub-with-emulator';
 import { summarize } from './lib/stats';
 
-const USAGE = 'usage: npx tsx bench/sos.ts [--rate 1000] [--seconds 20] [--sos 50] [--users 500] [--fail-rate 0] [--emulator separate|in-process] [--build private|dist|DIR]';
+const USAGE = 'usage: npx tsx bench/sos.ts [--rate 1000] [--warmup 5] [--seconds 20] [--sos 50] [--users 500] [--fail-rate 0] [--emulator separate|in-process] [--build private|dist|DIR]';
 const SECRET = EMULATOR_SECRET;
 const DESTINATION = 'U' + '0'.repeat(32);
 const GROUP = 'C' + '7'.repeat(32);
@@ -35,7 +35,7 @@ interface RecordedCall {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { rate: 1000, seconds: 20, sos: 50, users: 500, 'fail-rate': 0, build: 'private', emulator: 'separate' }, USAGE);
+  const args = parseArgs(process.argv.slice(2), { rate: 1000, warmup: 5, seconds: 20, sos: 50, users: 500, 'fail-rate': 0, build: 'private', emulator: 'separate' }, USAGE);
   const root = path.resolve(__dirname, '..');
   const build = hubBuild(root, args.build);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-bench-sos-'));
@@ -76,11 +76,31 @@ async function main(): Promise<void> {
 
     // Every event carries a reply token LINE issued: register the background's before the clock starts.
     const durationMs = args.seconds * 1000;
-    const planned = Math.round((args.rate * durationMs) / 1000) + 1000;
+    const warmupMs = args.warmup * 1000;
+    const planned = Math.round((args.rate * (durationMs + warmupMs)) / 1000) + 1000;
     const backgroundTokens = Array.from({ length: planned }, (_, i) => ({ replyToken: newReplyToken(), chatId: benchUserId(i % args.users) }));
     for (let i = 0; i < planned; i += 5000) await emu.json('POST', '/_emulator/reply-tokens', { tokens: backgroundTokens.slice(i, i + 5000) });
     const sosTokens = sosUsers.map((u) => ({ replyToken: newReplyToken(), chatId: u }));
     await emu.json('POST', '/_emulator/reply-tokens', { tokens: sosTokens });
+
+    const chatter = (offset: number, ms: number) =>
+      runOpenLoop({
+        ratePerSecond: args.rate,
+        durationMs: ms,
+        maxInFlight: 256,
+        fire: async (n) => {
+          const i = offset + n;
+          const userId = benchUserId(i % args.users);
+          const outcome = await deliver(
+            textMessageEvent({ userId, text: `สวัสดี ${i}`, webhookEventId: ids.next(), messageId: nextMessageId(), timestamp: Date.now(), replyToken: backgroundTokens[i]?.replyToken }),
+          );
+          return outcome === 'accepted';
+        },
+      });
+    // The background is already running when the first SOS comes (a hub just started, and the
+    // generator, compile and warm up for a few seconds; that is measured apart).
+    const warm = warmupMs > 0 ? await chatter(0, warmupMs) : undefined;
+    const warmEvents = Math.round((args.rate * warmupMs) / 1000);
 
     // Background chatter and the SOS presses, at the same time.
     const sentAt = new Array<number>(args.sos);
@@ -93,18 +113,7 @@ async function main(): Promise<void> {
         void deliver({ type: 'postback', postback: { data: 'a=sos' }, ...base(sosUsers[j]!), replyToken: sosTokens[j]!.replyToken });
       }
     })();
-    const background = await runOpenLoop({
-      ratePerSecond: args.rate,
-      durationMs,
-      maxInFlight: 256,
-      fire: async (i) => {
-        const userId = benchUserId(i % args.users);
-        const outcome = await deliver(
-          textMessageEvent({ userId, text: `สวัสดี ${i}`, webhookEventId: ids.next(), messageId: nextMessageId(), timestamp: Date.now(), replyToken: backgroundTokens[i]?.replyToken }),
-        );
-        return outcome === 'accepted';
-      },
-    });
+    const background = await chatter(warmEvents, durationMs);
     await sosRun;
 
     // Each SOS's first alert card that LINE accepted in the group.
@@ -130,6 +139,7 @@ async function main(): Promise<void> {
     const target = args['fail-rate'] > 0 ? 2000 : 250;
     console.log(`bench/sos at ${treeState(root)} (node ${process.version}, ${os.cpus().length} cores)`);
     console.log(`  background: ${background.ok} text events accepted in ${(background.elapsedMs / 1000).toFixed(1)} s (${(background.ok / (background.elapsedMs / 1000)).toFixed(0)}/s), webhook p99 ${bg.p99.toFixed(1)} ms`);
+    if (warm) console.log(`  warm-up (not in the figures): ${warm.ok} text events in ${(warm.elapsedMs / 1000).toFixed(1)} s, webhook p99 ${warm.latency.summary().p99.toFixed(1)} ms`);
     console.log(`  emulator: ${args.emulator}; hub warnings/errors logged: ${hub.notableTotal()}`);
     console.log(`  LINE failing: ${(args['fail-rate'] * 100).toFixed(0)}% of API calls answer 500`);
     console.log(`  SOS webhook -> alert card accepted by LINE in the group: p50 ${s.p50.toFixed(0)} ms  p99 ${s.p99.toFixed(0)} ms  max ${s.max.toFixed(0)} ms  (n=${s.count})`);

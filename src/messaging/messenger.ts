@@ -24,6 +24,8 @@ export interface SendOptions {
   dedupeKey?: string;
   /** See SendRequest.orderKey: independent of other messages to the same chat. */
   orderKey?: string;
+  /** See SendRequest.urgent: retried within about a second (SOS). */
+  urgent?: boolean;
 }
 
 export function outboxMessenger(outbox: Outbox): Messenger {
@@ -41,11 +43,11 @@ export function outboxMessenger(outbox: Outbox): Messenger {
     },
     async push(to, messages, purpose, options) {
       if (messages.length === 0) return;
-      await outbox.enqueue({ kind: 'push', to, messages, purpose, dedupeKey: options?.dedupeKey, orderKey: options?.orderKey });
+      await outbox.enqueue({ kind: 'push', to, messages, purpose, dedupeKey: options?.dedupeKey, orderKey: options?.orderKey, urgent: options?.urgent });
     },
     async multicast(to, messages, purpose, options) {
       if (messages.length === 0 || to.length === 0) return;
-      await outbox.enqueue({ kind: 'multicast', to, messages, purpose, dedupeKey: options?.dedupeKey });
+      await outbox.enqueue({ kind: 'multicast', to, messages, purpose, dedupeKey: options?.dedupeKey, urgent: options?.urgent });
     },
   };
 }

@@ -156,6 +156,12 @@ describe('SOS alert, positions, duplicates', () => {
     expect(f.seen(OFFICER_A).some((m) => m.text?.startsWith('🆘 SOS SOS-HYI-69-000001'))).toBe(true);
     expect(f.seen(OFFICER_B).some((m) => m.text?.startsWith('🆘 SOS'))).toBe(false); // off duty
     expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(0);
+    // Stored as urgent, so a 5xx is retried within a second, also after a restart.
+    const rows = await f.hub.repos.outbox.find({ purpose: { $in: ['sos-alert', 'sos-alert-officers'] } });
+    expect(rows.map((r) => [r.purpose, r.urgent])).toEqual([
+      ['sos-alert', true],
+      ['sos-alert-officers', true],
+    ]);
   });
 
   it('when the same person presses SOS again while one is open, then it joins the open alert', async () => {

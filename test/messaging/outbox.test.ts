@@ -283,6 +283,30 @@ describe('outbox: sending to LINE', () => {
     });
   });
 
+  describe('with a slow ordinary backoff', () => {
+    beforeEach(async () => {
+      // Ordinary rows wait a minute after a failure; urgent rows (SOS) keep their short backoff.
+      f = await startHub({ outboxOptions: { backoffBaseMs: 60_000, backoffMaxMs: 60_000, urgentBackoffBaseMs: 5, urgentBackoffMaxMs: 20 } });
+      f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
+    });
+
+    it('when an urgent push meets 500s, then it is retried at once and delivered while an ordinary one still waits', async () => {
+      const officers = gid('5');
+      f.emulator.groups.add({ groupId: officers, groupName: 'สภ.หาดใหญ่', memberIds: [john] });
+      f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'push' });
+      const [ordinary] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('Zone news')], purpose: 'news' });
+      await sleep(50);
+      f.emulator.faults.inject({ count: 3, status: 500, endpoint: 'push' });
+      const [urgent] = await f.hub.outbox.enqueue({ kind: 'push', to: officers, messages: [text('SOS')], purpose: 'sos-alert', urgent: true });
+      for (let i = 0; i < 100 && (await f.hub.repos.outbox.get(urgent!._id))?.status !== 'sent'; i++) await sleep(10);
+      expect(await f.hub.repos.outbox.get(urgent!._id)).toMatchObject({ status: 'sent', attempts: 4, urgent: true });
+      expect(f.seen(officers).map((m) => m.text)).toEqual(['SOS']);
+      expect(await f.hub.repos.outbox.get(ordinary!._id)).toMatchObject({ status: 'pending', attempts: 1 });
+      expect(f.seen(john)).toEqual([]);
+      await f.hub.outbox.stop();
+    });
+  });
+
   describe('with a hand-driven clock', () => {
     beforeEach(async () => {
       f = await startHub({ clock: 'manual' });

@@ -98,7 +98,7 @@ export class SosService {
     const updated = (await deps.alerts.addPosition(open._id, position)) ?? open;
     const messages = positionUpdate(deps.texts.t('th'), updated, 'th');
     for (const groupId of this.alertedGroups(updated, await deps.stations.get(updated.stationCode))) {
-      await deps.messenger.push(groupId, messages, 'sos-position', { dedupeKey: `${updated._id}:pos:${position.at}:${groupId}`, orderKey: `${groupId}:${updated._id}` });
+      await deps.messenger.push(groupId, messages, 'sos-position', { dedupeKey: `${updated._id}:pos:${position.at}:${groupId}`, orderKey: `${groupId}:${updated._id}`, urgent: true });
     }
     return [sosToPerson(deps.texts.t(lang), 'locationForwarded')];
   }
@@ -169,17 +169,17 @@ export class SosService {
       const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 're-alert', minutes }, lang: 'th' });
       // A group bound since the alert was raised can still take it.
       const groupId = alert.groupId ?? (await this.route(alert.userId, now)).groupId;
-      if (groupId) await deps.messenger.push(groupId, [card], 'sos-re-alert', { dedupeKey: `${key}:group`, orderKey: `${groupId}:${alert._id}` });
+      if (groupId) await deps.messenger.push(groupId, [card], 'sos-re-alert', { dedupeKey: `${key}:group`, orderKey: `${groupId}:${alert._id}`, urgent: true });
       const officers = (await deps.users.officersOf(alert.stationCode)).map((u) => u._id);
       if (officers.length > 0) {
-        await deps.messenger.multicast(officers, [officerPush(th, alert, station, 'th'), card], 'sos-re-alert-officers', { dedupeKey: `${key}:officers` });
+        await deps.messenger.multicast(officers, [officerPush(th, alert, station, 'th'), card], 'sos-re-alert-officers', { dedupeKey: `${key}:officers`, urgent: true });
       }
       await deps.messenger.push(alert.userId, [sosToPerson(person, 'stillAlerting')], 'sos-still-alerting', { dedupeKey: `${key}:person` });
     } else {
       // Later rungs: the district or provincial command centre.
       const target = station?.escalationGroupId ?? deps.commandCentreGroupId;
       const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 'escalated', minutes }, lang: 'th' });
-      if (target) await deps.messenger.push(target, [card], 'sos-escalated', { dedupeKey: `${key}:command`, orderKey: `${target}:${alert._id}` });
+      if (target) await deps.messenger.push(target, [card], 'sos-escalated', { dedupeKey: `${key}:command`, orderKey: `${target}:${alert._id}`, urgent: true });
       else deps.logger.error({ alert: 'sos_no_escalation_group', alertId: alert._id, station: alert.stationCode }, 'SOS ladder has no escalation group to reach');
       await deps.messenger.push(alert.userId, [sosToPerson(person, 'escalated')], 'sos-escalated-person', { dedupeKey: `${key}:person` });
     }
@@ -262,10 +262,10 @@ export class SosService {
     const falseAlarms = await this.falseAlarms(alert.userId, alert.createdAt);
     const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 'first' }, lang: 'th' });
     // Its own order key: one alert's retries must not hold up another person's alert to the same group.
-    if (alert.groupId) await deps.messenger.push(alert.groupId, [card], 'sos-alert', { dedupeKey: `${alert._id}:alert:group`, orderKey: `${alert.groupId}:${alert._id}` });
+    if (alert.groupId) await deps.messenger.push(alert.groupId, [card], 'sos-alert', { dedupeKey: `${alert._id}:alert:group`, orderKey: `${alert.groupId}:${alert._id}`, urgent: true });
     const onDuty = (await deps.users.officersOf(alert.stationCode, true)).map((u) => u._id);
     if (onDuty.length > 0) {
-      await deps.messenger.multicast(onDuty, [officerPush(th, alert, station, 'th'), card], 'sos-alert-officers', { dedupeKey: `${alert._id}:alert:duty` });
+      await deps.messenger.multicast(onDuty, [officerPush(th, alert, station, 'th'), card], 'sos-alert-officers', { dedupeKey: `${alert._id}:alert:duty`, urgent: true });
     }
     return Boolean(alert.groupId) || onDuty.length > 0;
   }

@@ -29,6 +29,8 @@ export interface OutboxEntry {
   lineRequestId?: string;
   /** What the message is for (help, welcome, report-card, sos-alert...): logs and metrics. */
   purpose: string;
+  /** Retried on the short backoff (SOS). */
+  urgent?: boolean;
 }
 
 /**
