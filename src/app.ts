@@ -222,7 +222,12 @@ export function createApp(deps: AppDeps): Hub {
   const app = express();
   app.disable('x-powered-by');
   app.use('/webhook', (_req, res, next) => {
-    res.on('finish', () => metrics.webhookRequests.inc({ status: String(res.statusCode) }));
+    const started = performance.now();
+    res.on('finish', () => {
+      const status = String(res.statusCode);
+      metrics.webhookRequests.inc({ status });
+      metrics.webhookSeconds.observe({ status }, (performance.now() - started) / 1000);
+    });
     next();
   });
   app.use(webhookRouter({ channelSecret: deps.config.line.channelSecret, inbox }));

@@ -12,6 +12,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
+    webhookSeconds: new Histogram({
+      name: 'ssz_webhook_seconds',
+      help: 'Time from a webhook request reaching the app to its answer being written, by HTTP status (LINE waits for it)',
+      labelNames: ['status'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
     webhookEvents: new Counter({
       name: 'ssz_webhook_events_total',
       help: 'Webhook events accepted, by type and outcome: new, duplicate (redelivered), verify (console check, ignored)',

@@ -70,6 +70,12 @@ async function main(): Promise<void> {
     const s = hub.app.listen(config.port, () => resolve(s));
     s.on('error', reject);
   });
+  // Keep webhook connections open well past Node's 5 s default. A connection the hub closed must be
+  // opened again, and under load Node accepts about one new connection per turn of its event loop:
+  // in bench/webhook.ts at 1,500/s those re-opened connections waited 0.5 to 5 s in the accept queue
+  // while requests on open ones were answered in milliseconds. Headers timeout stays above it (Node's rule).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   const base = `http://localhost:${config.port}`;
   logger.info(

@@ -19,6 +19,33 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   return total;
 }
 
+/** A Prometheus histogram's cumulative buckets, `le` in the metric's unit, summed over label sets matching `labels`. */
+export function histogramBuckets(text: string, name: string, labels: Record<string, string> = {}): Array<[number, number]> {
+  const byLe = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}_bucket{`)) continue;
+    const labelText = line.slice(line.indexOf('{') + 1, line.indexOf('}'));
+    if (!Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) continue;
+    const le = /le="([^"]+)"/.exec(labelText)?.[1];
+    if (le === undefined) continue;
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    byLe.set(bound, (byLe.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return [...byLe.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * The bucket bound under which a share `q` of the observations between two readings of one histogram
+ * fall: "p99 <= 25 ms" (a histogram gives bounds, not exact quantiles).
+ */
+export function quantileBound(before: Array<[number, number]>, after: Array<[number, number]>, q: number): { bound: number; count: number } {
+  const prior = new Map(before);
+  const diff = after.map(([le, c]) => [le, c - (prior.get(le) ?? 0)] as const);
+  const count = diff.length > 0 ? diff[diff.length - 1]![1] : 0;
+  const hit = diff.find(([, c]) => c >= q * count);
+  return { bound: hit ? hit[0] : Number.NaN, count };
+}
+
 export interface HubCounters {
   /** Events accepted into the inbox as new. */
   accepted: number;
@@ -30,6 +57,10 @@ export interface HubCounters {
   replyFallbacks: number;
   outboxRetries: number;
   outboxFailed: number;
+  /** ssz_webhook_seconds buckets for 200 answers: the time to 200 as the hub measures it. */
+  webhookSeconds: Array<[number, number]>;
+  /** The hub's longest event-loop stall since the previous scrape (prom-client resets it on each). */
+  eventLoopMaxSeconds: number;
 }
 
 export async function hubCounters(client: KeepAliveClient): Promise<HubCounters> {
@@ -48,6 +79,8 @@ export async function hubCounters(client: KeepAliveClient): Promise<HubCounters>
     replyFallbacks: metricValue(t, 'ssz_outbox_sends_total', { result: 'reply_fallback' }),
     outboxRetries: metricValue(t, 'ssz_outbox_sends_total', { result: 'retry' }),
     outboxFailed: metricValue(t, 'ssz_outbox_sends_total', { result: 'failed' }),
+    webhookSeconds: histogramBuckets(t, 'ssz_webhook_seconds', { status: '200' }),
+    eventLoopMaxSeconds: metricValue(t, 'nodejs_eventloop_lag_max_seconds'),
   };
 }
 
