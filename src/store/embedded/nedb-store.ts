@@ -60,10 +60,34 @@ function appendThroughOpenFile(db: Datastore<Doc>, filename: string): AppendOnly
   };
   persistence.persistNewStateAsync = async (docs) => {
     let lines = '';
-    for (const doc of docs) lines += `${serialize(doc)}\n`;
+    for (const doc of docs) lines += `${serializeLine(doc)}\n`;
     if (lines.length > 0) file.append(lines);
   };
   return file;
+}
+
+/**
+ * NeDB's serializer runs a JavaScript replacer on every key of every document it appends: it turns
+ * Dates into {$$date} and re-checks key names. The keys were checked when the document was inserted
+ * or modified (checkObject), and a document without a Date serializes to the same bytes with plain
+ * JSON.stringify, at a quarter of the cost (bench/webhook.ts: 40 µs of 4 appends per webhook).
+ * Documents holding a Date anywhere still go through NeDB's serializer.
+ */
+function serializeLine(doc: unknown): string {
+  return holdsDate(doc, 0) ? serialize(doc) : JSON.stringify(doc);
+}
+
+function holdsDate(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (value instanceof Date) return true;
+  // Deeper than any document the hub stores: leave it to NeDB rather than recurse further.
+  if (depth > 32) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsDate(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) if (holdsDate((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
 }
 
 function isUniqueViolation(err: unknown): err is { errorType: string; key: unknown } {
