@@ -91,6 +91,9 @@ function contextFor(event: webhook.Event, deps: BotDeps): BotContext {
   const chatId = source?.type === 'group' ? source.groupId : source?.type === 'room' ? source.roomId : userId;
   // A reply token is single-use: the first answer rides on it, later ones in the same event are pushes.
   let replyToken = replyTokenOf(event);
+  // Answers are named after the event and their order in it: if the event is handled again (the
+  // process died before its done mark was written), what the first run queued is not queued twice.
+  let answers = 0;
   const log = deps.logger.child({ webhookEventId: event.webhookEventId, type: event.type });
   const ctx: BotContext = {
     event,
@@ -110,7 +113,8 @@ function contextFor(event: webhook.Event, deps: BotDeps): BotContext {
       }
       const token = replyToken;
       replyToken = undefined;
-      await deps.messenger.reply({ replyToken: token, issuedAt: event.timestamp, chatId }, messages, purpose);
+      const id = event.webhookEventId ? `${event.webhookEventId}:${answers++}` : undefined;
+      await deps.messenger.reply({ replyToken: token, issuedAt: event.timestamp, chatId }, messages, purpose, { id });
     },
   };
   return ctx;

@@ -37,6 +37,8 @@ export class Inbox {
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
+  /** Events handled in this turn of the event loop, marked done together at the end of it. */
+  private doneBatch: { ids: string[]; written: Promise<void> } | undefined;
 
   constructor(
     private readonly deps: {
@@ -124,12 +126,33 @@ export class Inbox {
     });
   }
 
+  /**
+   * Done marks are written once per turn of the event loop for every event handled in it: one store
+   * operation and one append instead of one per event (bench/webhook.ts). An event whose mark was not
+   * yet written when the process died is handled again after the restart; its answers are named
+   * after the event (bot.ts), so what the first run queued is not sent twice.
+   */
+  private markDone(id: string): Promise<void> {
+    if (!this.doneBatch) {
+      const batch = { ids: [] as string[], written: Promise.resolve() };
+      batch.written = new Promise<void>((resolve, reject) => {
+        setImmediate(() => {
+          if (this.doneBatch === batch) this.doneBatch = undefined;
+          this.deps.repo.markManyDone(batch.ids, this.deps.clock.now()).then(() => resolve(), reject);
+        });
+      });
+      this.doneBatch = batch;
+    }
+    this.doneBatch.ids.push(id);
+    return this.doneBatch.written;
+  }
+
   private async process(entry: InboxEntry): Promise<void> {
     if (this.stopped) return;
     const { repo, handle, clock, logger, metrics } = this.deps;
     try {
       await handle(entry.event as unknown as webhook.Event);
-      await repo.markDone(entry._id, clock.now());
+      await this.markDone(entry._id);
       metrics.eventsHandled.inc({ result: 'done' });
     } catch (err) {
       logger.error({ err, webhookEventId: entry._id, type: entry.event.type }, 'event handler failed');

@@ -14,7 +14,8 @@ export interface ReplyTarget {
  * sent, so a message accepted here survives a crash (DESIGN: nothing is lost).
  */
 export interface Messenger {
-  reply(target: ReplyTarget, messages: LineMessage[], purpose: string): Promise<void>;
+  /** `id`: the same answer planned again (the event handled again after a crash) is queued once. */
+  reply(target: ReplyTarget, messages: LineMessage[], purpose: string, options?: { id?: string }): Promise<void>;
   /** `dedupeKey`: the same planned send queued again (a re-run job) reaches LINE once (retry keys). */
   push(to: string, messages: LineMessage[], purpose: string, options?: SendOptions): Promise<void>;
   multicast(to: string[], messages: LineMessage[], purpose: string, options?: SendOptions): Promise<void>;
@@ -30,9 +31,10 @@ export interface SendOptions {
 
 export function outboxMessenger(outbox: Outbox): Messenger {
   return {
-    async reply(target, messages, purpose) {
+    async reply(target, messages, purpose, options) {
       if (messages.length === 0) return;
       await outbox.enqueue({
+        id: options?.id,
         kind: target.replyToken ? 'reply' : 'push',
         to: target.chatId,
         replyToken: target.replyToken,

@@ -5,9 +5,15 @@ import type { Metrics } from '../metrics';
 import type { OutboxEntry, OutboxKind, OutboxRepository } from '../store/repositories/outbox-repository';
 import type { Clock } from '../util/clock';
 import { sequencer } from '../util/sequence';
+import { DuplicateKeyError } from '../store/store-port';
 import { LineApiError, type LineGateway, type LineMessage } from './line-gateway';
 
 export interface SendRequest {
+  /**
+   * A stable name for this send: its rows get ids derived from it, and a row that is already stored
+   * (the same event handled again after a crash) is neither stored nor sent again.
+   */
+  id?: string;
   kind: OutboxKind;
   /** Push: the chat. Multicast: user ids (any number; split into 500s). Reply: the chat to push to if the token fails. */
   to: string | string[];
@@ -123,9 +129,19 @@ export class Outbox {
     this.active++;
     try {
       const rows = this.toRows(request);
-      for (const row of rows) await this.deps.repo.add(row);
-      for (const row of rows) this.schedule(row);
-      return rows;
+      const fresh: OutboxEntry[] = [];
+      for (const row of rows) {
+        try {
+          await this.deps.repo.add(row);
+          fresh.push(row);
+        } catch (err) {
+          // Only a stable id can clash: this very send was queued before, by an earlier run.
+          if (!(request.id && err instanceof DuplicateKeyError)) throw err;
+          this.deps.logger.info({ outboxId: row._id, purpose: row.purpose }, 'send already queued by an earlier run: not queued again');
+        }
+      }
+      for (const row of fresh) this.schedule(row);
+      return fresh;
     } finally {
       this.active--;
       this.checkIdle();
@@ -179,21 +195,24 @@ export class Outbox {
   private toRows(request: SendRequest): OutboxEntry[] {
     const now = this.deps.clock.now();
     let part = 0;
-    const base = (kind: OutboxKind, to: string | string[], messages: LineMessage[], orderKey: string): OutboxEntry => ({
-      _id: randomUUID(),
-      kind,
-      to,
-      messages,
-      retryKey: request.dedupeKey ? derivedRetryKey(`${request.dedupeKey}#${part++}`) : randomUUID(),
-      orderKey,
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-      createdAt: now,
-      seq: this.nextSeq(),
-      purpose: request.purpose,
-      ...(request.urgent ? { urgent: true } : {}),
-    });
+    const base = (kind: OutboxKind, to: string | string[], messages: LineMessage[], orderKey: string): OutboxEntry => {
+      const n = part++;
+      return {
+        _id: request.id ? `${request.id}#${n}` : randomUUID(),
+        kind,
+        to,
+        messages,
+        retryKey: request.dedupeKey ? derivedRetryKey(`${request.dedupeKey}#${n}`) : randomUUID(),
+        orderKey,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        createdAt: now,
+        seq: this.nextSeq(),
+        purpose: request.purpose,
+        ...(request.urgent ? { urgent: true } : {}),
+      };
+    };
     const chunks: LineMessage[][] = [];
     for (let i = 0; i < request.messages.length; i += MAX_MESSAGES_PER_CALL) {
       chunks.push(request.messages.slice(i, i + MAX_MESSAGES_PER_CALL));

@@ -273,6 +273,30 @@ describe('restart: a new process finishes what the previous one left', () => {
     expect(emulator.calls().length).toBe(callsBefore);
   });
 
+  it('when a process dies after answering an event but before its done mark was written, then the next one handles it again and sends nothing twice', async () => {
+    const first = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    const sent = await emulator.driver.text({ userId: john }, 'what is the weather');
+    const eventId = sent.events[0].webhookEventId as string;
+    await first.hub.drain();
+    expect(emulator.delivered(john)).toHaveLength(1);
+    // The done mark is lost (it is written once per event-loop turn, after the answer was queued).
+    await first.hub.repos.inbox.markFailed(eventId, 'placeholder', Date.now());
+    await first.stop();
+    const lost = new EmbeddedStore({ dir });
+    await lost.collection('inbox').updateOne({ _id: eventId }, { $set: { status: 'pending', attempts: 0 }, $unset: { error: true, doneAt: true } });
+    await lost.close();
+
+    const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    toClose.push(() => next.stop());
+    expect(next.resumed).toEqual({ resumedEvents: 1, resumedMessages: 0 });
+    await next.hub.drain();
+    expect(await next.hub.repos.inbox.get(eventId)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(emulator.delivered(john)).toHaveLength(1);
+    expect(emulator.calls({ endpoint: 'reply' })).toHaveLength(1);
+    expect(emulator.calls({ endpoint: 'push' })).toHaveLength(0);
+    expect(await next.hub.repos.outbox.count()).toBe(1);
+  });
+
   it('when the hub is stopped while a reply is in flight and LINE answers 500, then the next process sends it once', async () => {
     const first = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
     emulator.faults.inject({ count: 1, status: 500, endpoint: 'reply', delayMs: 300 });

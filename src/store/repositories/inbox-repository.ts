@@ -57,6 +57,11 @@ export class InboxRepository {
     return (await this.inbox.updateOne({ _id: id }, { $set: { status: 'done', doneAt: now }, $inc: { attempts: 1 } })) !== null;
   }
 
+  /** Many at once: one store operation and one append for a whole turn's worth of handled events. */
+  markManyDone(ids: string[], now: number): Promise<number> {
+    return this.inbox.updateMany({ _id: { $in: ids } }, { $set: { status: 'done', doneAt: now }, $inc: { attempts: 1 } });
+  }
+
   async markFailed(id: string, error: string, now: number): Promise<boolean> {
     const updated = await this.inbox.updateOne(
       { _id: id },
