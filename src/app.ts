@@ -5,7 +5,7 @@ import { Inbox } from './bot/inbox';
 import type { Config } from './config';
 import { errorHandler } from './entry-points/http-errors';
 import { healthRouter } from './entry-points/health-router';
-import { webhookRouter } from './entry-points/webhook-router';
+import { webhookHandlers } from './entry-points/webhook-router';
 import { loadTexts, type Texts } from './i18n/i18n';
 import type { Logger } from './logger';
 import type { LineGateway } from './messaging/line-gateway';
@@ -221,16 +221,7 @@ export function createApp(deps: AppDeps): Hub {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use('/webhook', (_req, res, next) => {
-    const started = performance.now();
-    res.on('finish', () => {
-      const status = String(res.statusCode);
-      metrics.webhookRequests.inc({ status });
-      metrics.webhookSeconds.observe({ status }, (performance.now() - started) / 1000);
-    });
-    next();
-  });
-  app.use(webhookRouter({ channelSecret: deps.config.line.channelSecret, inbox }));
+  app.post('/webhook', ...webhookHandlers({ channelSecret: deps.config.line.channelSecret, inbox, metrics }));
   app.use(healthRouter({ store: deps.store, metrics }));
   app.use(
     '/admin',

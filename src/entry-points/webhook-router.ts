@@ -1,8 +1,9 @@
-import express, { type Router } from 'express';
+import type { RequestHandler } from 'express';
 import { middleware as lineMiddleware, type webhook } from '@line/bot-sdk';
 import getRawBody from 'raw-body';
 import { z } from 'zod';
 import type { Inbox } from '../bot/inbox';
+import type { Metrics } from '../metrics';
 import { BadRequestError } from './http-errors';
 
 // The shape LINE sends (line-api.md 1.5). Events are kept whole (passthrough): new event types
@@ -23,14 +24,20 @@ const webhookBody = z.object({
 /**
  * POST /webhook: signature checked on the raw bytes by the SDK's middleware (no JSON parser in
  * front of it), body checked, events persisted, then 200. Handling happens after the answer.
+ * Handlers for one `app.post` route, mounted first: a nested router and path-prefix middleware cost
+ * a router pass each on the hub's busiest path (bench/webhook.ts --cpu-prof).
  */
-export function webhookRouter(deps: { channelSecret: string; inbox: Inbox; maxBody?: string }): Router {
-  const router = express.Router();
-  router.post(
-    '/webhook',
+export function webhookHandlers(deps: { channelSecret: string; inbox: Inbox; metrics: Metrics; maxBody?: string }): RequestHandler[] {
+  return [
     // The raw bytes, with a size limit (413 beyond it), as the SDK middleware's signed body. raw-body
     // is what express.raw runs, without its content-type negotiation, which LINE's body never needs.
-    async (req, _res, next) => {
+    async (req, res, next) => {
+      const started = performance.now();
+      res.on('finish', () => {
+        const status = String(res.statusCode);
+        deps.metrics.webhookRequests.inc({ status });
+        deps.metrics.webhookSeconds.observe({ status }, (performance.now() - started) / 1000);
+      });
       try {
         req.body = await getRawBody(req, { limit: deps.maxBody ?? '1mb', length: req.headers['content-length'] });
         next();
@@ -53,6 +60,5 @@ export function webhookRouter(deps: { channelSecret: string; inbox: Inbox; maxBo
       const body = JSON.stringify(ignored > 0 ? { accepted: fresh, duplicates, ignored } : { accepted: fresh, duplicates });
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
     },
-  );
-  return router;
+  ];
 }

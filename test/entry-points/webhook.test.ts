@@ -262,6 +262,9 @@ describe('health, readiness, metrics and unknown routes', () => {
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(counterValue(res.text, 'ssz_webhook_requests_total', 'status="401"')).toBe(1);
     expect(counterValue(res.text, 'ssz_webhook_requests_total', 'status="200"')).toBe(1);
+    // The time to each answer, as LINE waits for it.
+    expect(counterValue(res.text, 'ssz_webhook_seconds_count', 'status="200"')).toBe(1);
+    expect(counterValue(res.text, 'ssz_webhook_seconds_count', 'status="401"')).toBe(1);
   });
 
   it('when an unknown route is asked, then it answers 404 with a JSON message', async () => {
