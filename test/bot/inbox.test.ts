@@ -27,6 +27,12 @@ class HookedStore implements Store {
   ping(): Promise<void> {
     return this.inner.ping();
   }
+  sync(): void {
+    this.inner.sync();
+  }
+  synced(): Promise<void> {
+    return this.inner.synced();
+  }
   close(): Promise<void> {
     return this.inner.close();
   }

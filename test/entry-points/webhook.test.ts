@@ -176,6 +176,12 @@ class FlakyInboxStore implements Store {
   ping(): Promise<void> {
     return this.inner.ping();
   }
+  sync(): void {
+    this.inner.sync();
+  }
+  synced(): Promise<void> {
+    return this.inner.synced();
+  }
   close(): Promise<void> {
     return this.inner.close();
   }
@@ -219,6 +225,8 @@ describe('GET /readyz when the store does not answer', () => {
         throw new Error('not used');
       },
       ping: () => new Promise(() => undefined),
+      sync: () => undefined,
+      synced: async () => undefined,
       close: async () => undefined,
     };
     const app = express().use(healthRouter({ store: hanging, metrics: createMetrics(), readyTimeoutMs: 50 }));

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
+import { InboxRepository } from '../../src/store/repositories/inbox-repository';
 import { describeStoreContract } from './store-contract';
 
 describeStoreContract('embedded, in memory', async () => new EmbeddedStore());
@@ -39,6 +40,8 @@ describe('embedded store on disk: what the data file holds', () => {
     await notes.updateOne({ _id: 'plain' }, { $set: { n: 2 } });
     await notes.updateOne({ _id: 'dated' }, { $set: { at: new Date(Date.UTC(2026, 0, 1)) } });
     // No close(): the appended lines alone must carry the data (loading compacts, so read them first).
+    // Lines go out at the end of the event-loop turn, or when the store is synced (the webhook's 200).
+    first.sync();
     const lines = fs.readFileSync(path.join(dir, 'notes.db'), 'utf8').trim().split('\n');
     expect(lines.filter((l) => l.includes('"$$date"'))).toHaveLength(2); // both writes of the dated document
     const second = new EmbeddedStore({ dir });
@@ -50,6 +53,41 @@ describe('embedded store on disk: what the data file holds', () => {
     expect((dated!.at as Date).toISOString()).toBe('2026-01-01T00:00:00.000Z');
     expect(((dated!.nested as { when: Date }).when).toISOString()).toBe('2026-11-25T12:00:00.000Z');
     await second.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('embedded store on disk: when writes reach the file', () => {
+  it('when a write resolves, then its line reaches the file at sync() or by the end of the event-loop turn', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-store-'));
+    const store = new EmbeddedStore({ dir });
+    const file = path.join(dir, 'things.db');
+    const things = store.collection<{ _id: string; n: number }>('things');
+    await store.open(['things']);
+    const lines = () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"n"')) : []);
+
+    await things.insert({ _id: 'a', n: 1 });
+    store.sync();
+    expect(lines()).toEqual(['{"_id":"a","n":1}']);
+
+    await things.insert({ _id: 'b', n: 2 });
+    await things.updateOne({ _id: 'a' }, { $set: { n: 3 } });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines()).toEqual(['{"_id":"a","n":1}', '{"_id":"b","n":2}', '{"_id":"a","n":3}']);
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when the inbox accepts webhook events, then they are in the file when it resolves (before the 200)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-store-'));
+    const store = new EmbeddedStore({ dir });
+    await store.open(['inbox']);
+    const inbox = new InboxRepository(store);
+    const entry = { _id: '01JTESTEVENT0000000000001', seq: 1, sourceKey: 'user:U1', event: { type: 'message' }, status: 'pending' as const, receivedAt: 1, attempts: 0 };
+    await inbox.accept([entry]);
+    // accept() waited for the end-of-turn write.
+    expect(fs.readFileSync(path.join(dir, 'inbox.db'), 'utf8')).toContain('01JTESTEVENT0000000000001');
+    await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

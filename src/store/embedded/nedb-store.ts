@@ -23,26 +23,52 @@ interface NedbPersistence {
  * NeDB appends every insert and update with fs.promises.appendFile: open, write and close on the
  * thread pool per operation, and the datastore's executor waits for each before starting the next.
  * Under webhook load that was the hub's largest single cost (measured with bench/webhook.ts). This
- * keeps the data file open and appends with one write(2): the line is in the kernel before the
- * operation resolves, which is exactly what appendFile guaranteed (neither fsyncs; NeDB's compaction
- * does). The write is synchronous, a few microseconds into the page cache for lines this size.
- * Compaction replaces the file (temp file, fsync, rename), so the descriptor is closed first and the
- * next append opens the new file.
+ * keeps the data file open and group-commits: an operation's lines go to a buffer, and the buffer
+ * goes to the kernel with one write(2) at the end of the event-loop turn, or at once when the store
+ * is synced (the webhook syncs before its 200: an event it accepted is in the kernel). Neither
+ * appendFile nor this fsyncs; NeDB's compaction does. Compaction replaces the file (temp file, fsync,
+ * rename), so pending lines are written first and the descriptor is closed; the next append opens
+ * the new file.
  */
 class AppendOnlyFile {
   private fd: number | undefined;
+  private pending = '';
+  private unwritten: Buffer | undefined;
 
-  constructor(private readonly filename: string) {}
+  constructor(
+    private readonly filename: string,
+    private readonly onPending: () => void,
+  ) {}
 
   append(text: string): void {
-    // NeDB's default file mode, so files look the same as before.
-    this.fd ??= fs.openSync(this.filename, 'a', 0o644);
-    const bytes = Buffer.from(text, 'utf8');
+    this.onPending();
+    this.pending += text;
+  }
+
+  /**
+   * Writes what is pending; synchronous, a few microseconds into the page cache. When the write
+   * fails (disk full), what was not written stays pending for the next flush and the error goes to
+   * whoever waits (a webhook then answers 500 and LINE sends it again).
+   */
+  flush(): void {
+    if (this.pending.length === 0 && !this.unwritten) return;
+    const fresh = Buffer.from(this.pending, 'utf8');
+    const bytes = this.unwritten ? Buffer.concat([this.unwritten, fresh]) : fresh;
+    this.pending = '';
+    this.unwritten = undefined;
     let written = 0;
-    while (written < bytes.length) written += fs.writeSync(this.fd, bytes, written);
+    try {
+      // NeDB's default file mode, so files look the same as before.
+      this.fd ??= fs.openSync(this.filename, 'a', 0o644);
+      while (written < bytes.length) written += fs.writeSync(this.fd, bytes, written);
+    } catch (err) {
+      this.unwritten = bytes.subarray(written);
+      throw err;
+    }
   }
 
   close(): void {
+    this.flush();
     if (this.fd === undefined) return;
     const fd = this.fd;
     this.fd = undefined;
@@ -50,8 +76,8 @@ class AppendOnlyFile {
   }
 }
 
-function appendThroughOpenFile(db: Datastore<Doc>, filename: string): AppendOnlyFile {
-  const file = new AppendOnlyFile(filename);
+function appendThroughOpenFile(db: Datastore<Doc>, filename: string, onPending: () => void): AppendOnlyFile {
+  const file = new AppendOnlyFile(filename, onPending);
   const persistence = db.persistence as unknown as NedbPersistence;
   const rewrite = persistence.persistCachedDatabaseAsync.bind(persistence);
   persistence.persistCachedDatabaseAsync = async () => {
@@ -214,6 +240,8 @@ export class EmbeddedStore implements Store {
   >();
   private readonly loading = new Map<string, Promise<void>>();
   private readonly compaction?: NodeJS.Timeout;
+  /** The end-of-turn write, while one is scheduled. */
+  private nextSync: Promise<void> | undefined;
 
   constructor(private readonly options: EmbeddedStoreOptions = {}) {
     if (options.dir) {
@@ -239,7 +267,7 @@ export class EmbeddedStore implements Store {
     const filename = this.options.dir ? path.join(this.options.dir, `${name}.db`) : undefined;
     const db = new Datastore<Doc>(filename ? { filename } : { inMemoryOnly: true });
     // Before loading: loading ends with a compaction, which must go through the wrapped method too.
-    const file = filename ? appendThroughOpenFile(db, filename) : undefined;
+    const file = filename ? appendThroughOpenFile(db, filename, () => this.scheduleSync()) : undefined;
     const api = new NedbCollection<Doc>(name, db);
     this.collections.set(name, { db, api, ...(file ? { file } : {}) });
     // NeDB queues operations issued before loading completes and runs them after, so callers need
@@ -251,6 +279,44 @@ export class EmbeddedStore implements Store {
   private async load(name: string): Promise<void> {
     this.collection(name);
     await this.loading.get(name);
+  }
+
+  /**
+   * Writes every collection's pending lines, the inbox last: a handled event's done mark never
+   * reaches the disk before what its handling wrote (cases, alerts, the messages to send).
+   */
+  sync(): void {
+    let inbox: AppendOnlyFile | undefined;
+    for (const [name, { file }] of this.collections) {
+      if (name === 'inbox') inbox = file;
+      else file?.flush();
+    }
+    inbox?.flush();
+  }
+
+  /**
+   * Group commit: every webhook accepted in one turn of the event loop waits for the same single
+   * write per file at the end of it, instead of one write per webhook.
+   */
+  synced(): Promise<void> {
+    return this.nextSync ?? Promise.resolve();
+  }
+
+  private scheduleSync(): void {
+    if (this.nextSync) return;
+    this.nextSync = new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.nextSync = undefined;
+        try {
+          this.sync();
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    // A failed write is reported to whoever waits on synced(); without waiters it must not crash.
+    this.nextSync.catch(() => undefined);
   }
 
   async ping(): Promise<void> {

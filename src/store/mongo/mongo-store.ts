@@ -217,6 +217,13 @@ function describeUri(uri: string): string {
 
 export class MongoStore implements Store {
   readonly kind = 'mongo' as const;
+
+  /** Every write was acknowledged by the server when it resolved. */
+  sync(): void {}
+
+  synced(): Promise<void> {
+    return Promise.resolve();
+  }
   private readonly collections = new Map<string, MongoCollection<Doc>>();
 
   private constructor(private readonly conn: Connection) {}

@@ -35,7 +35,7 @@ function fromStored(row: StoredInboxEntry | null): InboxEntry | null {
 
 export class InboxRepository {
   private readonly inbox: Collection<StoredInboxEntry>;
-  constructor(store: Store) {
+  constructor(private readonly store: Store) {
     this.inbox = store.collection<StoredInboxEntry>('inbox');
   }
 
@@ -43,9 +43,13 @@ export class InboxRepository {
     await this.inbox.ensureIndex({ field: 'status' });
   }
 
-  /** Persists the entries; returns those that were not seen before (a redelivery is dropped here). */
+  /**
+   * Persists the entries; returns those that were not seen before (a redelivery is dropped here).
+   * Written out before it resolves: the webhook answers 200 on it, and LINE will not send them again.
+   */
   async accept(entries: InboxEntry[]): Promise<InboxEntry[]> {
     const fresh = new Set(await this.inbox.insertNew(entries.map(toStored)));
+    await this.store.synced();
     return entries.filter((e) => fresh.has(e._id));
   }
 
