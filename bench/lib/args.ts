@@ -35,7 +35,10 @@ export function parseArgs<T extends Record<string, string | number | boolean>>(
 /** The options that differ from the defaults, as a command line that reproduces the run. */
 export function reproduceCommand(script: string, args: Record<string, string | number | boolean>): string {
   const parts = [`npx tsx ${script}`];
-  for (const [k, v] of Object.entries(args))
+  for (const [k, v] of Object.entries(args)) {
+    // An empty option (no profile folder asked for) is left out rather than printed as "--k ".
+    if (v === '') continue;
     parts.push(typeof v === 'boolean' ? (v ? `--${k}` : `--${k}=false`) : `--${k} ${v}`);
+  }
   return parts.join(' ');
 }
