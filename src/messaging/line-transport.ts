@@ -81,8 +81,12 @@ export class PooledLineTransport {
       this.send('POST', url, { 'content-type': 'application/json', ...defaults, ...config?.headers }, JSON.stringify(body));
   }
 
+  /**
+   * Drops the connections, and any call still waiting for LINE (a profile lookup nobody waits for
+   * any more). Called after the outbox stopped: its sends have been answered or stay pending.
+   */
   close(): Promise<void> {
-    return this.pool.close();
+    return this.pool.destroy();
   }
 
   private async send(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string): Promise<TransportResponse> {

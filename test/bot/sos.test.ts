@@ -29,6 +29,30 @@ async function city(options: Parameters<typeof startHub>[0] = {}): Promise<HubFi
   return f;
 }
 
+describe('SOS when LINE is slow to give a profile', () => {
+  let f: HubFixture;
+  beforeEach(async () => {
+    // A LINE timeout longer than the hang, so only the sender's own bound can let the alert go.
+    f = await city({ lineTimeoutMs: 10_000 });
+  });
+  afterEach(async () => {
+    await f.close();
+  });
+
+  it('when a first-time user presses SOS while the profile API hangs, then the alert goes out without waiting for it, in Thai', async () => {
+    const stranger = uid('6');
+    f.emulator.users.add({ userId: stranger, displayName: 'Stranger', language: 'en' });
+    f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'profile', delayMs: 6_000 });
+    await f.emulator.driver.postback({ userId: stranger }, 'a=sos');
+    for (let i = 0; i < 400 && sosCards(f, COMMAND_CENTRE).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(1);
+    // The profile call is recorded when it is answered: it is still hanging.
+    expect(f.emulator.calls({ endpoint: 'profile' }).filter((c) => c.path.includes(stranger))).toHaveLength(0);
+    await f.settle();
+    expect(last(f, stranger).text).toContain('แจ้งเหตุฉุกเฉินถึง');
+  });
+});
+
 describe('SOS triggers', () => {
   let f: HubFixture;
   beforeEach(async () => {

@@ -9,6 +9,12 @@ interface CachedProfile {
 
 const PROFILE_TTL_MS = 60 * 60_000;
 const PROFILE_CACHE_MAX = 20_000;
+/**
+ * How long an answer waits for LINE's profile (only to pick a language). Every 1:1 event passes
+ * here before SOS does: a profile API that hangs must not hold an alert for the full LINE timeout.
+ * Past this the answer is in Thai, and the profile, when it comes, is remembered for next time.
+ */
+export const PROFILE_WAIT_MS = 1_500;
 
 /**
  * Knows who sent the event and in which language to answer: the user's saved choice, else the
@@ -21,16 +27,30 @@ export function loadSender(): Middleware & { profileOf(ctx: BotContext, userId: 
   async function profileOf(ctx: BotContext, userId: string): Promise<CachedProfile | null> {
     const hit = cache.get(userId);
     if (hit && ctx.now - hit.at < PROFILE_TTL_MS) return hit;
-    try {
-      const p = await ctx.deps.line.getProfile(userId);
+    const lookup = ctx.deps.line.getProfile(userId).then((p) => {
       if (!p) return null;
       const fresh = { displayName: p.displayName, language: toLanguage(p.language), at: ctx.now };
       if (cache.size >= PROFILE_CACHE_MAX) cache.delete(cache.keys().next().value!);
       cache.set(userId, fresh);
       return fresh;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), PROFILE_WAIT_MS);
+    });
+    try {
+      const result = await Promise.race([lookup, late]);
+      if (result === 'late') {
+        ctx.log.warn({ userId, waitedMs: PROFILE_WAIT_MS }, 'LINE profile is slow; answering in Thai without it');
+        lookup.catch(() => undefined); // it may still fail after we stopped waiting
+        return null;
+      }
+      return result;
     } catch (err) {
       ctx.log.warn({ err, userId }, 'could not read the LINE profile; answering in Thai');
       return null;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
