@@ -39,6 +39,7 @@ import { AlertRepository } from './store/repositories/alert-repository';
 import { SosService } from './domain/sos/sos-service';
 import { sosFeature } from './bot/features/sos-feature';
 import { Scheduler } from './entry-points/scheduler';
+import { ResidentMenus } from './messaging/rich-menus';
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -90,6 +91,8 @@ export interface Hub {
   cases: CaseService;
   binding: BindService;
   ledger: QuotaLedger;
+  /** The resident rich menus: server.ts installs them after start (tests that need them do too). */
+  richMenus: ResidentMenus;
   handleEvent: ReturnType<typeof createBot>['handleEvent'];
   /** Creates indexes and resumes what a previous process left pending. Call once before serving. */
   start(): Promise<{ resumedEvents: number; resumedMessages: number }>;
@@ -132,7 +135,9 @@ export function createApp(deps: AppDeps): Hub {
     },
     deps.outboxOptions,
   );
+  const richMenus = new ResidentMenus({ line: deps.line.richMenus, texts, logger: deps.logger });
   const botDeps: BotDeps = {
+    menus: richMenus,
     users: repos.users,
     groups: repos.groups,
     sessions: repos.sessions,
@@ -264,6 +269,7 @@ export function createApp(deps: AppDeps): Hub {
     ledger,
     sos,
     scheduler,
+    richMenus,
     handleEvent: bot.handleEvent,
     async start() {
       await Promise.all(Object.values(repos).map((r) => r.init()));

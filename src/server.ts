@@ -66,6 +66,8 @@ async function main(): Promise<void> {
   });
   const resumed = await hub.start();
   hub.scheduler.start();
+  // In the background: LINE (or the emulator) gets the current resident menus; serving does not wait.
+  void hub.richMenus.install();
   const server: Server = await new Promise((resolve, reject) => {
     const s = hub.app.listen(config.port, () => resolve(s));
     s.on('error', reject);

@@ -22,6 +22,8 @@ export interface BotDeps {
   clock: Clock;
   logger: Logger;
   config: Pick<Config, 'commandCentreGroupId'>;
+  /** The resident rich menu follows the person's language (nothing happens until menus are installed). */
+  menus?: { follow(userId: string, lang: Language): Promise<void> };
 }
 
 /** One per event: who sent it, in which chat, in which language, and how to answer. */

@@ -142,6 +142,15 @@ export interface Emulator {
   delivered(chatId: string): DeliveredMessage[];
   waitFor(predicate: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   quota: { consumption(): number; setLimit(n: number | undefined): void };
+  /** Rich menus as the bot configured them. */
+  richMenus: {
+    /** The menu LINE shows this person: the one linked to them, else the default. */
+    shownTo(userId: string): { richMenuId: string; menu: Record<string, unknown>; hasImage: boolean } | undefined;
+    defaultId(): string | undefined;
+    /** Alias id -> rich menu id. */
+    aliases(): Record<string, string>;
+    ids(): string[];
+  };
   /** Forgets calls, deliveries, faults, tokens, retry keys and consumption; keeps users and groups. */
   reset(): void;
   driver: WebhookDriver;

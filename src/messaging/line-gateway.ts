@@ -27,6 +27,22 @@ export interface LineGateway {
   getQuotaConsumption(): Promise<number>;
   /** Closes kept-alive connections (shutdown, test teardown). */
   close(): Promise<void>;
+  richMenus: RichMenuApi;
+}
+
+/** The rich-menu calls (set up at start, and a menu linked per person's language). */
+export interface RichMenuApi {
+  create(menu: messagingApi.RichMenuRequest): Promise<string>;
+  setImage(richMenuId: string, image: Buffer, contentType: 'image/png' | 'image/jpeg'): Promise<void>;
+  /** The menu's name, or null when LINE does not know the id. */
+  nameOf(richMenuId: string): Promise<string | null>;
+  delete(richMenuId: string): Promise<void>;
+  /** The menu an alias points to, or null when there is no such alias. */
+  aliasTarget(aliasId: string): Promise<string | null>;
+  setAlias(aliasId: string, richMenuId: string, exists: boolean): Promise<void>;
+  setDefault(richMenuId: string): Promise<void>;
+  linkToUser(userId: string, richMenuId: string): Promise<void>;
+  unlinkFromUser(userId: string): Promise<void>;
 }
 
 export interface SendResult {
@@ -89,6 +105,45 @@ export class SdkLineGateway implements LineGateway {
 
   async close(): Promise<void> {
     await this.transport?.close();
+  }
+
+  readonly richMenus: RichMenuApi = {
+    create: async (menu) => (await this.call('richMenuCreate', () => this.api.createRichMenu(menu))).richMenuId,
+    setImage: async (richMenuId, image, contentType) => {
+      await this.call('richMenuImage', () => this.blob.setRichMenuImage(richMenuId, new Blob([image], { type: contentType })));
+    },
+    nameOf: async (richMenuId) => this.orNull(async () => (await this.call('richMenuGet', () => this.api.getRichMenu(richMenuId))).name),
+    delete: async (richMenuId) => {
+      await this.call('richMenuDelete', () => this.api.deleteRichMenu(richMenuId));
+    },
+    aliasTarget: async (aliasId) =>
+      this.orNull(async () => (await this.call('richMenuAlias', () => this.api.getRichMenuAlias(aliasId))).richMenuId),
+    setAlias: async (aliasId, richMenuId, exists) => {
+      await this.call('richMenuAliasSet', () =>
+        exists
+          ? this.api.updateRichMenuAlias(aliasId, { richMenuId })
+          : this.api.createRichMenuAlias({ richMenuAliasId: aliasId, richMenuId }),
+      );
+    },
+    setDefault: async (richMenuId) => {
+      await this.call('richMenuDefault', () => this.api.setDefaultRichMenu(richMenuId));
+    },
+    linkToUser: async (userId, richMenuId) => {
+      await this.call('richMenuLink', () => this.api.linkRichMenuIdToUser(userId, richMenuId));
+    },
+    unlinkFromUser: async (userId) => {
+      await this.call('richMenuUnlink', () => this.api.unlinkRichMenuIdFromUser(userId));
+    },
+  };
+
+  /** A 404 from LINE as null: "no such menu or alias". */
+  private async orNull<R>(fn: () => Promise<R>): Promise<R | null> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof LineApiError && err.status === 404) return null;
+      throw err;
+    }
   }
 
   async reply(replyToken: string, messages: LineMessage[]): Promise<SendResult> {

@@ -18,6 +18,8 @@ export const gid = (c: string) => 'C' + c.repeat(32).slice(0, 32);
 
 export interface HubFixture {
   hub: Hub;
+  /** The hub's LINE gateway (the real SDK clients, pointed at the emulator). */
+  line: SdkLineGateway;
   emulator: Emulator;
   store: Store;
   clock: Clock;
@@ -79,6 +81,7 @@ export async function startHub(options: FixtureOptions = {}): Promise<HubFixture
   emulator.setWebhookUrl(webhookUrl);
   return {
     hub,
+    line,
     emulator,
     store,
     clock,

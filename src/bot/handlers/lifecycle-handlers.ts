@@ -20,6 +20,8 @@ export function lifecycleHandlers(sender: ReturnType<typeof loadSender>): Middle
           consentPending: ctx.user.consent === 'pending',
         });
         await ctx.reply(messages, 'welcome');
+        // The SOS button under the chat, with words in their language.
+        await deps.menus?.follow(ctx.userId, ctx.lang);
         return;
       }
       case 'unfollow':

@@ -42,6 +42,7 @@ export function preferenceHandlers(sender: ReturnType<typeof loadSender>): Middl
       ctx.user = await deps.users.setLanguage(userId, chosen, ctx.now);
       setLanguage(ctx, chosen);
       await ctx.reply([languageChanged(ctx.t)], 'language-changed');
+      await deps.menus?.follow(userId, chosen);
       return;
     }
     await next();

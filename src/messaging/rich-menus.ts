@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { residentRichMenu } from '../../flex-templates/rich-menu';
+import { LANGUAGES, type Language } from '../domain/people';
+import type { Texts } from '../i18n/i18n';
+import type { Logger } from '../logger';
+import { projectRoot } from '../util/project-root';
+import { LineApiError, type RichMenuApi } from './line-gateway';
+
+/** Thai residents get the default menu; others get theirs linked. */
+const DEFAULT_LANGUAGE: Language = 'th';
+
+export interface InstallResult {
+  created: Language[];
+  reused: Language[];
+}
+
+/**
+ * The resident rich menu, one per language, with SOS always one tap away under the chat. At start
+ * the hub makes LINE hold the current menus: each is found by its alias (`ssz-resident-<lang>`) and
+ * kept when its name carries the same version (a hash of the menu and its image), else created anew,
+ * the alias moved to it; Thai is the default menu. A person whose language
+ * is not Thai gets theirs linked. Nothing here stops the hub: without menus, quick replies still
+ * offer every action.
+ */
+export class ResidentMenus {
+  private readonly ids = new Map<Language, string>();
+
+  constructor(
+    private readonly deps: { line: RichMenuApi; texts: Texts; logger: Logger; imagesDir?: string },
+  ) {}
+
+  /** The installed menu for a language, once install() has run. */
+  idFor(lang: Language): string | undefined {
+    return this.ids.get(lang);
+  }
+
+  async install(): Promise<InstallResult | undefined> {
+    const result: InstallResult = { created: [], reused: [] };
+    try {
+      for (const lang of LANGUAGES) {
+        const created = await this.installOne(lang);
+        (created ? result.created : result.reused).push(lang);
+      }
+      this.deps.logger.info(result, 'resident rich menus ready');
+      return result;
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'could not set up the resident rich menus; quick replies still offer every action');
+      return undefined;
+    }
+  }
+
+  /** Makes the person's menu match their language. Failures are logged, never thrown. */
+  async follow(userId: string, lang: Language): Promise<void> {
+    const { line, logger } = this.deps;
+    try {
+      if (lang === DEFAULT_LANGUAGE) {
+        if (this.ids.size > 0) await line.unlinkFromUser(userId).catch((err: unknown) => ignoreNotFound(err));
+        return;
+      }
+      const id = this.ids.get(lang);
+      if (id) await line.linkToUser(userId, id);
+    } catch (err) {
+      logger.warn({ err, userId, lang }, 'could not link the rich menu for this language');
+    }
+  }
+
+  private async installOne(lang: Language): Promise<boolean> {
+    const { line } = this.deps;
+    const image = fs.readFileSync(path.join(this.deps.imagesDir ?? defaultImagesDir(), `resident-${lang}.png`));
+    const t = this.deps.texts.t(lang);
+    const version = createHash('sha256').update(JSON.stringify(residentRichMenu(t, ''))).update(image).digest('hex').slice(0, 12);
+    const name = `ssz-resident-${lang}-${version}`;
+    const alias = `ssz-resident-${lang}`;
+    const current = await line.aliasTarget(alias);
+    if (current && (await line.nameOf(current)) === name) {
+      this.ids.set(lang, current);
+      if (lang === DEFAULT_LANGUAGE) await line.setDefault(current);
+      return false;
+    }
+    const id = await line.create(residentRichMenu(t, name));
+    await line.setImage(id, image, 'image/png');
+    await line.setAlias(alias, id, current !== null);
+    if (lang === DEFAULT_LANGUAGE) await line.setDefault(id);
+    this.ids.set(lang, id);
+    // The old default menu goes once the new one is default. An old menu of another language stays:
+    // people are linked to it one by one, and deleting it would drop them to the Thai menu; they
+    // move to the new one the next time their language is set (see docs/architecture.md).
+    if (current && lang === DEFAULT_LANGUAGE) await line.delete(current).catch((err: unknown) => ignoreNotFound(err));
+    return true;
+  }
+}
+
+function defaultImagesDir(): string {
+  return path.join(projectRoot(), 'flex-templates', 'rich-menu');
+}
+
+function ignoreNotFound(err: unknown): void {
+  if (err instanceof LineApiError && err.status === 404) return;
+  throw err;
+}

@@ -1,0 +1,106 @@
+// The resident rich menus, installed through the real SDK clients into the LINE emulator, and the
+// menu each person sees as their language changes.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RESIDENT_AREAS, RICH_MENU_SIZE } from '../../flex-templates/rich-menu';
+import { ResidentMenus } from '../../src/messaging/rich-menus';
+import { silentLogger } from '../../src/logger';
+import { loadTexts } from '../../src/i18n/i18n';
+import { startHub, uid, type HubFixture } from '../support/hub-fixture';
+
+const IMAGES = path.join(__dirname, '../../flex-templates/rich-menu');
+
+describe('resident rich menus', () => {
+  let f: HubFixture;
+  beforeEach(async () => {
+    f = await startHub();
+  });
+  afterEach(async () => {
+    await f.close();
+  });
+
+  it('when the hub installs them, then LINE holds a menu with its image per language, Thai is the default, and SOS fills the left half', async () => {
+    expect(await f.hub.richMenus.install()).toEqual({ created: ['th', 'en', 'ms'], reused: [] });
+    const aliases = f.emulator.richMenus.aliases();
+    expect(Object.keys(aliases).sort()).toEqual(['ssz-resident-en', 'ssz-resident-ms', 'ssz-resident-th']);
+    expect(f.emulator.richMenus.defaultId()).toBe(aliases['ssz-resident-th']);
+
+    const shown = f.emulator.richMenus.shownTo(uid('1'))!;
+    expect(shown.hasImage).toBe(true);
+    const menu = shown.menu as { size: unknown; chatBarText: string; areas: Array<{ bounds: { x: number; y: number; width: number; height: number }; action: { type: string; data: string; displayText: string } }> };
+    expect(menu.size).toEqual(RICH_MENU_SIZE);
+    expect(menu.chatBarText).toBe('เมนู · SOS');
+    const sos = menu.areas.find((a) => a.action.data === 'a=sos')!;
+    expect(sos.bounds).toEqual({ x: 0, y: 0, width: RICH_MENU_SIZE.width / 2, height: RICH_MENU_SIZE.height });
+    expect(menu.areas.map((a) => a.action.data).sort()).toEqual(['a=language', 'a=my-cases', 'a=news', 'a=report', 'a=sos']);
+    expect(menu.areas.find((a) => a.action.data === 'a=report')!.action.displayText).toBe('แจ้งเหตุ');
+  });
+
+  it('when the hub starts again with the same menus, then nothing is created again', async () => {
+    await f.hub.richMenus.install();
+    const before = f.emulator.calls({ endpoint: 'richMenuCreate' }).length;
+    expect(await f.hub.richMenus.install()).toEqual({ created: [], reused: ['th', 'en', 'ms'] });
+    expect(f.emulator.calls({ endpoint: 'richMenuCreate' })).toHaveLength(before);
+    expect(f.emulator.richMenus.ids()).toHaveLength(3);
+  });
+
+  it('when an image changed, then that menu is replaced and its alias moved; an old Thai default is deleted', async () => {
+    await f.hub.richMenus.install();
+    const old = f.emulator.richMenus.aliases();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-menus-'));
+    for (const lang of ['th', 'en', 'ms']) fs.copyFileSync(path.join(IMAGES, `resident-${lang}.png`), path.join(dir, `resident-${lang}.png`));
+    // A different image for Thai and English (an extra byte after the PNG end is still a valid PNG).
+    for (const lang of ['th', 'en']) fs.appendFileSync(path.join(dir, `resident-${lang}.png`), Buffer.from([0]));
+    const next = new ResidentMenus({ line: f.line.richMenus, texts: loadTexts(), logger: silentLogger, imagesDir: dir });
+    expect(await next.install()).toEqual({ created: ['th', 'en'], reused: ['ms'] });
+    const now = f.emulator.richMenus.aliases();
+    expect(now['ssz-resident-th']).not.toBe(old['ssz-resident-th']);
+    expect(now['ssz-resident-en']).not.toBe(old['ssz-resident-en']);
+    expect(now['ssz-resident-ms']).toBe(old['ssz-resident-ms']);
+    expect(f.emulator.richMenus.defaultId()).toBe(now['ssz-resident-th']);
+    const ids = f.emulator.richMenus.ids();
+    expect(ids).not.toContain(old['ssz-resident-th']); // nobody is linked to a default menu
+    expect(ids).toContain(old['ssz-resident-en']); // people linked to it keep a menu until they move
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when a person follows with an English profile and later picks Thai, then Malay, then the menu under their chat follows', async () => {
+    await f.hub.richMenus.install();
+    const menus = f.emulator.richMenus.aliases();
+    const john = uid('b');
+    f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
+    await f.emulator.driver.follow(john);
+    await f.settle();
+    expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(menus['ssz-resident-en']);
+
+    await f.emulator.driver.postback({ userId: john }, 'a=lang&v=th');
+    await f.settle();
+    expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(menus['ssz-resident-th']);
+
+    await f.emulator.driver.postback({ userId: john }, 'a=lang&v=ms');
+    await f.settle();
+    expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(menus['ssz-resident-ms']);
+  });
+
+  it('when LINE refuses to create menus, then install reports nothing installed and the hub keeps answering', async () => {
+    f.emulator.faults.inject({ count: 1, status: 400, endpoint: 'richMenuCreate' });
+    expect(await f.hub.richMenus.install()).toBeUndefined();
+    const john = uid('b');
+    f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
+    await f.emulator.driver.follow(john);
+    await f.settle();
+    expect(f.seen(john).length).toBeGreaterThan(0);
+    expect(f.emulator.calls({ endpoint: 'richMenuLink' })).toHaveLength(0);
+  });
+
+  it('the images are LINE-sized PNGs under 1 MB, one per language', () => {
+    for (const area of RESIDENT_AREAS) expect(area.bounds.x + area.bounds.width).toBeLessThanOrEqual(RICH_MENU_SIZE.width);
+    for (const lang of ['th', 'en', 'ms']) {
+      const png = fs.readFileSync(path.join(IMAGES, `resident-${lang}.png`));
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([RICH_MENU_SIZE.width, RICH_MENU_SIZE.height]);
+      expect(png.length).toBeLessThan(1024 * 1024);
+    }
+  });
+});
