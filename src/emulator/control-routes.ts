@@ -106,6 +106,24 @@ export function controlRouter(deps: ControlDeps): Router {
   });
 
   router.get('/chats', (_req, res) => res.json(listChats(state)));
+  // The rich menu a person sees (theirs, else the default), for the simulator to draw under the chat.
+  const shownMenu = (userId: string) => {
+    const id = state.richMenus.userLinks.get(userId) ?? state.richMenus.defaultMenuId;
+    return id ? state.richMenus.menus.get(id) : undefined;
+  };
+  router.get('/rich-menu/:userId', (req, res) => {
+    // null, not 404: "no menu" is an ordinary answer (LINE shows none until one is set with an image).
+    const shown = shownMenu(req.params.userId ?? '');
+    res.json(shown?.image ? { richMenuId: shown.richMenuId, ...shown.menu } : null);
+  });
+  router.get('/rich-menu/:userId/image', (req, res) => {
+    const image = shownMenu(req.params.userId ?? '')?.image;
+    if (!image) {
+      res.status(404).json({ message: 'no rich menu image for this user' });
+      return;
+    }
+    res.type(image.contentType).set('cache-control', 'no-store').send(image.data);
+  });
   router.get('/chats/:chatId', (req, res) => res.json(state.directory.delivered(req.params.chatId ?? '')));
   router.get('/chats/:chatId/transcript', (req, res) => res.json(state.directory.transcriptOf(req.params.chatId ?? '')));
 

@@ -53,6 +53,13 @@ hr.fsep { border: 0; border-top: 1px solid #dde; margin: 4px 0; width: 100%; }
 .chip { border-radius: 16px; background: #fff; border: 1px solid #06c755; color: #05893b; white-space: nowrap; }
 footer { border-top: 1px solid #cfd6e0; border-bottom: 0; }
 #status { min-height: 1.2em; font-size: 12px; color: #a33; }
+#richmenu { flex: none; background: #fff; border-top: 1px solid #cfd6e0; }
+#richmenuBar { width: 100%; border: 0; border-radius: 0; background: #f7f8fa; color: #334; font-size: 13px; padding: 6px; }
+/* LINE gives the menu the keyboard's place; here it shares the screen, so it is kept to about a quarter of it. */
+#richmenuPanel { position: relative; width: min(100%, calc(26vh * 2500 / 1686)); margin: 0 auto; }
+#richmenuPanel img { display: block; width: 100%; height: auto; }
+.rm-area { position: absolute; background: transparent; color: #111; border: 0; border-radius: 0; padding: 0; font-size: 0; }
+.rm-area:focus-visible { outline: 3px solid #06c755; outline-offset: -3px; }
 a { color: #2a62c9; }
 `;
 
@@ -67,7 +74,7 @@ const SCRIPT = String.raw`
   // tapped: postbacks sent from this page with a displayText, waiting for their webhook echo.
   // shown: keys of the entries in the log, so an entry that arrives both live and in a transcript
   // appears once. loading: the transcript request in flight; live entries wait in pending meanwhile.
-  var state = { chats: [], chatId: '', kind: 'user', lastBot: null, tapped: [], shown: {}, loading: null, pending: [] };
+  var state = { chats: [], chatId: '', kind: 'user', lastBot: null, tapped: [], shown: {}, loading: null, pending: [], richMenuId: null };
 
   function $(id) { return document.getElementById(id); }
 
@@ -443,7 +450,52 @@ const SCRIPT = String.raw`
   function selectChat(chatId) {
     state.chatId = chatId;
     renderChatTools();
+    loadRichMenu();
     return loadTranscript();
+  }
+
+  // The rich menu under a 1:1 chat, as LINE draws it: the image, tappable areas over it, and the
+  // chat-bar text that folds it away. Asked again after each bot answer: the bot may link another.
+  function loadRichMenu() {
+    var box = $('richmenu');
+    var userId = state.chatId;
+    if (!userId || state.kind === 'group') { box.hidden = true; state.richMenuId = null; return; }
+    api('GET', '/_emulator/rich-menu/' + encodeURIComponent(userId)).then(function (menu) {
+      if (state.chatId !== userId) return;
+      if (!menu) { state.richMenuId = null; box.hidden = true; return; }
+      if (menu.richMenuId === state.richMenuId) return;
+      state.richMenuId = menu.richMenuId;
+      $('richmenuImage').src = '/_emulator/rich-menu/' + encodeURIComponent(userId) + '/image?m=' + encodeURIComponent(menu.richMenuId);
+      $('richmenuImage').alt = menu.chatBarText || '';
+      var areas = $('richmenuAreas');
+      areas.textContent = '';
+      var w = (menu.size && menu.size.width) || 2500, h = (menu.size && menu.size.height) || 1686;
+      (menu.areas || []).forEach(function (a) {
+        var b = a.bounds || {};
+        var button = el('button', 'rm-area', '');
+        button.type = 'button';
+        button.style.left = (100 * b.x / w) + '%';
+        button.style.top = (100 * b.y / h) + '%';
+        button.style.width = (100 * b.width / w) + '%';
+        button.style.height = (100 * b.height / h) + '%';
+        button.setAttribute('aria-label', (a.action && (a.action.label || a.action.displayText)) || 'area');
+        button.addEventListener('click', function () { runAction(a.action); });
+        areas.appendChild(button);
+      });
+      $('richmenuBar').textContent = (menu.chatBarText || 'Menu') + ' ▾';
+      $('richmenuPanel').hidden = menu.selected === false;
+      box.hidden = false;
+    }).catch(function () {
+      if (state.chatId !== userId) return;
+      state.richMenuId = null;
+      box.hidden = true;
+    });
+  }
+
+  function toggleRichMenu() {
+    var panel = $('richmenuPanel');
+    panel.hidden = !panel.hidden;
+    $('richmenuBar').setAttribute('aria-expanded', String(!panel.hidden));
   }
 
   function createUser() {
@@ -481,7 +533,7 @@ const SCRIPT = String.raw`
     var events = new EventSource('/_emulator/events');
     events.addEventListener('delivery', function (e) {
       var d = JSON.parse(e.data);
-      if (d.chatId === state.chatId) appendEntry({ kind: 'bot', delivery: d });
+      if (d.chatId === state.chatId) { appendEntry({ kind: 'bot', delivery: d }); loadRichMenu(); }
     });
     events.addEventListener('webhook', function (e) {
       var data = JSON.parse(e.data);
@@ -504,6 +556,7 @@ const SCRIPT = String.raw`
     $('newUserId').value = randomId('U');
     $('newGroupId').value = randomId('C');
     $('chat').addEventListener('change', function () { selectChat($('chat').value); });
+    $('richmenuBar').addEventListener('click', toggleRichMenu);
     $('refresh').addEventListener('click', function () { refreshChats().then(loadTranscript); });
     $('createUser').addEventListener('click', createUser);
     $('createGroup').addEventListener('click', createGroup);
@@ -572,6 +625,10 @@ const BODY = String.raw`
     <div class="row"><button id="sendLocation" type="button">Send location</button><button id="sendImage" type="button">Send test image</button><button id="sendSticker" type="button">Sticker</button></div>
     <div id="status" role="status"></div>
   </footer>
+  <div id="richmenu" hidden>
+    <div id="richmenuPanel"><img id="richmenuImage" alt=""><div id="richmenuAreas"></div></div>
+    <button id="richmenuBar" type="button" aria-expanded="true"></button>
+  </div>
 </div>
 `;
 

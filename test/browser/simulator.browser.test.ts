@@ -238,5 +238,38 @@ if (!fs.existsSync(CHROMIUM)) {
       expect(await page.locator('#log img, #log b').count()).toBe(0);
       expect(await page.title()).toBe('LINE emulator');
     }, 20_000);
+
+    it('when the resident menus are installed, then a resident sees the menu under the chat, and tapping its SOS area raises an alert', async () => {
+      expect(await f.hub.richMenus.install()).toBeDefined();
+      const resident = uid('9');
+      f.emulator.users.add({ userId: resident, displayName: 'มานี', language: 'th' });
+      await page.getByRole('button', { name: '↻' }).click();
+      await page.getByLabel('Chat').selectOption(resident);
+
+      const bar = page.locator('#richmenuBar');
+      await expectSeen(bar, 'the chat-bar text under the chat');
+      expect(await bar.textContent()).toContain('เมนู · SOS');
+      const image = page.locator('#richmenuImage');
+      expect(await image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(2500);
+      const sosArea = page.getByRole('button', { name: 'SOS', exact: true });
+      await expectSeen(sosArea, 'the SOS area of the rich menu');
+      await page.screenshot({ path: screenshotPath('5-rich-menu') });
+
+      await sosArea.click();
+      const log = page.locator('#log');
+      await expectSeen(log.getByText('แจ้งเหตุฉุกเฉินถึง', { exact: false }), 'the SOS confirmation');
+      // The chat keeps the newest answer in view; the tap itself is just above it.
+      const tap = log.locator('.entry.user .bubble', { hasText: '🆘 SOS' });
+      await tap.scrollIntoViewIfNeeded();
+      await expectSeen(tap, "the tap, shown as the person's message");
+      await f.settle();
+      expect((await f.hub.repos.alerts.openFor(resident))?.userId).toBe(resident);
+
+      // The bar folds the menu away and back, as in LINE.
+      await bar.click();
+      expect(await sosArea.isVisible()).toBe(false);
+      await bar.click();
+      await expectSeen(sosArea, 'the SOS area after unfolding');
+    }, 30_000);
   });
 }
