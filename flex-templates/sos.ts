@@ -54,7 +54,7 @@ export interface SosCardData {
 
 export function sosCard(t: T, d: SosCardData): Message {
   const { alert } = d;
-  const stationName = nameIn(d.station?.name, d.lang) || alert.stationCode;
+  const stationName = nameIn(d.station?.name, d.lang) || t('sos:person.commandCentre');
   const heading =
     d.variant.kind === 'first'
       ? t('sos:card.title')
@@ -131,7 +131,7 @@ export function positionUpdate(t: T, alert: SosAlert, lang: Language): Message[]
 }
 
 export function officerPush(t: T, alert: SosAlert, station: Station | undefined, lang: Language): Message {
-  return text(t('sos:card.officerPush', { alertId: alert._id, station: nameIn(station?.name, lang) || alert.stationCode }));
+  return text(t('sos:card.officerPush', { alertId: alert._id, station: nameIn(station?.name, lang) || t('sos:person.commandCentre') }));
 }
 
 const ICON: Record<AlertStatus, string> = { new: '🆘', acknowledged: '👮', en_route: '🚓', on_scene: '📍', resolved: '✅', false_alarm: '✖️' };
@@ -152,6 +152,7 @@ const PERSON_KEY: Partial<Record<AlertStatus, string>> = {
 export function sosPersonUpdate(t: T, alert: SosAlert, officer: string, station: Station | undefined, lang: Language): Message {
   const key = PERSON_KEY[alert.status] ?? 'stillAlerting';
   const closed = alert.status === 'resolved' || alert.status === 'false_alarm';
-  const body = t(`sos:person.${key}`, { officer, station: nameIn(station?.name, lang) || alert.stationCode });
+  // An alert no station has taken is handled by the command centre: never show its code "CC".
+  const body = t(`sos:person.${key}`, { officer, station: nameIn(station?.name, lang) || t('sos:person.commandCentre') });
   return closed ? text(body) : text(body, sosQuickReplies(t));
 }

@@ -4,6 +4,9 @@ import type { User } from './people';
 
 export type OfficerRefusal = 'no-user-id' | 'not-officer';
 
+/** For check(): any registered officer, of whichever station. */
+export const ANY_STATION = Symbol('any station');
+
 /**
  * The one server-side check behind every officer button (cases and SOS alike): the tapper must be
  * a registered officer of the station the case or alert belongs to. LINE omits `userId` for some
@@ -21,7 +24,7 @@ export class OfficerGate {
 
   async check(
     actor: { userId?: string; groupId?: string },
-    stationCode: string,
+    stationCode: string | typeof ANY_STATION,
     subject: Record<string, unknown>,
   ): Promise<{ ok: true; officer: User; name: string } | { ok: false; why: OfficerRefusal }> {
     if (!actor.userId) {
@@ -29,7 +32,7 @@ export class OfficerGate {
       return { ok: false, why: 'no-user-id' };
     }
     const officer = await this.deps.users.get(actor.userId);
-    if (!officer || officer.role !== 'officer' || officer.stationCode !== stationCode) {
+    if (!officer || officer.role !== 'officer' || (stationCode !== ANY_STATION && officer.stationCode !== stationCode)) {
       this.deps.logger.warn(
         { security: 'officer_action_refused', ...subject, userId: actor.userId, groupId: actor.groupId, role: officer?.role, station: officer?.stationCode },
         'officer action refused: not an officer of the station',

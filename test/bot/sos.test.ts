@@ -168,6 +168,54 @@ describe('SOS alert, positions, duplicates', () => {
     expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(1); // an update, not a new alert
   });
 
+  it('when an SOS went to the command centre for want of a pin, then the first pin inside a zone brings in that station, whose officers can act on it', async () => {
+    await f.emulator.driver.postback({ userId: JOHN }, 'a=sos');
+    await f.settle();
+    expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(1);
+    expect(sosCards(f, HYI_GROUP)).toHaveLength(0);
+
+    await f.emulator.driver.location({ userId: JOHN }, PLACES.santisuk);
+    await f.settle();
+    const cards = sosCards(f, HYI_GROUP);
+    expect(cards).toHaveLength(1);
+    expect(JSON.stringify(cards[0]!.message)).toContain('7.004860,100.470180');
+    expect(f.seen(OFFICER_A).some((m) => m.text?.startsWith('🆘 SOS SOS-CC-69-000001'))).toBe(true);
+    expect(last(f, JOHN).text).toContain('Hat Yai Police Station, which covers where you are, has been alerted too');
+    expect(await f.hub.repos.alerts.openFor(JOHN)).toMatchObject({ stationCode: 'HYI', groupId: HYI_GROUP, alsoAlerted: [COMMAND_CENTRE] });
+
+    // Both groups follow the person from here on; the station's officers take it.
+    await f.emulator.driver.location({ userId: JOHN }, PLACES.khlongHae);
+    await f.settle();
+    for (const group of [COMMAND_CENTRE, HYI_GROUP]) {
+      expect(f.seen(group).filter((m) => m.type === 'location').at(-1)!.message.latitude).toBe(PLACES.khlongHae.latitude);
+    }
+    expect(sosCards(f, HYI_GROUP)).toHaveLength(1); // moving on is an update, not a second alert
+    await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: OFFICER_B }, 'a=sos-act&id=SOS-CC-69-000001&to=acknowledged');
+    await f.settle();
+    expect(last(f, JOHN).text).toBe('👮 Officer ด.ต. บุญมี of Hat Yai Police Station is responding to you.');
+  });
+
+  it('when the first pin after an SOS is outside every zone, then the alert stays with the command centre', async () => {
+    await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
+    await f.emulator.driver.location({ userId: SOMCHAI }, PLACES.outside);
+    await f.settle();
+    expect(sosCards(f, HYI_GROUP)).toHaveLength(0);
+    expect(sosCards(f, KHH_GROUP)).toHaveLength(0);
+    expect((await f.hub.repos.alerts.openFor(SOMCHAI))!.stationCode).toBe('CC');
+    expect(last(f, SOMCHAI).text).toBe('📍 ส่งตำแหน่งให้เจ้าหน้าที่แล้วค่ะ ถ้าย้ายที่ ส่งใหม่ได้เรื่อย ๆ');
+  });
+
+  it('when an alert no station has taken is acknowledged in the command centre, then any registered officer may, and nobody else', async () => {
+    await f.emulator.driver.postback({ userId: JOHN }, 'a=sos');
+    await f.emulator.driver.postback({ groupId: COMMAND_CENTRE, userId: STRANGER }, 'a=sos-act&id=SOS-CC-69-000001&to=acknowledged');
+    await f.settle();
+    expect((await f.hub.repos.alerts.openFor(JOHN))!.status).toBe('new');
+    await f.emulator.driver.postback({ groupId: COMMAND_CENTRE, userId: OFFICER_A }, 'a=sos-act&id=SOS-CC-69-000001&to=acknowledged');
+    await f.settle();
+    expect((await f.hub.repos.alerts.openFor(JOHN))!.status).toBe('acknowledged');
+    expect(last(f, JOHN).text).toBe('👮 Officer ร.ต.อ. อนันต์ of the police command centre is responding to you.');
+  });
+
   it('when the person shared a pin in the last 15 minutes, then the station of that pin is alerted with the position, and on-duty officers are pushed', async () => {
     await f.emulator.driver.text({ userId: OFFICER_B }, '/duty off');
     await f.emulator.driver.location({ userId: SOMCHAI }, PLACES.santisuk);

@@ -21,6 +21,9 @@ export interface AlertAudit {
 }
 
 /** One person's SOS: who, where (as it becomes known), who was alerted, and who answered. */
+/** The station code of an alert that no station has taken yet (no pin, no home zone). */
+export const NO_STATION = 'CC';
+
 export interface SosAlert {
   /** SOS-HYI-69-000001 */
   _id: string;
@@ -28,8 +31,13 @@ export interface SosAlert {
   userName?: string;
   lang: Language;
   stationCode: string;
-  /** The group the alert went to first (the station's group, or the command centre). */
+  /** The group responsible now (the station's group, or the command centre). */
   groupId?: string;
+  /**
+   * Groups alerted before the alert found its station (the command centre, when the first pin came
+   * later): they keep getting its positions.
+   */
+  alsoAlerted?: string[];
   routedBy: 'pin' | 'home-zone' | 'command-centre' | 'fallback';
   /** The webhook event that raised it: re-handling that event re-sends, never re-raises. */
   sourceEventId: string;

@@ -17,13 +17,14 @@ import type { PinRepository } from '../../store/repositories/pin-repository';
 import type { StationRepository } from '../../store/repositories/station-repository';
 import type { UserRepository } from '../../store/repositories/user-repository';
 import type { Clock } from '../../util/clock';
-import type { OfficerGate } from '../officer-gate';
+import { ANY_STATION, type OfficerGate } from '../officer-gate';
 import type { Language } from '../people';
 import type { Station } from '../places';
 import type { ZoneLocator } from '../reports/case-service';
 import {
   DEFAULT_LADDER_MINUTES,
   FALSE_ALARM_WINDOW_MS,
+  NO_STATION,
   SOS_PIN_MAX_AGE_MS,
   canMoveAlert,
   type AlertPosition,
@@ -100,14 +101,40 @@ export class SosService {
     for (const groupId of this.alertedGroups(updated, await deps.stations.get(updated.stationCode))) {
       await deps.messenger.push(groupId, messages, 'sos-position', { dedupeKey: `${updated._id}:pos:${position.at}:${groupId}`, orderKey: `${groupId}:${updated._id}`, urgent: true });
     }
-    return [sosToPerson(deps.texts.t(lang), 'locationForwarded')];
+    const station = updated.stationCode === NO_STATION ? await this.assignStation(updated, position) : undefined;
+    const t = deps.texts.t(lang);
+    return [station ? sosToPerson(t, 'locationForwardedTo', { station: station.name[lang] || station.name.th }) : sosToPerson(t, 'locationForwarded')];
+  }
+
+  /**
+   * An alert that went to the command centre for want of a location finds its station with the first
+   * pin inside a zone: that station's group gets the alert card (with the position) and its on-duty
+   * officers a push, its officers can act on it, and the ladder goes on with them. The command centre
+   * keeps getting positions. Without this, nobody at a station would ever see the alert.
+   */
+  private async assignStation(alert: SosAlert, position: AlertPosition): Promise<Station | undefined> {
+    const { deps } = this;
+    // Inside a zone only: outside every zone the nearest station is a guess, and the command centre,
+    // which already has the position, is better placed to decide.
+    const found = deps.zones.lookup(position);
+    const station = found.inZone ? found.station : undefined;
+    if (!station) return undefined;
+    const groupId = (await deps.groups.stationGroup(station._id))?._id;
+    const alsoAlerted = [...new Set([...(alert.alsoAlerted ?? []), ...(alert.groupId ? [alert.groupId] : [])])].filter((g) => g !== groupId);
+    const moved = await deps.alerts.assignStation(alert._id, { stationCode: station._id, ...(groupId ? { groupId } : {}), alsoAlerted, at: position.at });
+    if (!moved) return undefined;
+    deps.logger.info({ alertId: alert._id, station: station._id, groupId }, 'SOS found its station with the first pin');
+    const reached = await this.sendFirstAlert(moved, station, `${alert._id}:station`);
+    return reached ? station : undefined;
   }
 
   async act(alertId: string, to: AlertStatus, actor: { userId?: string; groupId?: string }): Promise<SosActResult> {
     const { deps } = this;
     const alert = await deps.alerts.get(alertId);
     if (!alert) return { ok: false, why: 'unknown' };
-    const gate = await deps.officers.check(actor, alert.stationCode, { alertId, to });
+    // An alert no station has taken (no pin yet) is for any registered officer: the command centre
+    // group that holds it is made of officers from every station.
+    const gate = await deps.officers.check(actor, alert.stationCode === NO_STATION ? ANY_STATION : alert.stationCode, { alertId, to });
     const station = (await deps.stations.get(alert.stationCode)) ?? undefined;
     if (!gate.ok) return { ok: false, why: gate.why, alert, station };
     const userId = gate.officer._id;
@@ -197,11 +224,11 @@ export class SosService {
     const station = route.station;
     const ladder = this.ladderOf(station);
     const alert: SosAlert = {
-      _id: await deps.alerts.nextId(station?._id ?? 'CC', now),
+      _id: await deps.alerts.nextId(station?._id ?? NO_STATION, now),
       userId: person.userId,
       ...(person.name ? { userName: person.name } : {}),
       lang: person.lang,
-      stationCode: station?._id ?? 'CC',
+      stationCode: station?._id ?? NO_STATION,
       ...(route.groupId ? { groupId: route.groupId } : {}),
       routedBy: route.by,
       sourceEventId,
@@ -256,22 +283,23 @@ export class SosService {
   }
 
   /** Sends the first alert; false when nobody at all could be reached (no group, no officer). */
-  private async sendFirstAlert(alert: SosAlert, station: Station | undefined): Promise<boolean> {
+  private async sendFirstAlert(alert: SosAlert, station: Station | undefined, key = `${alert._id}:alert`): Promise<boolean> {
     const { deps } = this;
     const th = deps.texts.t('th');
     const falseAlarms = await this.falseAlarms(alert.userId, alert.createdAt);
     const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 'first' }, lang: 'th' });
     // Its own order key: one alert's retries must not hold up another person's alert to the same group.
-    if (alert.groupId) await deps.messenger.push(alert.groupId, [card], 'sos-alert', { dedupeKey: `${alert._id}:alert:group`, orderKey: `${alert.groupId}:${alert._id}`, urgent: true });
+    // Keys name the send (a station found later is another send than the first one: another key).
+    if (alert.groupId) await deps.messenger.push(alert.groupId, [card], 'sos-alert', { dedupeKey: `${key}:group`, orderKey: `${alert.groupId}:${alert._id}`, urgent: true });
     const onDuty = (await deps.users.officersOf(alert.stationCode, true)).map((u) => u._id);
     if (onDuty.length > 0) {
-      await deps.messenger.multicast(onDuty, [officerPush(th, alert, station, 'th'), card], 'sos-alert-officers', { dedupeKey: `${alert._id}:alert:duty`, urgent: true });
+      await deps.messenger.multicast(onDuty, [officerPush(th, alert, station, 'th'), card], 'sos-alert-officers', { dedupeKey: `${key}:duty`, urgent: true });
     }
     return Boolean(alert.groupId) || onDuty.length > 0;
   }
 
   private alertedGroups(alert: SosAlert, station: Station | null): string[] {
-    const groups = new Set<string>();
+    const groups = new Set<string>(alert.alsoAlerted ?? []);
     if (alert.groupId) groups.add(alert.groupId);
     if (alert.escalationStep >= 2) {
       const target = station?.escalationGroupId ?? this.deps.commandCentreGroupId;

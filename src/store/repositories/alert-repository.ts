@@ -1,4 +1,4 @@
-import type { AlertAudit, AlertPosition, AlertStatus, SosAlert } from '../../domain/sos/alert';
+import { NO_STATION, type AlertAudit, type AlertPosition, type AlertStatus, type SosAlert } from '../../domain/sos/alert';
 import type { Collection, Store } from '../store-port';
 import { CounterRepository } from './counter-repository';
 
@@ -47,6 +47,20 @@ export class AlertRepository {
       nextAt === undefined
         ? { $set: { escalationStep: fromStep + 1, updatedAt: now }, $unset: { nextEscalationAt: true } }
         : { $set: { escalationStep: fromStep + 1, nextEscalationAt: nextAt, updatedAt: now } },
+    );
+  }
+
+  /**
+   * Gives an alert without a station the station of its first pin, once: only while it has none,
+   * so two pins handled at once cannot both move it.
+   */
+  assignStation(id: string, change: { stationCode: string; groupId?: string; alsoAlerted: string[]; at: number }): Promise<SosAlert | null> {
+    return this.alerts.updateOne(
+      { _id: id, stationCode: NO_STATION },
+      {
+        $set: { stationCode: change.stationCode, routedBy: 'pin', alsoAlerted: change.alsoAlerted, updatedAt: change.at, ...(change.groupId ? { groupId: change.groupId } : {}) },
+        ...(change.groupId ? {} : { $unset: { groupId: true } }),
+      },
     );
   }
 
