@@ -82,7 +82,7 @@ export class Inbox {
     }
     const fresh = await this.deps.repo.accept(entries);
     for (const entry of fresh) {
-      this.deps.metrics.webhookEvents.inc({ type: String(entry.event.type), outcome: 'new' });
+      this.deps.metrics.webhookEvents.inc({ type: String(entry.event?.type), outcome: 'new' });
       this.schedule(entry);
     }
     // Verify events are not duplicates: leave them out of that count.
@@ -151,11 +151,13 @@ export class Inbox {
     if (this.stopped) return;
     const { repo, handle, clock, logger, metrics } = this.deps;
     try {
+      // Pending entries always carry their event; only a handled one has it dropped.
+      if (!entry.event) throw new Error('inbox entry has no event to handle');
       await handle(entry.event as unknown as webhook.Event);
       await this.markDone(entry._id);
       metrics.eventsHandled.inc({ result: 'done' });
     } catch (err) {
-      logger.error({ err, webhookEventId: entry._id, type: entry.event.type }, 'event handler failed');
+      logger.error({ err, webhookEventId: entry._id, type: entry.event?.type }, 'event handler failed');
       metrics.eventsHandled.inc({ result: 'failed' });
       await repo.markFailed(entry._id, err instanceof Error ? `${err.name}: ${err.message}` : String(err), clock.now()).catch(
         (storeErr: unknown) => logger.error({ err: storeErr, webhookEventId: entry._id }, 'could not mark event failed'),

@@ -285,11 +285,13 @@ describe('restart: a new process finishes what the previous one left', () => {
     const eventId = sent.events[0].webhookEventId as string;
     await first.hub.drain();
     expect(emulator.delivered(john)).toHaveLength(1);
-    // The done mark is lost (it is written once per event-loop turn, after the answer was queued).
-    await first.hub.repos.inbox.markFailed(eventId, 'placeholder', Date.now());
+    // The done mark is lost (it is written once per event-loop turn, after the answer was queued):
+    // on disk the event is as it was stored, pending and whole.
     await first.stop();
     const lost = new EmbeddedStore({ dir });
-    await lost.collection('inbox').updateOne({ _id: eventId }, { $set: { status: 'pending', attempts: 0 }, $unset: { error: true, doneAt: true } });
+    await lost
+      .collection('inbox')
+      .updateOne({ _id: eventId }, { $set: { status: 'pending', attempts: 0, event: JSON.stringify(sent.events[0]) }, $unset: { doneAt: true } });
     await lost.close();
 
     const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));

@@ -400,7 +400,8 @@ describe('SOS across a crash', () => {
     // event again AND resumes the queued sends. Both carry the same derived retry keys.
     const store2 = new EmbeddedStore({ dir });
     const event = sent.events[0];
-    await store2.collection('inbox').updateOne({ _id: event.webhookEventId }, { $set: { status: 'pending' } });
+    // (A done mark that was never written leaves the event as stored: pending, with its body.)
+    await store2.collection('inbox').updateOne({ _id: event.webhookEventId }, { $set: { status: 'pending', event: JSON.stringify(event) } });
     const second = await startHub({ store: store2, seed: true, commandCentreGroupId: COMMAND_CENTRE });
     try {
       await second.settle();

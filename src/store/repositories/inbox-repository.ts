@@ -1,4 +1,4 @@
-import type { Collection, Store } from '../store-port';
+import type { Collection, Store, Update } from '../store-port';
 
 export type InboxStatus = 'pending' | 'done' | 'failed';
 
@@ -9,7 +9,12 @@ export interface InboxEntry {
   seq: number;
   /** Events sharing a key are handled one at a time, in order (the user, or the group). */
   sourceKey: string;
-  event: Record<string, unknown>;
+  /**
+   * The event as LINE sent it, until it is handled. A done entry keeps only what deduplication needs
+   * (id, source, times): the inbox is a buffer, not an archive of what people wrote (PDPA: someone
+   * who declined the notice has only their user id kept). A failed entry keeps it for diagnosis.
+   */
+  event?: Record<string, unknown>;
   status: InboxStatus;
   receivedAt: number;
   attempts: number;
@@ -22,7 +27,7 @@ export interface InboxEntry {
  * object on each insert and update, and the inbox takes two writes per event (bench/webhook.ts);
  * a string is copied once. Nothing queries inside the event.
  */
-type StoredInboxEntry = Omit<InboxEntry, 'event'> & { event: string };
+type StoredInboxEntry = Omit<InboxEntry, 'event'> & { event?: string };
 
 function toStored(entry: InboxEntry): StoredInboxEntry {
   return { ...entry, event: JSON.stringify(entry.event) };
@@ -30,8 +35,12 @@ function toStored(entry: InboxEntry): StoredInboxEntry {
 
 function fromStored(row: StoredInboxEntry | null): InboxEntry | null {
   if (!row) return null;
+  if (row.event === undefined) return { ...row, event: undefined };
   return { ...row, event: typeof row.event === 'string' ? (JSON.parse(row.event) as Record<string, unknown>) : row.event };
 }
+
+/** Done: counted, timed, and the event's words and places dropped. */
+const HANDLED = (now: number): Update => ({ $set: { status: 'done', doneAt: now }, $inc: { attempts: 1 }, $unset: { event: true } });
 
 export class InboxRepository {
   private readonly inbox: Collection<StoredInboxEntry>;
@@ -58,12 +67,12 @@ export class InboxRepository {
   }
 
   async markDone(id: string, now: number): Promise<boolean> {
-    return (await this.inbox.updateOne({ _id: id }, { $set: { status: 'done', doneAt: now }, $inc: { attempts: 1 } })) !== null;
+    return (await this.inbox.updateOne({ _id: id }, HANDLED(now))) !== null;
   }
 
   /** Many at once: one store operation and one append for a whole turn's worth of handled events. */
   markManyDone(ids: string[], now: number): Promise<number> {
-    return this.inbox.updateMany({ _id: { $in: ids } }, { $set: { status: 'done', doneAt: now }, $inc: { attempts: 1 } });
+    return this.inbox.updateMany({ _id: { $in: ids } }, HANDLED(now));
   }
 
   async markFailed(id: string, error: string, now: number): Promise<boolean> {
