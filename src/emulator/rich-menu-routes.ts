@@ -11,6 +11,7 @@ type Json = Record<string, unknown>;
 
 const MAX_IMAGE_BYTES = 1024 * 1024;
 const MAX_BULK_USERS = 500;
+const MAX_BATCH_OPERATIONS = 1000;
 const ALIAS_ID = /^[A-Za-z0-9_-]{1,32}$/;
 // LINE refuses to show a menu that has no image yet.
 const NO_IMAGE = { message: 'must upload richmenu image before applying it to user' };
@@ -64,6 +65,52 @@ export function mountRichMenuRoutes(app: Express, state: PlatformState): void {
       },
       'json',
     ),
+  );
+  // Batch control: move, drop or clear the per-user links of menus, for every user at once
+  // (https://developers.line.biz/en/reference/messaging-api/#batch-control-rich-menus-of-users).
+  app.post(
+    '/v2/bot/richmenu/batch',
+    route(
+      'richMenuBatch',
+      (call) => {
+        const body = isObject(call.body) ? call.body : {};
+        const operations = Array.isArray(body.operations) ? (body.operations as unknown[]) : undefined;
+        if (!operations || operations.length < 1 || operations.length > MAX_BATCH_OPERATIONS) {
+          return invalidBody([{ message: `must contain 1 to ${MAX_BATCH_OPERATIONS} operations`, property: 'operations' }]);
+        }
+        const details: ErrorDetail[] = [];
+        operations.forEach((op, i) => {
+          const o = isObject(op) ? op : {};
+          const from = typeof o.from === 'string' ? o.from : '';
+          if (o.type === 'unlinkAll') return;
+          if (o.type !== 'link' && o.type !== 'unlink') details.push({ message: 'must be link, unlink or unlinkAll', property: `operations[${i}].type` });
+          else if (!store.menus.has(from)) details.push({ message: 'rich menu not found', property: `operations[${i}].from` });
+          else if (o.type === 'link' && !store.menus.get(String(o.to ?? ''))?.image) {
+            details.push({ message: 'rich menu not found or without an image', property: `operations[${i}].to` });
+          }
+        });
+        if (details.length > 0) return invalidBody(details);
+        for (const op of operations as Json[]) {
+          if (op.type === 'unlinkAll') store.userLinks.clear();
+          for (const [userId, id] of [...store.userLinks]) {
+            if (id !== op.from) continue;
+            if (op.type === 'link') store.userLinks.set(userId, String(op.to));
+            else if (op.type === 'unlink') store.userLinks.delete(userId);
+          }
+        }
+        const at = new Date(call.now).toISOString();
+        store.batches.set(call.requestId, { acceptedTime: at, completedTime: at });
+        return { status: 202, body: {} };
+      },
+      'json',
+    ),
+  );
+  app.get(
+    '/v2/bot/richmenu/progress/batch',
+    route('richMenuBatchProgress', (call) => {
+      const batch = store.batches.get(String(call.req.query.requestId ?? ''));
+      return batch ? { status: 200, body: { phase: 'succeeded', ...batch } } : notFound();
+    }),
   );
   app.post(
     '/v2/bot/richmenu/bulk/unlink',

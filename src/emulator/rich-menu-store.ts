@@ -10,6 +10,8 @@ export class RichMenuStore {
   readonly userLinks = new Map<string, string>();
   readonly aliases = new Map<string, string>();
   defaultMenuId: string | undefined;
+  /** Batch-control requests by their x-line-request-id (the emulator finishes them at once). */
+  readonly batches = new Map<string, { acceptedTime: string; completedTime: string }>();
 
   delete(richMenuId: string): boolean {
     if (!this.menus.delete(richMenuId)) return false;

@@ -43,6 +43,12 @@ export interface RichMenuApi {
   setDefault(richMenuId: string): Promise<void>;
   linkToUser(userId: string, richMenuId: string): Promise<void>;
   unlinkFromUser(userId: string): Promise<void>;
+  /**
+   * Everyone linked to `from` is linked to `to` instead (LINE's batch control). LINE does it after
+   * answering: the returned request id is for batchPhase().
+   */
+  moveLinks(from: string, to: string): Promise<string>;
+  batchPhase(requestId: string): Promise<'ongoing' | 'succeeded' | 'failed'>;
 }
 
 export interface SendResult {
@@ -134,6 +140,11 @@ export class SdkLineGateway implements LineGateway {
     unlinkFromUser: async (userId) => {
       await this.call('richMenuUnlink', () => this.api.unlinkRichMenuIdFromUser(userId));
     },
+    moveLinks: async (from, to) => {
+      const res = await this.call('richMenuBatch', () => this.api.richMenuBatchWithHttpInfo({ operations: [{ type: 'link', from, to }] }));
+      return res.httpResponse.headers.get('x-line-request-id') ?? '';
+    },
+    batchPhase: async (requestId) => (await this.call('richMenuBatchProgress', () => this.api.getRichMenuBatchProgress(requestId))).phase,
   };
 
   /** A 404 from LINE as null: "no such menu or alias". */

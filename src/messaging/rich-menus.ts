@@ -8,6 +8,10 @@ import type { Logger } from '../logger';
 import { projectRoot } from '../util/project-root';
 import { LineApiError, type RichMenuApi } from './line-gateway';
 
+/** How long install waits for LINE to move people between menus: 60 polls a second apart. */
+const BATCH_POLLS = 60;
+const BATCH_POLL_MS = 1_000;
+
 /** Thai residents get the default menu; others get theirs linked. */
 const DEFAULT_LANGUAGE: Language = 'th';
 
@@ -20,7 +24,8 @@ export interface InstallResult {
  * The resident rich menu, one per language, with SOS always one tap away under the chat. At start
  * the hub makes LINE hold the current menus: each is found by its alias (`ssz-resident-<lang>`) and
  * kept when its name carries the same version (a hash of the menu and its image), else created anew,
- * the alias moved to it; Thai is the default menu. A person whose language
+ * the alias moved to it, the people of the old one moved over and the old one deleted; Thai is the
+ * default menu. A person whose language
  * is not Thai gets theirs linked. Nothing here stops the hub: without menus, quick replies still
  * offer every action.
  */
@@ -84,11 +89,34 @@ export class ResidentMenus {
     await line.setAlias(alias, id, current !== null);
     if (lang === DEFAULT_LANGUAGE) await line.setDefault(id);
     this.ids.set(lang, id);
-    // The old default menu goes once the new one is default. An old menu of another language stays:
-    // people are linked to it one by one, and deleting it would drop them to the Thai menu; they
-    // move to the new one the next time their language is set (see docs/architecture.md).
-    if (current && lang === DEFAULT_LANGUAGE) await line.delete(current).catch((err: unknown) => ignoreNotFound(err));
+    if (current) await this.retire(current, id, lang);
     return true;
+  }
+
+  /**
+   * The old menu of a language goes once nobody sees it: the Thai one as soon as the new one is the
+   * default; another language's once its people are moved to the new one (one batch-control call,
+   * which LINE allows three times an hour). If the move fails, the old menu stays: its people keep
+   * a menu with old words until their language is set again, rather than drop to the Thai one.
+   */
+  private async retire(old: string, replacement: string, lang: Language): Promise<void> {
+    const { line, logger } = this.deps;
+    if (lang !== DEFAULT_LANGUAGE) {
+      try {
+        const requestId = await line.moveLinks(old, replacement);
+        // LINE moves them after answering; deleting the old menu before it finished would unlink them.
+        let phase = await line.batchPhase(requestId);
+        for (let i = 0; phase === 'ongoing' && i < BATCH_POLLS; i++) {
+          await new Promise((resolve) => setTimeout(resolve, BATCH_POLL_MS));
+          phase = await line.batchPhase(requestId);
+        }
+        if (phase !== 'succeeded') throw new Error(`batch ${requestId} is ${phase}`);
+      } catch (err) {
+        logger.warn({ err, old, replacement, lang }, 'could not move people to the new rich menu; the old one stays for them');
+        return;
+      }
+    }
+    await line.delete(old).catch((err: unknown) => ignoreNotFound(err));
   }
 }
 

@@ -149,5 +149,24 @@ describe('LINE emulator profiles, groups, content and rich menus (real SDK clien
 
       expect(await fx.client.getRichMenuIdOfUser(BOB)).toEqual({ richMenuId });
     });
+
+    it("when a batch moves one menu's users to another, then they all have the new one and the progress says succeeded", async () => {
+      const { richMenuId: old } = await fx.client.createRichMenu(MENU);
+      const { richMenuId: next } = await fx.client.createRichMenu(MENU);
+      for (const id of [old, next]) await fx.blob.setRichMenuImage(id, new Blob([png], { type: 'image/png' }));
+      await fx.client.linkRichMenuIdToUsers({ richMenuId: old, userIds: [ALICE, BOB] });
+
+      const res = await fx.client.richMenuBatchWithHttpInfo({ operations: [{ type: 'link', from: old, to: next }] });
+      expect(res.httpResponse.status).toBe(202);
+      expect(await fx.client.getRichMenuIdOfUser(ALICE)).toEqual({ richMenuId: next });
+      expect(await fx.client.getRichMenuIdOfUser(BOB)).toEqual({ richMenuId: next });
+      const progress = await fx.client.getRichMenuBatchProgress(res.httpResponse.headers.get('x-line-request-id')!);
+      expect(progress.phase).toBe('succeeded');
+
+      const bad = await httpError(fx.client.richMenuBatch({ operations: [{ type: 'link', from: 'richmenu-none', to: next }] }));
+      expect(bad.status).toBe(400);
+      await fx.client.richMenuBatch({ operations: [{ type: 'unlinkAll' }] });
+      expect((await httpError(fx.client.getRichMenuIdOfUser(ALICE))).status).toBe(404);
+    });
   });
 });

@@ -45,9 +45,15 @@ describe('resident rich menus', () => {
     expect(f.emulator.richMenus.ids()).toHaveLength(3);
   });
 
-  it('when an image changed, then that menu is replaced and its alias moved; an old Thai default is deleted', async () => {
+  it('when an image changed, then that menu is replaced, its alias and its people moved, and the old one deleted', async () => {
     await f.hub.richMenus.install();
     const old = f.emulator.richMenus.aliases();
+    // An English speaker linked to the old English menu.
+    const john = uid('b');
+    f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
+    await f.emulator.driver.follow(john);
+    await f.settle();
+    expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(old['ssz-resident-en']);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-menus-'));
     for (const lang of ['th', 'en', 'ms']) fs.copyFileSync(path.join(IMAGES, `resident-${lang}.png`), path.join(dir, `resident-${lang}.png`));
     // A different image for Thai and English (an extra byte after the PNG end is still a valid PNG).
@@ -60,8 +66,11 @@ describe('resident rich menus', () => {
     expect(now['ssz-resident-ms']).toBe(old['ssz-resident-ms']);
     expect(f.emulator.richMenus.defaultId()).toBe(now['ssz-resident-th']);
     const ids = f.emulator.richMenus.ids();
-    expect(ids).not.toContain(old['ssz-resident-th']); // nobody is linked to a default menu
-    expect(ids).toContain(old['ssz-resident-en']); // people linked to it keep a menu until they move
+    expect(ids).not.toContain(old['ssz-resident-th']);
+    expect(ids).not.toContain(old['ssz-resident-en']);
+    expect(ids).toHaveLength(3);
+    // John was moved to the new English menu before the old one went.
+    expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(now['ssz-resident-en']);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -81,6 +90,24 @@ describe('resident rich menus', () => {
     await f.emulator.driver.postback({ userId: john }, 'a=lang&v=ms');
     await f.settle();
     expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(menus['ssz-resident-ms']);
+  });
+
+  it('when LINE refuses to move people to a new menu, then the old one stays for them', async () => {
+    await f.hub.richMenus.install();
+    const old = f.emulator.richMenus.aliases();
+    const john = uid('b');
+    f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
+    await f.emulator.driver.follow(john);
+    await f.settle();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-menus-'));
+    for (const lang of ['th', 'en', 'ms']) fs.copyFileSync(path.join(IMAGES, `resident-${lang}.png`), path.join(dir, `resident-${lang}.png`));
+    fs.appendFileSync(path.join(dir, 'resident-en.png'), Buffer.from([0]));
+    f.emulator.faults.inject({ count: 1, status: 429, endpoint: 'richMenuBatch' });
+    const next = new ResidentMenus({ line: f.line.richMenus, texts: loadTexts(), logger: silentLogger, imagesDir: dir });
+    expect(await next.install()).toEqual({ created: ['en'], reused: ['th', 'ms'] });
+    expect(f.emulator.richMenus.ids()).toContain(old['ssz-resident-en']);
+    expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(old['ssz-resident-en']);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('when LINE refuses to create menus, then install reports nothing installed and the hub keeps answering', async () => {
