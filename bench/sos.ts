@@ -21,7 +21,8 @@ import { sleep } from './lib/processes';
 import { EMULATOR_SECRET, startHubWithEmulator } from './lib/hub-with-emulator';
 import { summarize } from './lib/stats';
 
-const USAGE = 'usage: npx tsx bench/sos.ts [--rate 1000] [--warmup 5] [--seconds 20] [--sos 50] [--users 500] [--fail-rate 0] [--emulator separate|in-process] [--build private|dist|DIR]';
+const USAGE =
+  'usage: npx tsx bench/sos.ts [--rate 1000] [--warmup 5] [--seconds 20] [--sos 50] [--users 500] [--fail-rate 0] [--emulator separate|in-process] [--build private|dist|DIR]';
 const SECRET = EMULATOR_SECRET;
 const DESTINATION = 'U' + '0'.repeat(32);
 const GROUP = 'C' + '7'.repeat(32);
@@ -35,18 +36,30 @@ interface RecordedCall {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { rate: 1000, warmup: 5, seconds: 20, sos: 50, users: 500, 'fail-rate': 0, build: 'private', emulator: 'separate' }, USAGE);
+  const args = parseArgs(
+    process.argv.slice(2),
+    { rate: 1000, warmup: 5, seconds: 20, sos: 50, users: 500, 'fail-rate': 0, build: 'private', emulator: 'separate' },
+    USAGE,
+  );
   const root = path.resolve(__dirname, '..');
   const build = hubBuild(root, args.build);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-bench-sos-'));
-  const procs = await startHubWithEmulator({ root, build, work, separate: args.emulator === 'separate', env: { COMMAND_CENTRE_GROUP_ID: GROUP }, cpuProfDir: undefined });
+  const procs = await startHubWithEmulator({
+    root,
+    build,
+    work,
+    separate: args.emulator === 'separate',
+    env: { COMMAND_CENTRE_GROUP_ID: GROUP },
+    cpuProfDir: undefined,
+  });
   const { hub } = procs;
   try {
     const hubClient = new KeepAliveClient(procs.hubUrl, { maxSockets: 128 });
     const emu = new KeepAliveClient(procs.emulatorUrl, { maxSockets: 8 });
     const ids = new UlidIds();
     const nextMessageId = messageIds();
-    const deliver = (event: Record<string, unknown>) => deliverWebhook(hubClient, { channelSecret: SECRET, destination: DESTINATION }, event);
+    const deliver = (event: Record<string, unknown>) =>
+      deliverWebhook(hubClient, { channelSecret: SECRET, destination: DESTINATION }, event);
     const base = (userId: string) => ({
       webhookEventId: ids.next(),
       deliveryContext: { isRedelivery: false },
@@ -61,8 +74,12 @@ async function main(): Promise<void> {
     // their name, which is how this bench tells the alerts apart).
     await emu.json('POST', '/_emulator/users', { userId: OFFICER, displayName: 'officer', language: 'th' });
     await emu.json('POST', '/_emulator/groups', { groupId: GROUP, groupName: 'ศูนย์วิทยุ', memberIds: [OFFICER] });
-    for (let i = 0; i < args.users; i++) await emu.json('POST', '/_emulator/users', { userId: benchUserId(i), displayName: `bg-${i}`, language: 'th' });
-    const sosUsers = Array.from({ length: args.sos }, (_, j) => 'U' + (j + 1).toString(16).padStart(8, '0') + '5050505050505050abcdef00');
+    for (let i = 0; i < args.users; i++)
+      await emu.json('POST', '/_emulator/users', { userId: benchUserId(i), displayName: `bg-${i}`, language: 'th' });
+    const sosUsers = Array.from(
+      { length: args.sos },
+      (_, j) => 'U' + (j + 1).toString(16).padStart(8, '0') + '5050505050505050abcdef00',
+    );
     for (const [j, userId] of sosUsers.entries()) {
       await emu.json('POST', '/_emulator/users', { userId, displayName: `sos-person-${j}`, language: 'th' });
       await deliver({ type: 'follow', follow: { isUnblocked: false }, ...base(userId) });
@@ -78,8 +95,12 @@ async function main(): Promise<void> {
     const durationMs = args.seconds * 1000;
     const warmupMs = args.warmup * 1000;
     const planned = Math.round((args.rate * (durationMs + warmupMs)) / 1000) + 1000;
-    const backgroundTokens = Array.from({ length: planned }, (_, i) => ({ replyToken: newReplyToken(), chatId: benchUserId(i % args.users) }));
-    for (let i = 0; i < planned; i += 5000) await emu.json('POST', '/_emulator/reply-tokens', { tokens: backgroundTokens.slice(i, i + 5000) });
+    const backgroundTokens = Array.from({ length: planned }, (_, i) => ({
+      replyToken: newReplyToken(),
+      chatId: benchUserId(i % args.users),
+    }));
+    for (let i = 0; i < planned; i += 5000)
+      await emu.json('POST', '/_emulator/reply-tokens', { tokens: backgroundTokens.slice(i, i + 5000) });
     const sosTokens = sosUsers.map((u) => ({ replyToken: newReplyToken(), chatId: u }));
     await emu.json('POST', '/_emulator/reply-tokens', { tokens: sosTokens });
 
@@ -92,7 +113,14 @@ async function main(): Promise<void> {
           const i = offset + n;
           const userId = benchUserId(i % args.users);
           const outcome = await deliver(
-            textMessageEvent({ userId, text: `สวัสดี ${i}`, webhookEventId: ids.next(), messageId: nextMessageId(), timestamp: Date.now(), replyToken: backgroundTokens[i]?.replyToken }),
+            textMessageEvent({
+              userId,
+              text: `สวัสดี ${i}`,
+              webhookEventId: ids.next(),
+              messageId: nextMessageId(),
+              timestamp: Date.now(),
+              replyToken: backgroundTokens[i]?.replyToken,
+            }),
           );
           return outcome === 'accepted';
         },
@@ -110,7 +138,12 @@ async function main(): Promise<void> {
         const due = start + 1000 + (j * (durationMs - 2000)) / args.sos;
         await sleep(Math.max(0, due - Date.now()));
         sentAt[j] = Date.now();
-        void deliver({ type: 'postback', postback: { data: 'a=sos' }, ...base(sosUsers[j]!), replyToken: sosTokens[j]!.replyToken });
+        void deliver({
+          type: 'postback',
+          postback: { data: 'a=sos' },
+          ...base(sosUsers[j]!),
+          replyToken: sosTokens[j]!.replyToken,
+        });
       }
     })();
     const background = await chatter(warmEvents, durationMs);
@@ -121,7 +154,10 @@ async function main(): Promise<void> {
     const deadline = Date.now() + 60_000;
     let since = 0;
     while (firstAccepted.size < args.sos && Date.now() < deadline) {
-      const calls = await emu.json<RecordedCall[]>('GET', `/_emulator/calls?endpoint=push&to=${GROUP}&since=${since}&limit=2000`);
+      const calls = await emu.json<RecordedCall[]>(
+        'GET',
+        `/_emulator/calls?endpoint=push&to=${GROUP}&since=${since}&limit=2000`,
+      );
       for (const c of calls) {
         since = Math.max(since, c.id);
         if (c.status !== 200) continue;
@@ -138,12 +174,21 @@ async function main(): Promise<void> {
     const bg = background.latency.summary();
     const target = args['fail-rate'] > 0 ? 2000 : 250;
     console.log(`bench/sos at ${treeState(root)} (node ${process.version}, ${os.cpus().length} cores)`);
-    console.log(`  background: ${background.ok} text events accepted in ${(background.elapsedMs / 1000).toFixed(1)} s (${(background.ok / (background.elapsedMs / 1000)).toFixed(0)}/s), webhook p99 ${bg.p99.toFixed(1)} ms`);
-    if (warm) console.log(`  warm-up (not in the figures): ${warm.ok} text events in ${(warm.elapsedMs / 1000).toFixed(1)} s, webhook p99 ${warm.latency.summary().p99.toFixed(1)} ms`);
+    console.log(
+      `  background: ${background.ok} text events accepted in ${(background.elapsedMs / 1000).toFixed(1)} s (${(background.ok / (background.elapsedMs / 1000)).toFixed(0)}/s), webhook p99 ${bg.p99.toFixed(1)} ms`,
+    );
+    if (warm)
+      console.log(
+        `  warm-up (not in the figures): ${warm.ok} text events in ${(warm.elapsedMs / 1000).toFixed(1)} s, webhook p99 ${warm.latency.summary().p99.toFixed(1)} ms`,
+      );
     console.log(`  emulator: ${args.emulator}; hub warnings/errors logged: ${hub.notableTotal()}`);
     console.log(`  LINE failing: ${(args['fail-rate'] * 100).toFixed(0)}% of API calls answer 500`);
-    console.log(`  SOS webhook -> alert card accepted by LINE in the group: p50 ${s.p50.toFixed(0)} ms  p99 ${s.p99.toFixed(0)} ms  max ${s.max.toFixed(0)} ms  (n=${s.count})`);
-    console.log(`  lost: ${lost} of ${args.sos}   target: p99 < ${target} ms and 0 lost -> ${s.p99 < target && lost === 0 ? 'met' : 'NOT met'}`);
+    console.log(
+      `  SOS webhook -> alert card accepted by LINE in the group: p50 ${s.p50.toFixed(0)} ms  p99 ${s.p99.toFixed(0)} ms  max ${s.max.toFixed(0)} ms  (n=${s.count})`,
+    );
+    console.log(
+      `  lost: ${lost} of ${args.sos}   target: p99 < ${target} ms and 0 lost -> ${s.p99 < target && lost === 0 ? 'met' : 'NOT met'}`,
+    );
     console.log(`  reproduce: ${reproduceCommand('bench/sos.ts', args)}`);
     process.exitCode = lost === 0 ? 0 : 1;
   } finally {

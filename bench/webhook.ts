@@ -17,7 +17,14 @@ import {
   waitForQuietMachine,
 } from './lib/cpu';
 import { KeepAliveClient } from './lib/http-client';
-import { emulatorCalls, hubCounters, quantileBound, readNedbFile, type EmulatorCall, type HubCounters } from './lib/hub-probe';
+import {
+  emulatorCalls,
+  hubCounters,
+  quantileBound,
+  readNedbFile,
+  type EmulatorCall,
+  type HubCounters,
+} from './lib/hub-probe';
 import {
   UlidIds,
   benchUserId,

@@ -59,7 +59,10 @@ function main(): void {
       _id: `Z${String(i).padStart(6, '0')}`,
       stationCode: station._id,
       name: { th: `โซน ${i}`, en: `Zone ${i}`, ms: `Zon ${i}` },
-      geometry: { type: 'Polygon', coordinates: [starPolygon(centre, 6 + Math.floor(random() * 7), between(0.3e6, 0.7e6), random)] },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [starPolygon(centre, 6 + Math.floor(random() * 7), between(0.3e6, 0.7e6), random)],
+      },
       createdAt: 0,
       updatedAt: 0,
     });
@@ -73,7 +76,12 @@ function main(): void {
   // Half the points inside a random zone (found by rejection sampling in its bounding box), half
   // anywhere in the box (mostly outside every zone: the nearest-station path). Shuffled together.
   const points: LatLng[] = [];
-  for (let i = 0; i < opts.lookups; i++) points.push(i % 2 === 0 ? pointInside(zones[Math.floor(random() * zones.length)]!, random) : { lat: between(LAT[0], LAT[1]), lng: between(LNG[0], LNG[1]) });
+  for (let i = 0; i < opts.lookups; i++)
+    points.push(
+      i % 2 === 0
+        ? pointInside(zones[Math.floor(random() * zones.length)]!, random)
+        : { lat: between(LAT[0], LAT[1]), lng: between(LNG[0], LNG[1]) },
+    );
   for (let i = points.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [points[i], points[j]] = [points[j]!, points[i]!];
@@ -171,7 +179,10 @@ function starPolygon(centre: LatLng, vertices: number, targetM2: number, random:
     twice += x1 * y2 - x2 * y1;
   }
   const scale = Math.sqrt(targetM2 / (Math.abs(twice) / 2));
-  const ring = local.map(([x, y]) => [centre.lng + (x * scale) / mPerDegLng(centre.lat), centre.lat + (y * scale) / M_PER_DEG_LAT]);
+  const ring = local.map(([x, y]) => [
+    centre.lng + (x * scale) / mPerDegLng(centre.lat),
+    centre.lat + (y * scale) / M_PER_DEG_LAT,
+  ]);
   ring.push([...ring[0]!]);
   return ring;
 }
@@ -199,7 +210,9 @@ function linearLookup(p: LatLng, zones: Zone[], stations: Station[]): ZoneLookup
     const d = haversineM(p, s.location);
     if (d < bestM) [best, bestM] = [s, d];
   }
-  return best ? { zones: containing, station: best, inZone: containing.length > 0, distanceM: bestM } : { zones: containing, inZone: containing.length > 0 };
+  return best
+    ? { zones: containing, station: best, inZone: containing.length > 0, distanceM: bestM }
+    : { zones: containing, inZone: containing.length > 0 };
 }
 
 function disagreement(got: ZoneLookup, want: ZoneLookup): string | undefined {

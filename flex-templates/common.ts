@@ -43,13 +43,21 @@ export function choiceFooter(
   primary: { text: string; data: PostbackData },
   secondary: { text: string; data: PostbackData },
 ): messagingApi.FlexBox {
-  const button = (c: { text: string; data: PostbackData }, style: 'primary' | 'secondary'): messagingApi.FlexButton => ({
+  const button = (
+    c: { text: string; data: PostbackData },
+    style: 'primary' | 'secondary',
+  ): messagingApi.FlexButton => ({
     type: 'button',
     style,
     ...(style === 'primary' ? { color: '#1F6FEB' } : {}),
     action: { type: 'postback', label: label(c.text), data: encodePostback(c.data), displayText: c.text },
   });
-  return { type: 'box', layout: 'horizontal', spacing: 'sm', contents: [button(primary, 'primary'), button(secondary, 'secondary')] };
+  return {
+    type: 'box',
+    layout: 'horizontal',
+    spacing: 'sm',
+    contents: [button(primary, 'primary'), button(secondary, 'secondary')],
+  };
 }
 
 export function text(body: string, quickReply?: QuickReplyItem[]): messagingApi.TextMessage {

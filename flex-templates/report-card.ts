@@ -36,7 +36,14 @@ export function placeOf(c: Pick<Case, 'location'>): string {
 
 const row = (k: string, v: string) => detailRow(k, v, 2);
 
-function actionButton(t: T, key: string, caseId: string, to: CaseStatus, style: 'primary' | 'secondary' | 'link', extra: Record<string, string> = {}): messagingApi.FlexButton {
+function actionButton(
+  t: T,
+  key: string,
+  caseId: string,
+  to: CaseStatus,
+  style: 'primary' | 'secondary' | 'link',
+  extra: Record<string, string> = {},
+): messagingApi.FlexButton {
   return {
     type: 'button',
     style,
@@ -64,14 +71,23 @@ export function reportCard(t: T, d: ReportCardData): Message {
   const bubble: messagingApi.FlexBubble = {
     type: 'bubble',
     size: 'mega',
-    ...(d.photoUrl ? { hero: { type: 'image', url: d.photoUrl, size: 'full', aspectRatio: '20:13', aspectMode: 'cover' } } : {}),
+    ...(d.photoUrl
+      ? { hero: { type: 'image', url: d.photoUrl, size: 'full', aspectRatio: '20:13', aspectMode: 'cover' } }
+      : {}),
     header: {
       type: 'box',
       layout: 'vertical',
       backgroundColor: STATUS_COLOR[c.status],
       paddingAll: '12px',
       contents: [
-        { type: 'text', text: t('report:card.title', { category }), color: '#FFFFFF', weight: 'bold', size: 'md', wrap: true },
+        {
+          type: 'text',
+          text: t('report:card.title', { category }),
+          color: '#FFFFFF',
+          weight: 'bold',
+          size: 'md',
+          wrap: true,
+        },
         { type: 'text', text: `${c._id} · ${t(`report:status.${c.status}`)}`, color: '#FFFFFF', size: 'xs' },
       ],
     },
@@ -85,7 +101,10 @@ export function reportCard(t: T, d: ReportCardData): Message {
         row(t('report:card.when'), formatDateTime(c.createdAt, d.lang)),
         row(t('report:card.where'), clip(where, 300)),
         row(t('report:card.zone'), zoneLine),
-        row(t('report:card.photos'), c.photos.length ? t('report:card.photoCount', { count: c.photos.length }) : t('report:card.noPhotos')),
+        row(
+          t('report:card.photos'),
+          c.photos.length ? t('report:card.photoCount', { count: c.photos.length }) : t('report:card.noPhotos'),
+        ),
         row(t('report:card.reporter'), c.anonymous || !c.reporterName ? t('report:card.anonymous') : c.reporterName),
         ...(c.ownerName ? [row(t('report:card.owner'), c.ownerName)] : []),
       ],
@@ -95,7 +114,16 @@ export function reportCard(t: T, d: ReportCardData): Message {
       layout: 'vertical',
       spacing: 'sm',
       contents: [
-        { type: 'button', style: 'link', height: 'sm', action: { type: 'uri', label: label(t('report:card.openMap')), uri: mapsLink(c.location.lat, c.location.lng) } },
+        {
+          type: 'button',
+          style: 'link',
+          height: 'sm',
+          action: {
+            type: 'uri',
+            label: label(t('report:card.openMap')),
+            uri: mapsLink(c.location.lat, c.location.lng),
+          },
+        },
         ...(isOpen(c.status)
           ? [
               {
@@ -141,7 +169,12 @@ export function reportCard(t: T, d: ReportCardData): Message {
 /** Posted in the group after an officer's tap. */
 export function groupUpdate(t: T, c: Case, officer: string): Message {
   return text(
-    t('report:update.group', { icon: STATUS_ICON[c.status], caseId: c._id, status: t(`report:status.${c.status}`), officer }),
+    t('report:update.group', {
+      icon: STATUS_ICON[c.status],
+      caseId: c._id,
+      status: t(`report:status.${c.status}`),
+      officer,
+    }),
   );
 }
 
@@ -167,7 +200,14 @@ export function myCasesCarousel(t: T, cases: Case[], lang: Language): Message {
       backgroundColor: STATUS_COLOR[c.status],
       paddingAll: '10px',
       contents: [
-        { type: 'text', text: t(`report:status.${c.status}`), color: '#FFFFFF', weight: 'bold', size: 'sm', wrap: true },
+        {
+          type: 'text',
+          text: t(`report:status.${c.status}`),
+          color: '#FFFFFF',
+          weight: 'bold',
+          size: 'sm',
+          wrap: true,
+        },
         { type: 'text', text: c._id, color: '#FFFFFF', size: 'xxs' },
       ],
     },

@@ -13,12 +13,14 @@ export function askCategory(t: T, categories: string[], again = false): Message 
 }
 
 export function askDescription(t: T, after?: 'photo' | 'pin'): Message {
-  const key = after === 'photo' ? 'askDescriptionAfterPhoto' : after === 'pin' ? 'askDescriptionAfterPin' : 'askDescription';
+  const key =
+    after === 'photo' ? 'askDescriptionAfterPhoto' : after === 'pin' ? 'askDescriptionAfterPin' : 'askDescription';
   return text(t(`report:flow.${key}`), [cancelItem(t)]);
 }
 
 export function askPhotos(t: T, received: number, max: number): Message {
-  if (received === 0) return text(t('report:flow.askPhotos'), [postbackItem(t('report:flow.skip'), { a: 'photos-done' }), cancelItem(t)]);
+  if (received === 0)
+    return text(t('report:flow.askPhotos'), [postbackItem(t('report:flow.skip'), { a: 'photos-done' }), cancelItem(t)]);
   return text(t('report:flow.photoReceived', { count: received, left: max - received }), [
     postbackItem(t('report:flow.done'), { a: 'photos-done' }),
     cancelItem(t),
@@ -68,7 +70,10 @@ export function confirmCard(t: T, d: ConfirmData): Message {
         row(t('report:card.category'), t(`report:categories.${d.category}`)),
         row(t('report:card.description'), clip(d.description, 500)),
         row(t('report:card.where'), clip(d.place, 200)),
-        row(t('report:card.photos'), d.photoCount ? t('report:card.photoCount', { count: d.photoCount }) : t('report:card.noPhotos')),
+        row(
+          t('report:card.photos'),
+          d.photoCount ? t('report:card.photoCount', { count: d.photoCount }) : t('report:card.noPhotos'),
+        ),
         row(t('report:card.reporter'), d.anonymous ? t('report:card.anonymous') : t('report:flow.showName')),
         row(t('report:card.when'), formatDateTime(d.at, d.lang)),
       ],

@@ -23,11 +23,31 @@ const ROW = RICH_MENU_SIZE.height / 2;
 
 /** SOS takes the whole left half: the largest target, where a thumb lands first. */
 export const RESIDENT_AREAS: readonly RichMenuArea[] = [
-  { key: 'sos', bounds: { x: 0, y: 0, width: HALF, height: RICH_MENU_SIZE.height }, data: { a: 'sos' }, shown: 'menu.sos' },
-  { key: 'report', bounds: { x: HALF, y: 0, width: QUARTER, height: ROW }, data: { a: 'report' }, shown: 'menu.report' },
-  { key: 'myCases', bounds: { x: HALF + QUARTER, y: 0, width: QUARTER, height: ROW }, data: { a: 'my-cases' }, shown: 'menu.myCases' },
+  {
+    key: 'sos',
+    bounds: { x: 0, y: 0, width: HALF, height: RICH_MENU_SIZE.height },
+    data: { a: 'sos' },
+    shown: 'menu.sos',
+  },
+  {
+    key: 'report',
+    bounds: { x: HALF, y: 0, width: QUARTER, height: ROW },
+    data: { a: 'report' },
+    shown: 'menu.report',
+  },
+  {
+    key: 'myCases',
+    bounds: { x: HALF + QUARTER, y: 0, width: QUARTER, height: ROW },
+    data: { a: 'my-cases' },
+    shown: 'menu.myCases',
+  },
   { key: 'news', bounds: { x: HALF, y: ROW, width: QUARTER, height: ROW }, data: { a: 'news' }, shown: 'menu.news' },
-  { key: 'language', bounds: { x: HALF + QUARTER, y: ROW, width: QUARTER, height: ROW }, data: { a: 'language' }, shown: 'menu.language' },
+  {
+    key: 'language',
+    bounds: { x: HALF + QUARTER, y: ROW, width: QUARTER, height: ROW },
+    data: { a: 'language' },
+    shown: 'menu.language',
+  },
 ];
 
 /** The rich menu object for one language; `name` carries a version so a changed menu is replaced. */
@@ -40,7 +60,12 @@ export function residentRichMenu(t: T, name: string): messagingApi.RichMenuReque
     chatBarText: clip(t('richMenu.chatBar'), 14),
     areas: RESIDENT_AREAS.map((area) => ({
       bounds: { ...area.bounds },
-      action: { type: 'postback', data: encodePostback(area.data), displayText: t(area.shown), label: clip(t(`richMenu.${area.key}`), 20) },
+      action: {
+        type: 'postback',
+        data: encodePostback(area.data),
+        displayText: t(area.shown),
+        label: clip(t(`richMenu.${area.key}`), 20),
+      },
     })),
   };
 }

@@ -9,7 +9,10 @@ import type { Language } from '../src/domain/people';
 import { detailRow, label, locationItem, postbackItem, text, type Message, type QuickReplyItem } from './common';
 import { clip, formatDateTime, mapsLink, nameIn } from './format';
 
-const call191 = (t: T): QuickReplyItem => ({ type: 'action', action: { type: 'uri', label: label(t('sos:person.call191')), uri: 'tel:191' } });
+const call191 = (t: T): QuickReplyItem => ({
+  type: 'action',
+  action: { type: 'uri', label: label(t('sos:person.call191')), uri: 'tel:191' },
+});
 
 /** Every message to a person in an SOS carries the location button and a call-191 button. */
 export function sosQuickReplies(t: T): QuickReplyItem[] {
@@ -28,11 +31,18 @@ export function ambiguousHelpQuestion(t: T): Message {
   ]);
 }
 
-export type SosCardVariant = { kind: 'first' } | { kind: 're-alert'; minutes: number } | { kind: 'escalated'; minutes: number };
+export type SosCardVariant =
+  { kind: 'first' } | { kind: 're-alert'; minutes: number } | { kind: 'escalated'; minutes: number };
 
 const row = (k: string, v: string) => detailRow(k, v, 3);
 
-function button(t: T, key: string, id: string, to: AlertStatus, style: 'primary' | 'secondary' | 'link'): messagingApi.FlexButton {
+function button(
+  t: T,
+  key: string,
+  id: string,
+  to: AlertStatus,
+  style: 'primary' | 'secondary' | 'link',
+): messagingApi.FlexButton {
   return {
     type: 'button',
     style,
@@ -96,7 +106,18 @@ export function sosCard(t: T, d: SosCardData): Message {
       spacing: 'sm',
       contents: [
         ...(alert.position
-          ? [{ type: 'button' as const, style: 'link' as const, height: 'sm' as const, action: { type: 'uri' as const, label: label(t('sos:card.openMap')), uri: mapsLink(alert.position.lat, alert.position.lng) } }]
+          ? [
+              {
+                type: 'button' as const,
+                style: 'link' as const,
+                height: 'sm' as const,
+                action: {
+                  type: 'uri' as const,
+                  label: label(t('sos:card.openMap')),
+                  uri: mapsLink(alert.position.lat, alert.position.lng),
+                },
+              },
+            ]
           : []),
         ...(isOpenAlert(alert.status)
           ? [
@@ -105,13 +126,19 @@ export function sosCard(t: T, d: SosCardData): Message {
                 type: 'box' as const,
                 layout: 'horizontal' as const,
                 spacing: 'sm',
-                contents: [button(t, 'sos:card.enRoute', alert._id, 'en_route', 'secondary'), button(t, 'sos:card.onScene', alert._id, 'on_scene', 'secondary')],
+                contents: [
+                  button(t, 'sos:card.enRoute', alert._id, 'en_route', 'secondary'),
+                  button(t, 'sos:card.onScene', alert._id, 'on_scene', 'secondary'),
+                ],
               },
               {
                 type: 'box' as const,
                 layout: 'horizontal' as const,
                 spacing: 'sm',
-                contents: [button(t, 'sos:card.resolve', alert._id, 'resolved', 'secondary'), button(t, 'sos:card.falseAlarm', alert._id, 'false_alarm', 'link')],
+                contents: [
+                  button(t, 'sos:card.resolve', alert._id, 'resolved', 'secondary'),
+                  button(t, 'sos:card.falseAlarm', alert._id, 'false_alarm', 'link'),
+                ],
               },
             ]
           : []),
@@ -126,19 +153,41 @@ export function positionUpdate(t: T, alert: SosAlert, lang: Language): Message[]
   const p = alert.position!;
   return [
     text(t('sos:card.locationUpdate', { alertId: alert._id, time: formatDateTime(p.at, lang) })),
-    { type: 'location', title: alert._id, address: clip(p.address ?? `${p.lat.toFixed(5)}, ${p.lng.toFixed(5)}`, 100), latitude: p.lat, longitude: p.lng },
+    {
+      type: 'location',
+      title: alert._id,
+      address: clip(p.address ?? `${p.lat.toFixed(5)}, ${p.lng.toFixed(5)}`, 100),
+      latitude: p.lat,
+      longitude: p.lng,
+    },
   ];
 }
 
 export function officerPush(t: T, alert: SosAlert, station: Station | undefined, lang: Language): Message {
-  return text(t('sos:card.officerPush', { alertId: alert._id, station: nameIn(station?.name, lang) || t('sos:person.commandCentre') }));
+  return text(
+    t('sos:card.officerPush', {
+      alertId: alert._id,
+      station: nameIn(station?.name, lang) || t('sos:person.commandCentre'),
+    }),
+  );
 }
 
-const ICON: Record<AlertStatus, string> = { new: '🆘', acknowledged: '👮', en_route: '🚓', on_scene: '📍', resolved: '✅', false_alarm: '✖️' };
+const ICON: Record<AlertStatus, string> = {
+  new: '🆘',
+  acknowledged: '👮',
+  en_route: '🚓',
+  on_scene: '📍',
+  resolved: '✅',
+  false_alarm: '✖️',
+};
 
 export function sosGroupUpdate(t: T, alert: SosAlert, officer: string, secondsToAck?: number): Message {
   const params = { icon: ICON[alert.status], alertId: alert._id, status: t(`sos:status.${alert.status}`), officer };
-  return text(secondsToAck !== undefined ? t('sos:update.group', { ...params, seconds: secondsToAck }) : t('sos:update.groupLater', params));
+  return text(
+    secondsToAck !== undefined
+      ? t('sos:update.group', { ...params, seconds: secondsToAck })
+      : t('sos:update.groupLater', params),
+  );
 }
 
 const PERSON_KEY: Partial<Record<AlertStatus, string>> = {
@@ -149,10 +198,19 @@ const PERSON_KEY: Partial<Record<AlertStatus, string>> = {
   false_alarm: 'falseAlarm',
 };
 
-export function sosPersonUpdate(t: T, alert: SosAlert, officer: string, station: Station | undefined, lang: Language): Message {
+export function sosPersonUpdate(
+  t: T,
+  alert: SosAlert,
+  officer: string,
+  station: Station | undefined,
+  lang: Language,
+): Message {
   const key = PERSON_KEY[alert.status] ?? 'stillAlerting';
   const closed = alert.status === 'resolved' || alert.status === 'false_alarm';
   // An alert no station has taken is handled by the command centre: never show its code "CC".
-  const body = t(`sos:person.${key}`, { officer, station: nameIn(station?.name, lang) || t('sos:person.commandCentre') });
+  const body = t(`sos:person.${key}`, {
+    officer,
+    station: nameIn(station?.name, lang) || t('sos:person.commandCentre'),
+  });
   return closed ? text(body) : text(body, sosQuickReplies(t));
 }

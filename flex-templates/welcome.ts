@@ -4,7 +4,10 @@ import { choiceFooter, mainMenuItems, postbackItem, text, type Message } from '.
 import { clip } from './format';
 
 /** Greeting on follow: a short hello, then the PDPA notice as a card with Accept / Decline. */
-export function welcomeMessages(t: T, data: { displayName?: string; returning: boolean; consentPending: boolean }): Message[] {
+export function welcomeMessages(
+  t: T,
+  data: { displayName?: string; returning: boolean; consentPending: boolean },
+): Message[] {
   const hello = data.returning
     ? t('welcome.back')
     : data.displayName

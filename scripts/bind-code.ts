@@ -15,7 +15,12 @@ async function main(): Promise<number> {
   const ttlAt = args.indexOf('--ttl-minutes');
   const ttlMinutes = ttlAt >= 0 ? Number(args.splice(ttlAt, 2)[1]) : undefined;
   const [kind, stationCode, zoneId] = args;
-  if (!kind || !['station', 'community', 'officer'].includes(kind) || !stationCode || (kind === 'community' && !zoneId)) {
+  if (
+    !kind ||
+    !['station', 'community', 'officer'].includes(kind) ||
+    !stationCode ||
+    (kind === 'community' && !zoneId)
+  ) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }

@@ -75,7 +75,12 @@ async function main(): Promise<number> {
 
     // A bar is noise in CI logs and in files; show it only to a person at a terminal.
     const bar = process.stderr.isTTY
-      ? new SingleBar({ stream: process.stderr, format: 'importing zones [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true })
+      ? new SingleBar({
+          stream: process.stderr,
+          format: 'importing zones [{bar}] {value}/{total}',
+          hideCursor: true,
+          clearOnComplete: true,
+        })
       : undefined;
     const result = await importZonesFromGeoJson(text, { zones, stations, clock: systemClock }, (done, total) => {
       if (!bar) return;
@@ -89,7 +94,9 @@ async function main(): Promise<number> {
         process.stderr.write(`✗ ${e.feature === '(file)' ? 'file' : `feature ${e.feature}`}: ${e.message}\n`);
       }
       if ((await stations.count()) === 0) {
-        process.stderr.write('  (the store has no stations yet: start the hub once to seed the Hat Yai demo, or add stations first)\n');
+        process.stderr.write(
+          '  (the store has no stations yet: start the hub once to seed the Hat Yai demo, or add stations first)\n',
+        );
       }
       process.stderr.write('nothing imported\n');
       return 1;

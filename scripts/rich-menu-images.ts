@@ -14,7 +14,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** LINE refuses rich menu images over 1 MB. */
 const MAX_BYTES = 1024 * 1024;
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escape = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const lines = (s: string) => s.split('\n').map(escape).join('<br>');
 
 function tile(t: T, area: RichMenuArea): string {

@@ -44,7 +44,16 @@ import { ResidentMenus } from './messaging/rich-menus';
 const DAY_MS = 24 * 60 * 60_000;
 
 /** Report categories offered as quick replies (names in locales/<lang>/report.json). */
-export const DEFAULT_CATEGORIES = ['theft', 'suspicious', 'assault', 'drugs', 'accident', 'noise', 'infrastructure', 'other'];
+export const DEFAULT_CATEGORIES = [
+  'theft',
+  'suspicious',
+  'assault',
+  'drugs',
+  'accident',
+  'noise',
+  'infrastructure',
+  'other',
+];
 
 /** Every side effect the hub has, created by the caller (server.ts, a test, a bench) and handed in. */
 export interface AppDeps {
@@ -131,7 +140,10 @@ export function createApp(deps: AppDeps): Hub {
       clock: deps.clock,
       logger: deps.logger,
       metrics,
-      onSent: (row) => (row.kind === 'multicast' ? ledger.recordMulticast((row.to as string[]).length) : ledger.recordPush(row.to as string)),
+      onSent: (row) =>
+        row.kind === 'multicast'
+          ? ledger.recordMulticast((row.to as string[]).length)
+          : ledger.recordPush(row.to as string),
     },
     deps.outboxOptions,
   );
@@ -151,11 +163,14 @@ export function createApp(deps: AppDeps): Hub {
   const directory = new ZoneDirectory({ zones: repos.zones, stations: repos.stations });
   const geocoder = deps.geocoder ?? disabledGeocoder;
   const media = deps.media ?? new MemoryMediaStore();
-  const publicBase = deps.config.publicBaseUrl?.startsWith('https://') ? deps.config.publicBaseUrl.replace(/\/$/, '') : undefined;
+  const publicBase = deps.config.publicBaseUrl?.startsWith('https://')
+    ? deps.config.publicBaseUrl.replace(/\/$/, '')
+    : undefined;
   const officers = new OfficerGate({
     users: repos.users,
     logger: deps.logger,
-    memberName: async (groupId, userId) => (await deps.line.getGroupMemberProfile(groupId, userId).catch(() => null))?.displayName,
+    memberName: async (groupId, userId) =>
+      (await deps.line.getGroupMemberProfile(groupId, userId).catch(() => null))?.displayName,
   });
   const cases = new CaseService({
     cases: repos.cases,
@@ -222,7 +237,13 @@ export function createApp(deps: AppDeps): Hub {
     }),
   ];
   const bot = createBot(botDeps, features);
-  const inbox = new Inbox({ repo: repos.inbox, handle: bot.handleEvent, clock: deps.clock, logger: deps.logger, metrics });
+  const inbox = new Inbox({
+    repo: repos.inbox,
+    handle: bot.handleEvent,
+    clock: deps.clock,
+    logger: deps.logger,
+    metrics,
+  });
 
   const app = express();
   app.disable('x-powered-by');

@@ -24,7 +24,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`config: ${variable} ${detail}`);
     this.name = 'ConfigError';
   }
@@ -43,7 +46,10 @@ const envSchema = z.object({
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
   MONGODB_URI: z.preprocess(
     emptyToUndefined,
-    z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+      .optional(),
   ),
   GOOGLE_MAPS_API_KEY: z.preprocess(emptyToUndefined, z.string().min(10).optional()),
   GOOGLE_MAPS_BASE_URL: optionalUrl,
@@ -53,7 +59,13 @@ const envSchema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   ),
   PUBLIC_BASE_URL: optionalUrl,
-  COMMAND_CENTRE_GROUP_ID: z.preprocess(emptyToUndefined, z.string().regex(/^C[0-9a-f]{32}$/, 'must be a LINE group id (C + 32 hex)').optional()),
+  COMMAND_CENTRE_GROUP_ID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^C[0-9a-f]{32}$/, 'must be a LINE group id (C + 32 hex)')
+      .optional(),
+  ),
   NODE_ENV: z.string().optional(),
 });
 
@@ -74,7 +86,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const hasToken = e.LINE_CHANNEL_ACCESS_TOKEN !== undefined;
   if (hasSecret !== hasToken) {
     const missing = hasSecret ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET';
-    throw new ConfigError(missing, 'is required when the other LINE credential is set (set both, or neither to use the emulator)');
+    throw new ConfigError(
+      missing,
+      'is required when the other LINE credential is set (set both, or neither to use the emulator)',
+    );
   }
   const emulated = !hasSecret;
   if (!emulated && e.ADMIN_TOKEN === undefined) {

@@ -13,7 +13,22 @@ import { GoogleGeocoder } from './geo/google-geocoder';
 import { FileMediaStore } from './media/media-store';
 import path from 'node:path';
 
-const COLLECTIONS = ['users', 'groups', 'sessions', 'inbox', 'outbox', 'leases', 'stations', 'zones', 'cases', 'counters', 'bindCodes', 'pins', 'quotaLedger', 'alerts'];
+const COLLECTIONS = [
+  'users',
+  'groups',
+  'sessions',
+  'inbox',
+  'outbox',
+  'leases',
+  'stations',
+  'zones',
+  'cases',
+  'counters',
+  'bindCodes',
+  'pins',
+  'quotaLedger',
+  'alerts',
+];
 
 async function openStore(config: Config): Promise<Store> {
   if (config.mongodbUri) {
@@ -50,7 +65,10 @@ async function main(): Promise<void> {
   }
 
   const store = await openStore(config);
-  const line = new SdkLineGateway({ channelAccessToken: config.line.channelAccessToken, baseUrl: config.line.apiBaseUrl });
+  const line = new SdkLineGateway({
+    channelAccessToken: config.line.channelAccessToken,
+    baseUrl: config.line.apiBaseUrl,
+  });
   const hub = createApp({
     config,
     store,

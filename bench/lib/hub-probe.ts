@@ -20,7 +20,11 @@ export function metricValue(text: string, name: string, labels: Record<string, s
 }
 
 /** A Prometheus histogram's cumulative buckets, `le` in the metric's unit, summed over label sets matching `labels`. */
-export function histogramBuckets(text: string, name: string, labels: Record<string, string> = {}): Array<[number, number]> {
+export function histogramBuckets(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Array<[number, number]> {
   const byLe = new Map<number, number>();
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}_bucket{`)) continue;
@@ -38,7 +42,11 @@ export function histogramBuckets(text: string, name: string, labels: Record<stri
  * The bucket bound under which a share `q` of the observations between two readings of one histogram
  * fall: "p99 <= 25 ms" (a histogram gives bounds, not exact quantiles).
  */
-export function quantileBound(before: Array<[number, number]>, after: Array<[number, number]>, q: number): { bound: number; count: number } {
+export function quantileBound(
+  before: Array<[number, number]>,
+  after: Array<[number, number]>,
+  q: number,
+): { bound: number; count: number } {
   const prior = new Map(before);
   const diff = after.map(([le, c]) => [le, c - (prior.get(le) ?? 0)] as const);
   const count = diff.length > 0 ? diff[diff.length - 1]![1] : 0;

@@ -30,12 +30,17 @@ export async function startHubWithEmulator(options: {
   cpuProfDir?: string;
 }): Promise<HubWithEmulator> {
   const [port, emulatorPort] = [await freePort(), await freePort()];
-  const prof = (sub: string) => (options.cpuProfDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfDir, sub)}`] } : {});
+  const prof = (sub: string) =>
+    options.cpuProfDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfDir, sub)}`] } : {};
   const emulator = options.separate
     ? spawnNode({
         name: 'emulator',
         script: path.join(options.build, 'src/emulator/main.js'),
-        env: cleanEnv({ EMULATOR_PORT: String(emulatorPort), LINE_CHANNEL_SECRET: EMULATOR_SECRET, EMULATOR_WEBHOOK_URL: `http://127.0.0.1:${port}/webhook` }),
+        env: cleanEnv({
+          EMULATOR_PORT: String(emulatorPort),
+          LINE_CHANNEL_SECRET: EMULATOR_SECRET,
+          EMULATOR_WEBHOOK_URL: `http://127.0.0.1:${port}/webhook`,
+        }),
         cwd: options.root,
         logFile: path.join(options.work, 'emulator.log'),
         ...prof('emulator'),
@@ -51,7 +56,12 @@ export async function startHubWithEmulator(options: {
       DATA_DIR: path.join(options.work, 'data'),
       LOG_LEVEL: 'warn',
       ...(options.separate
-        ? { LINE_CHANNEL_SECRET: EMULATOR_SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'bench-channel-access-token', LINE_API_BASE_URL: `http://127.0.0.1:${emulatorPort}`, ADMIN_TOKEN: adminToken }
+        ? {
+            LINE_CHANNEL_SECRET: EMULATOR_SECRET,
+            LINE_CHANNEL_ACCESS_TOKEN: 'bench-channel-access-token',
+            LINE_API_BASE_URL: `http://127.0.0.1:${emulatorPort}`,
+            ADMIN_TOKEN: adminToken,
+          }
         : {}),
       ...options.env,
     }),
@@ -64,11 +74,22 @@ export async function startHubWithEmulator(options: {
     await emulator?.stop(5000);
   };
   try {
-    if (emulator) await waitForHttp(`http://127.0.0.1:${emulatorPort}/_emulator/calls?limit=1`, { child: emulator, timeoutMs: 30_000 });
+    if (emulator)
+      await waitForHttp(`http://127.0.0.1:${emulatorPort}/_emulator/calls?limit=1`, {
+        child: emulator,
+        timeoutMs: 30_000,
+      });
     await waitForHttp(`http://127.0.0.1:${port}/readyz`, { child: hub, timeoutMs: 30_000 });
   } catch (err) {
     await stop();
     throw err;
   }
-  return { hub, emulator, hubUrl: `http://127.0.0.1:${port}`, emulatorUrl: `http://127.0.0.1:${emulatorPort}`, adminToken, stop };
+  return {
+    hub,
+    emulator,
+    hubUrl: `http://127.0.0.1:${port}`,
+    emulatorUrl: `http://127.0.0.1:${emulatorPort}`,
+    adminToken,
+    stop,
+  };
 }

@@ -27,7 +27,10 @@ export interface BotFeature {
 export type EventHandler = (event: webhook.Event) => Promise<void>;
 
 /** Builds the transport-free seam `handleEvent(event)` (STYLE 5), one error boundary around it. */
-export function createBot(deps: BotDeps, features: BotFeature[] = []): { handleEvent: EventHandler; flows: FlowEngine } {
+export function createBot(
+  deps: BotDeps,
+  features: BotFeature[] = [],
+): { handleEvent: EventHandler; flows: FlowEngine } {
   const flows = new FlowEngine();
   for (const f of features) for (const flow of f.flows ?? []) flows.register(flow);
   const sender = loadSender();

@@ -159,9 +159,11 @@ export class Inbox {
     } catch (err) {
       logger.error({ err, webhookEventId: entry._id, type: entry.event?.type }, 'event handler failed');
       metrics.eventsHandled.inc({ result: 'failed' });
-      await repo.markFailed(entry._id, err instanceof Error ? `${err.name}: ${err.message}` : String(err), clock.now()).catch(
-        (storeErr: unknown) => logger.error({ err: storeErr, webhookEventId: entry._id }, 'could not mark event failed'),
-      );
+      await repo
+        .markFailed(entry._id, err instanceof Error ? `${err.name}: ${err.message}` : String(err), clock.now())
+        .catch((storeErr: unknown) =>
+          logger.error({ err: storeErr, webhookEventId: entry._id }, 'could not mark event failed'),
+        );
     } finally {
       metrics.eventHandleSeconds.observe(Math.max(0, clock.now() - entry.receivedAt) / 1000);
     }

@@ -28,19 +28,35 @@ export class OfficerGate {
     subject: Record<string, unknown>,
   ): Promise<{ ok: true; officer: User; name: string } | { ok: false; why: OfficerRefusal }> {
     if (!actor.userId) {
-      this.deps.logger.warn({ ...subject, groupId: actor.groupId }, 'officer action refused: LINE sent no userId (LINE for PC)');
+      this.deps.logger.warn(
+        { ...subject, groupId: actor.groupId },
+        'officer action refused: LINE sent no userId (LINE for PC)',
+      );
       return { ok: false, why: 'no-user-id' };
     }
     const officer = await this.deps.users.get(actor.userId);
-    if (!officer || officer.role !== 'officer' || (stationCode !== ANY_STATION && officer.stationCode !== stationCode)) {
+    if (
+      !officer ||
+      officer.role !== 'officer' ||
+      (stationCode !== ANY_STATION && officer.stationCode !== stationCode)
+    ) {
       this.deps.logger.warn(
-        { security: 'officer_action_refused', ...subject, userId: actor.userId, groupId: actor.groupId, role: officer?.role, station: officer?.stationCode },
+        {
+          security: 'officer_action_refused',
+          ...subject,
+          userId: actor.userId,
+          groupId: actor.groupId,
+          role: officer?.role,
+          station: officer?.stationCode,
+        },
         'officer action refused: not an officer of the station',
       );
       return { ok: false, why: 'not-officer' };
     }
     const name =
-      officer.displayName ?? (actor.groupId ? await this.deps.memberName?.(actor.groupId, actor.userId) : undefined) ?? actor.userId.slice(0, 8);
+      officer.displayName ??
+      (actor.groupId ? await this.deps.memberName?.(actor.groupId, actor.userId) : undefined) ??
+      actor.userId.slice(0, 8);
     return { ok: true, officer, name };
   }
 }

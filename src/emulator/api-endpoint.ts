@@ -93,7 +93,10 @@ export function apiEndpoint(state: PlatformState, spec: EndpointSpec): RequestHa
       }
       if (retryKey !== undefined && !spec.allowsRetryKey) {
         // LINE documents a 400 for the header on any other endpoint, not its message text.
-        finish(state, spec, call, res, { status: 400, body: { message: 'X-Line-Retry-Key is not supported by this endpoint' } });
+        finish(state, spec, call, res, {
+          status: 400,
+          body: { message: 'X-Line-Retry-Key is not supported by this endpoint' },
+        });
         return;
       }
       let result: ApiResult;
@@ -116,7 +119,8 @@ export function unknownEndpoint(state: PlatformState): RequestHandler {
 
 function authenticate(state: PlatformState, req: Request): ApiResult | undefined {
   const header = req.get('authorization');
-  if (!header || !header.startsWith('Bearer ') || header.length <= 'Bearer '.length) return { status: 401, body: AUTH_MISSING };
+  if (!header || !header.startsWith('Bearer ') || header.length <= 'Bearer '.length)
+    return { status: 401, body: AUTH_MISSING };
   if (state.channelAccessToken !== undefined && header.slice('Bearer '.length) !== state.channelAccessToken) {
     return { status: 401, body: AUTH_INVALID };
   }
@@ -150,7 +154,9 @@ function finish(state: PlatformState, spec: EndpointSpec, call: ApiCall, res: Re
     ...(call.retryKey !== undefined ? { retryKey: call.retryKey } : {}),
     ...(to !== undefined ? { to } : {}),
     requestId: call.requestId,
-    response: result.binary ? { contentType: result.binary.contentType, bytes: result.binary.data.length } : result.body,
+    response: result.binary
+      ? { contentType: result.binary.contentType, bytes: result.binary.data.length }
+      : result.body,
   });
   if (res.writableEnded || res.destroyed) return; // the client gave up (a delayed fault outlived its timeout)
   if (result.headers) for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
@@ -166,7 +172,15 @@ function recordedBody(body: unknown): unknown {
 }
 
 // Transport noise that every fetch adds; leaving it out keeps 200k recorded calls noticeably smaller.
-const UNRECORDED_HEADERS = new Set(['host', 'connection', 'content-length', 'accept', 'accept-encoding', 'accept-language', 'sec-fetch-mode']);
+const UNRECORDED_HEADERS = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'sec-fetch-mode',
+]);
 
 function flatHeaders(req: Request): Record<string, string> {
   const out: Record<string, string> = {};

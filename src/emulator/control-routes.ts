@@ -38,7 +38,8 @@ export function controlRouter(deps: ControlDeps): Router {
   });
   router.put('/quota', (req, res) => {
     const limit = body(req).limit;
-    if (limit !== null && (typeof limit !== 'number' || limit < 0)) throw new BadRequest('limit must be a number or null');
+    if (limit !== null && (typeof limit !== 'number' || limit < 0))
+      throw new BadRequest('limit must be a number or null');
     state.quotaLimit = limit === null ? undefined : limit;
     res.json({ limit: state.quotaLimit ?? null, consumption: state.consumption });
   });
@@ -79,7 +80,8 @@ export function controlRouter(deps: ControlDeps): Router {
     if (!Array.isArray(tokens)) throw new BadRequest('tokens must be an array of {replyToken, chatId}');
     const now = state.now();
     for (const t of tokens as Array<Record<string, unknown>>) {
-      if (typeof t?.replyToken !== 'string' || typeof t?.chatId !== 'string') throw new BadRequest('each token needs replyToken and chatId strings');
+      if (typeof t?.replyToken !== 'string' || typeof t?.chatId !== 'string')
+        throw new BadRequest('each token needs replyToken and chatId strings');
       state.replyTokens.issue(t.replyToken, t.chatId, now);
     }
     res.json({ issued: tokens.length });
@@ -100,7 +102,11 @@ export function controlRouter(deps: ControlDeps): Router {
     if (!Array.isArray(memberIds) || !memberIds.every((m) => typeof m === 'string')) {
       throw new BadRequest('memberIds must be an array of user ids');
     }
-    const seed: GroupSeed = { groupId: requireString(b, 'groupId'), groupName: requireString(b, 'groupName'), memberIds };
+    const seed: GroupSeed = {
+      groupId: requireString(b, 'groupId'),
+      groupName: requireString(b, 'groupName'),
+      memberIds,
+    };
     deps.addGroup(seed);
     res.json(seed);
   });
@@ -125,7 +131,9 @@ export function controlRouter(deps: ControlDeps): Router {
     res.type(image.contentType).set('cache-control', 'no-store').send(image.data);
   });
   router.get('/chats/:chatId', (req, res) => res.json(state.directory.delivered(req.params.chatId ?? '')));
-  router.get('/chats/:chatId/transcript', (req, res) => res.json(state.directory.transcriptOf(req.params.chatId ?? '')));
+  router.get('/chats/:chatId/transcript', (req, res) =>
+    res.json(state.directory.transcriptOf(req.params.chatId ?? '')),
+  );
 
   router.post('/drive', async (req, res) => {
     const result = await drive(driver, body(req));
@@ -198,7 +206,8 @@ function drive(driver: WebhookDriver, b: Json): Promise<DriveResult> {
       return driver.leave(groupId());
     case 'memberJoined': {
       const userIds = b.userIds;
-      if (!Array.isArray(userIds) || !userIds.every((u) => typeof u === 'string')) throw new BadRequest('userIds must be strings');
+      if (!Array.isArray(userIds) || !userIds.every((u) => typeof u === 'string'))
+        throw new BadRequest('userIds must be strings');
       return driver.memberJoined(groupId(), userIds);
     }
     case 'verify':
@@ -211,7 +220,9 @@ function drive(driver: WebhookDriver, b: Json): Promise<DriveResult> {
 function toSource(value: unknown): Source {
   const s = (value ?? {}) as Json;
   if (typeof s.groupId === 'string' && s.groupId !== '') {
-    return typeof s.userId === 'string' && s.userId !== '' ? { groupId: s.groupId, userId: s.userId } : { groupId: s.groupId };
+    return typeof s.userId === 'string' && s.userId !== ''
+      ? { groupId: s.groupId, userId: s.userId }
+      : { groupId: s.groupId };
   }
   if (typeof s.userId === 'string' && s.userId !== '') return { userId: s.userId };
   throw new BadRequest('source needs a userId or a groupId');
@@ -247,7 +258,12 @@ function listChats(state: PlatformState): Json[] {
   // Pushes to ids nobody registered still land somewhere a person can look.
   for (const chatId of directory.chatIdsWithTranscripts()) {
     if (seen.has(chatId)) continue;
-    out.push({ chatId, kind: chatId.startsWith('C') ? 'group' : chatId.startsWith('R') ? 'room' : 'user', name: chatId, delivered: directory.deliveredCount(chatId) });
+    out.push({
+      chatId,
+      kind: chatId.startsWith('C') ? 'group' : chatId.startsWith('R') ? 'room' : 'user',
+      name: chatId,
+      delivered: directory.deliveredCount(chatId),
+    });
   }
   return out;
 }

@@ -110,7 +110,9 @@ export function createEmulator(opts: EmulatorOptions): Emulator {
         const store = state.richMenus;
         const id = store.userLinks.get(userId) ?? store.defaultMenuId;
         const found = id ? store.menus.get(id) : undefined;
-        return found ? { richMenuId: found.richMenuId, menu: found.menu, hasImage: found.image !== undefined } : undefined;
+        return found
+          ? { richMenuId: found.richMenuId, menu: found.menu, hasImage: found.image !== undefined }
+          : undefined;
       },
       defaultId: () => state.richMenus.defaultMenuId,
       aliases: () => Object.fromEntries(state.richMenus.aliases),

@@ -50,7 +50,8 @@ export class FaultInjector {
     const index = this.faults.findIndex((f) => f.endpoint === undefined || f.endpoint === endpoint);
     if (index < 0) return undefined;
     // A probabilistic fault lets this call through most of the time (flaky LINE, for benches).
-    if (this.faults[index]!.probability !== undefined && Math.random() >= this.faults[index]!.probability!) return undefined;
+    if (this.faults[index]!.probability !== undefined && Math.random() >= this.faults[index]!.probability!)
+      return undefined;
     const fault = this.faults[index] as PendingFault;
     fault.remaining -= 1;
     if (fault.remaining === 0) this.faults.splice(index, 1);

@@ -10,8 +10,28 @@ export interface ErrorDetail {
 
 type Json = Record<string, unknown>;
 
-const MESSAGE_TYPES = ['text', 'textV2', 'sticker', 'image', 'video', 'audio', 'location', 'imagemap', 'template', 'flex'];
-const QUICK_REPLY_ACTIONS = ['postback', 'message', 'uri', 'datetimepicker', 'camera', 'cameraRoll', 'location', 'clipboard'];
+const MESSAGE_TYPES = [
+  'text',
+  'textV2',
+  'sticker',
+  'image',
+  'video',
+  'audio',
+  'location',
+  'imagemap',
+  'template',
+  'flex',
+];
+const QUICK_REPLY_ACTIONS = [
+  'postback',
+  'message',
+  'uri',
+  'datetimepicker',
+  'camera',
+  'cameraRoll',
+  'location',
+  'clipboard',
+];
 // LINE: camera, camera roll and location actions "can be configured only with quick reply buttons".
 const QUICK_REPLY_ONLY_ACTIONS = ['camera', 'cameraRoll', 'location'];
 const ACTION_TYPES = [...QUICK_REPLY_ACTIONS, 'richmenuswitch'];
@@ -113,7 +133,9 @@ function validateAction(action: unknown, at: string, out: ErrorDetail[], where: 
     out.push({ message: 'must be specified', property: at });
     return;
   }
-  const allowed = where.quickReply ? QUICK_REPLY_ACTIONS : ACTION_TYPES.filter((t) => !QUICK_REPLY_ONLY_ACTIONS.includes(t));
+  const allowed = where.quickReply
+    ? QUICK_REPLY_ACTIONS
+    : ACTION_TYPES.filter((t) => !QUICK_REPLY_ONLY_ACTIONS.includes(t));
   if (typeof action.type !== 'string' || !allowed.includes(action.type)) {
     out.push({ message: `Must be one of the following values: [${allowed.join(', ')}]`, property: `${at}.type` });
     return;
@@ -158,11 +180,16 @@ function validateTemplate(template: unknown, at: string, out: ErrorDetail[]): vo
     return;
   }
   if (!['buttons', 'confirm', 'carousel', 'image_carousel'].includes(String(template.type))) {
-    out.push({ message: 'Must be one of the following values: [buttons, confirm, carousel, image_carousel]', property: `${at}.type` });
+    out.push({
+      message: 'Must be one of the following values: [buttons, confirm, carousel, image_carousel]',
+      property: `${at}.type`,
+    });
     return;
   }
   if (Array.isArray(template.actions)) {
-    template.actions.forEach((a: unknown, i: number) => validateAction(a, `${at}.actions[${i}]`, out, { quickReply: false }));
+    template.actions.forEach((a: unknown, i: number) =>
+      validateAction(a, `${at}.actions[${i}]`, out, { quickReply: false }),
+    );
   }
 }
 
@@ -215,7 +242,10 @@ function validateBubble(bubble: Json, at: string, out: ErrorDetail[]): void {
 
 function validateComponent(component: unknown, at: string, out: ErrorDetail[], depth: number): void {
   if (!isObject(component) || typeof component.type !== 'string' || !FLEX_COMPONENTS.includes(component.type)) {
-    out.push({ message: `Must be one of the following values: [${FLEX_COMPONENTS.join(', ')}]`, property: `${at}.type` });
+    out.push({
+      message: `Must be one of the following values: [${FLEX_COMPONENTS.join(', ')}]`,
+      property: `${at}.type`,
+    });
     return;
   }
   if (depth > 20) {
@@ -225,12 +255,17 @@ function validateComponent(component: unknown, at: string, out: ErrorDetail[], d
   switch (component.type) {
     case 'box':
       if (!['horizontal', 'vertical', 'baseline'].includes(String(component.layout))) {
-        out.push({ message: 'Must be one of the following values: [horizontal, vertical, baseline]', property: `${at}.layout` });
+        out.push({
+          message: 'Must be one of the following values: [horizontal, vertical, baseline]',
+          property: `${at}.layout`,
+        });
       }
       if (!Array.isArray(component.contents)) {
         out.push({ message: 'must be specified', property: `${at}.contents` });
       } else {
-        component.contents.forEach((c: unknown, i: number) => validateComponent(c, `${at}.contents[${i}]`, out, depth + 1));
+        component.contents.forEach((c: unknown, i: number) =>
+          validateComponent(c, `${at}.contents[${i}]`, out, depth + 1),
+        );
       }
       break;
     case 'text':

@@ -52,11 +52,21 @@ export function mountMessagingRoutes(app: Express, state: PlatformState): void {
   );
   app.post(
     '/v2/bot/message/narrowcast',
-    apiEndpoint(state, { name: 'narrowcast', body: 'json', allowsRetryKey: true, handler: (call) => toAudience(state, call, 'narrowcast') }),
+    apiEndpoint(state, {
+      name: 'narrowcast',
+      body: 'json',
+      allowsRetryKey: true,
+      handler: (call) => toAudience(state, call, 'narrowcast'),
+    }),
   );
   app.post(
     '/v2/bot/message/broadcast',
-    apiEndpoint(state, { name: 'broadcast', body: 'json', allowsRetryKey: true, handler: (call) => toAudience(state, call, 'broadcast') }),
+    apiEndpoint(state, {
+      name: 'broadcast',
+      body: 'json',
+      allowsRetryKey: true,
+      handler: (call) => toAudience(state, call, 'broadcast'),
+    }),
   );
   app.get(
     '/v2/bot/message/progress/narrowcast',
@@ -89,14 +99,18 @@ export function mountMessagingRoutes(app: Express, state: PlatformState): void {
   );
   app.get(
     '/v2/bot/message/quota/consumption',
-    apiEndpoint(state, { name: 'quotaConsumption', handler: () => ({ status: 200, body: { totalUsage: state.consumption } }) }),
+    apiEndpoint(state, {
+      name: 'quotaConsumption',
+      handler: () => ({ status: 200, body: { totalUsage: state.consumption } }),
+    }),
   );
 }
 
 function reply(state: PlatformState, call: ApiCall): ApiResult {
   const body = bodyOf(call);
   const details: ErrorDetail[] = [];
-  if (typeof body.replyToken !== 'string' || body.replyToken === '') details.push({ message: 'must be specified', property: 'replyToken' });
+  if (typeof body.replyToken !== 'string' || body.replyToken === '')
+    details.push({ message: 'must be specified', property: 'replyToken' });
   details.push(...validateMessages(body.messages));
   if (details.length > 0) return invalidBody(details);
   // Checked after the messages so a malformed reply does not burn the token.
@@ -163,7 +177,8 @@ function multicast(state: PlatformState, call: ApiCall): ApiResult {
   } else {
     // Multicast reaches users only; LINE rejects group and room ids here.
     to.forEach((id: unknown, i: number) => {
-      if (typeof id !== 'string' || !/^U\S+$/.test(id)) details.push({ message: 'must be a user ID', property: `to[${i}]` });
+      if (typeof id !== 'string' || !/^U\S+$/.test(id))
+        details.push({ message: 'must be a user ID', property: `to[${i}]` });
     });
   }
   details.push(...validateMessages(body.messages));
@@ -212,7 +227,8 @@ function toAudience(state: PlatformState, call: ApiCall, via: 'broadcast' | 'nar
 function checkRetryKey(state: PlatformState, call: ApiCall): ApiResult | undefined {
   const key = call.retryKey;
   if (key === undefined) return undefined;
-  if (!isUuid(key)) return { status: 400, body: { message: 'The value of the X-Line-Retry-Key header must be a UUID' } };
+  if (!isUuid(key))
+    return { status: 400, body: { message: 'The value of the X-Line-Retry-Key header must be a UUID' } };
   const accepted = state.retryKeys.find(key, call.now);
   if (!accepted) return undefined;
   const body: Json = { message: 'The retry key is already accepted' };
@@ -222,17 +238,25 @@ function checkRetryKey(state: PlatformState, call: ApiCall): ApiResult | undefin
 
 function acceptRetryKey(state: PlatformState, call: ApiCall, endpoint: string, sent: SentMessage[]): void {
   if (call.retryKey === undefined) return;
-  state.retryKeys.accept(call.retryKey, { requestId: call.requestId, acceptedAt: call.now, endpoint, sentMessages: sent }, call.now);
+  state.retryKeys.accept(
+    call.retryKey,
+    { requestId: call.requestId, acceptedAt: call.now, endpoint, sentMessages: sent },
+    call.now,
+  );
 }
 
 /** LINE: 1:1 chats only, 5 to 60 seconds in steps of 5, and 202 even when nothing is shown. */
 function showLoading(call: ApiCall): ApiResult {
   const body = bodyOf(call);
   const details: ErrorDetail[] = [];
-  if (typeof body.chatId !== 'string' || body.chatId === '') details.push({ message: 'must be specified', property: 'chatId' });
+  if (typeof body.chatId !== 'string' || body.chatId === '')
+    details.push({ message: 'must be specified', property: 'chatId' });
   else if (!body.chatId.startsWith('U')) details.push({ message: 'must be a user ID', property: 'chatId' });
   const seconds = body.loadingSeconds;
-  if (seconds !== undefined && (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 5 || seconds > 60 || seconds % 5 !== 0)) {
+  if (
+    seconds !== undefined &&
+    (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 5 || seconds > 60 || seconds % 5 !== 0)
+  ) {
     details.push({ message: 'must be a multiple of 5 between 5 and 60', property: 'loadingSeconds' });
   }
   if (details.length > 0) return invalidBody(details);

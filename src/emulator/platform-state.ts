@@ -87,7 +87,13 @@ export class PlatformState {
     });
   }
 
-  deliver(chatIds: string[], messages: Array<Record<string, unknown>>, sent: SentMessage[], via: Via, requestId: string): void {
+  deliver(
+    chatIds: string[],
+    messages: Array<Record<string, unknown>>,
+    sent: SentMessage[],
+    via: Via,
+    requestId: string,
+  ): void {
     const at = this.now();
     for (const chatId of chatIds) {
       messages.forEach((message, i) => {

@@ -110,7 +110,8 @@ export function mountProfileRoutes(app: Express, state: PlatformState): void {
     '/v2/bot/message/:messageId/content/transcoding',
     apiEndpoint(state, {
       name: 'contentTranscoding',
-      handler: (call) => (state.getContent(param(call, 'messageId')) ? { status: 200, body: { status: 'succeeded' } } : notFound()),
+      handler: (call) =>
+        state.getContent(param(call, 'messageId')) ? { status: 200, body: { status: 'succeeded' } } : notFound(),
     }),
   );
 }

@@ -40,10 +40,14 @@ export function mountRichMenuRoutes(app: Express, state: PlatformState): void {
   );
   app.post(
     '/v2/bot/richmenu/validate',
-    route('richMenuValidate', (call) => {
-      const details = validateRichMenu(call.body);
-      return details.length > 0 ? invalidBody(details) : { status: 200, body: {} };
-    }, 'json'),
+    route(
+      'richMenuValidate',
+      (call) => {
+        const details = validateRichMenu(call.body);
+        return details.length > 0 ? invalidBody(details) : { status: 200, body: {} };
+      },
+      'json',
+    ),
   );
   app.get(
     '/v2/bot/richmenu/list',
@@ -76,15 +80,19 @@ export function mountRichMenuRoutes(app: Express, state: PlatformState): void {
         const body = isObject(call.body) ? call.body : {};
         const operations = Array.isArray(body.operations) ? (body.operations as unknown[]) : undefined;
         if (!operations || operations.length < 1 || operations.length > MAX_BATCH_OPERATIONS) {
-          return invalidBody([{ message: `must contain 1 to ${MAX_BATCH_OPERATIONS} operations`, property: 'operations' }]);
+          return invalidBody([
+            { message: `must contain 1 to ${MAX_BATCH_OPERATIONS} operations`, property: 'operations' },
+          ]);
         }
         const details: ErrorDetail[] = [];
         operations.forEach((op, i) => {
           const o = isObject(op) ? op : {};
           const from = typeof o.from === 'string' ? o.from : '';
           if (o.type === 'unlinkAll') return;
-          if (o.type !== 'link' && o.type !== 'unlink') details.push({ message: 'must be link, unlink or unlinkAll', property: `operations[${i}].type` });
-          else if (!store.menus.has(from)) details.push({ message: 'rich menu not found', property: `operations[${i}].from` });
+          if (o.type !== 'link' && o.type !== 'unlink')
+            details.push({ message: 'must be link, unlink or unlinkAll', property: `operations[${i}].type` });
+          else if (!store.menus.has(from))
+            details.push({ message: 'rich menu not found', property: `operations[${i}].from` });
           else if (o.type === 'link' && !store.menus.get(String(o.to ?? ''))?.image) {
             details.push({ message: 'rich menu not found or without an image', property: `operations[${i}].to` });
           }
@@ -192,7 +200,9 @@ export function mountRichMenuRoutes(app: Express, state: PlatformState): void {
   );
   app.delete(
     '/v2/bot/richmenu/:richMenuId',
-    route('richMenuDelete', (call) => (store.delete(param(call, 'richMenuId')) ? { status: 200, body: {} } : notFound())),
+    route('richMenuDelete', (call) =>
+      store.delete(param(call, 'richMenuId')) ? { status: 200, body: {} } : notFound(),
+    ),
   );
   app.post(
     '/v2/bot/richmenu/:richMenuId/content',
@@ -289,7 +299,8 @@ function validateRichMenu(body: unknown): ErrorDetail[] {
   if (!isObject(size) || typeof size.width !== 'number' || typeof size.height !== 'number') {
     out.push({ message: 'must be specified', property: 'size' });
   } else {
-    if (size.width < 800 || size.width > 2500) out.push({ message: 'must be between 800 and 2500', property: 'size.width' });
+    if (size.width < 800 || size.width > 2500)
+      out.push({ message: 'must be between 800 and 2500', property: 'size.width' });
     if (size.height < 250) out.push({ message: 'must be 250 or more', property: 'size.height' });
     if (size.height > 0 && size.width / size.height < 1.45) {
       out.push({ message: 'width / height must be 1.45 or more', property: 'size' });
@@ -317,5 +328,6 @@ function validateRichMenu(body: unknown): ErrorDetail[] {
 
 function lengthBetween(value: unknown, min: number, max: number, property: string, out: ErrorDetail[]): void {
   if (typeof value !== 'string') out.push({ message: 'must be specified', property });
-  else if (value.length < min || value.length > max) out.push({ message: `Length must be between ${min} and ${max}`, property });
+  else if (value.length < min || value.length > max)
+    out.push({ message: `Length must be between ${min} and ${max}`, property });
 }

@@ -41,7 +41,10 @@ export function createWebhookDriver(state: PlatformState): WebhookDriver {
 
   const message = (from: Source, content: Json): Json => {
     const source = noteSender(from);
-    return replyable({ type: 'message', ...base(source), message: { id: state.messageIds.take(), ...content } }, source);
+    return replyable(
+      { type: 'message', ...base(source), message: { id: state.messageIds.take(), ...content } },
+      source,
+    );
   };
 
   /** A sender who writes 1:1 is a friend; one who writes in a group is at least a member of it. */
@@ -60,11 +63,17 @@ export function createWebhookDriver(state: PlatformState): WebhookDriver {
     return { type: 'user', userId: from.userId };
   };
 
-  const dispatch = async (events: Json[], opts: { signature?: string | null; rawBody?: string } = {}): Promise<DriveResult> => {
+  const dispatch = async (
+    events: Json[],
+    opts: { signature?: string | null; rawBody?: string } = {},
+  ): Promise<DriveResult> => {
     const url = state.webhookUrl;
     if (!url) throw new Error('line emulator: no webhook URL; call setWebhookUrl() first');
     const body = opts.rawBody ?? JSON.stringify({ destination: state.botUserId, events });
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'LineBotWebhook/2.0' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      'user-agent': 'LineBotWebhook/2.0',
+    };
     const signature = opts.signature === undefined ? signBody(state.channelSecret, body) : opts.signature;
     if (signature !== null) headers['x-line-signature'] = signature;
     const at = state.now();
@@ -119,7 +128,9 @@ export function createWebhookDriver(state: PlatformState): WebhookDriver {
       const wasBlocked = user.blocked;
       user.blocked = false;
       const source: WebhookSource = { type: 'user', userId };
-      return dispatch([replyable({ type: 'follow', ...base(source), follow: { isUnblocked: isUnblocked ?? wasBlocked } }, source)]);
+      return dispatch([
+        replyable({ type: 'follow', ...base(source), follow: { isUnblocked: isUnblocked ?? wasBlocked } }, source),
+      ]);
     },
 
     unfollow: (userId) => {

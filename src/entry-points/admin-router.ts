@@ -33,14 +33,22 @@ const bindCodeRequest = z.object({
   kind: z.enum(['station', 'community', 'officer']),
   stationCode: z.string().min(1),
   zoneId: z.string().min(1).optional(),
-  ttlMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
+  ttlMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .optional(),
 });
 
 const stationRequest = z.object({
   name: z.object({ th: z.string().min(1), en: z.string().min(1), ms: z.string().min(1) }),
   phone: z.string().min(1),
   location: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
-  escalationGroupId: z.string().regex(/^C[0-9a-f]{32}$/).optional(),
+  escalationGroupId: z
+    .string()
+    .regex(/^C[0-9a-f]{32}$/)
+    .optional(),
   sosLadderMinutes: z.array(z.number().positive()).min(1).max(5).optional(),
 });
 
@@ -75,11 +83,22 @@ export function adminRouter(deps: AdminDeps): Router {
     const body = parse(bindCodeRequest, req.body);
     try {
       const code = await deps.binding.issue(
-        { kind: body.kind, stationCode: body.stationCode, zoneId: body.zoneId, ttlMs: body.ttlMinutes ? body.ttlMinutes * 60_000 : undefined },
+        {
+          kind: body.kind,
+          stationCode: body.stationCode,
+          zoneId: body.zoneId,
+          ttlMs: body.ttlMinutes ? body.ttlMinutes * 60_000 : undefined,
+        },
         deps.clock.now(),
       );
       deps.logger.info({ kind: code.kind, station: code.stationCode, zone: code.zoneId }, 'bind code issued');
-      res.status(201).json({ code: code._id, kind: code.kind, stationCode: code.stationCode, zoneId: code.zoneId, expiresAt: new Date(code.expiresAt).toISOString() });
+      res.status(201).json({
+        code: code._id,
+        kind: code.kind,
+        stationCode: code.stationCode,
+        zoneId: code.zoneId,
+        expiresAt: new Date(code.expiresAt).toISOString(),
+      });
     } catch (err) {
       if (err instanceof BindCodeError) throw new BadRequestError(err.message);
       throw err;
@@ -121,7 +140,8 @@ export function adminRouter(deps: AdminDeps): Router {
     const station = typeof req.query.station === 'string' ? req.query.station : undefined;
     if (!station) throw new BadRequestError('station query parameter is required');
     const status = typeof req.query.status === 'string' ? req.query.status.split(',') : undefined;
-    if (status && !status.every((s) => (CASE_STATUSES as readonly string[]).includes(s))) throw new BadRequestError('unknown status');
+    if (status && !status.every((s) => (CASE_STATUSES as readonly string[]).includes(s)))
+      throw new BadRequestError('unknown status');
     res.json(await deps.cases.byStation(station, { status: status as CaseStatus[] | undefined }));
   });
 

@@ -27,7 +27,12 @@ const webhookBody = z.object({
  * Handlers for one `app.post` route, mounted first: a nested router and path-prefix middleware cost
  * a router pass each on the hub's busiest path (bench/webhook.ts --cpu-prof).
  */
-export function webhookHandlers(deps: { channelSecret: string; inbox: Inbox; metrics: Metrics; maxBody?: string }): RequestHandler[] {
+export function webhookHandlers(deps: {
+  channelSecret: string;
+  inbox: Inbox;
+  metrics: Metrics;
+  maxBody?: string;
+}): RequestHandler[] {
   return [
     // The raw bytes, with a size limit (413 beyond it), as the SDK middleware's signed body. raw-body
     // is what express.raw runs, without its content-type negotiation, which LINE's body never needs.
@@ -50,15 +55,24 @@ export function webhookHandlers(deps: { channelSecret: string; inbox: Inbox; met
       const parsed = webhookBody.safeParse(req.body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new BadRequestError(`not a LINE webhook body: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim());
+        throw new BadRequestError(
+          `not a LINE webhook body: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim(),
+        );
       }
       const events = parsed.data.events as unknown as webhook.Event[];
       const { fresh, duplicates, ignored } = await deps.inbox.accept(events);
       // `ignored` (verify events) only when there were some, so the usual answer keeps its shape.
       // Written directly: res.json's ETag and content negotiation do nothing for LINE, which reads
       // only the status, and this answer is sent a thousand times a second.
-      const body = JSON.stringify(ignored > 0 ? { accepted: fresh, duplicates, ignored } : { accepted: fresh, duplicates });
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+      const body = JSON.stringify(
+        ignored > 0 ? { accepted: fresh, duplicates, ignored } : { accepted: fresh, duplicates },
+      );
+      res
+        .writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+        })
+        .end(body);
     },
   ];
 }

@@ -27,7 +27,11 @@ const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.t
  * `name_th`, `name_en`, `name_ms`, optional boolean `illustrative`. Geometry: Polygon or
  * MultiPolygon with closed rings of at least 4 positions, WGS84 lng/lat, and no self-intersection.
  */
-export function validateFeatureCollection(input: unknown, knownStations: ReadonlySet<string>, now: number): ZoneValidation {
+export function validateFeatureCollection(
+  input: unknown,
+  knownStations: ReadonlySet<string>,
+  now: number,
+): ZoneValidation {
   if (!isObject(input) || input.type !== 'FeatureCollection' || !Array.isArray(input.features)) {
     const message =
       isObject(input) && input.type === 'FeatureCollection'
@@ -66,7 +70,8 @@ export function validateFeatureCollection(input: unknown, knownStations: Readonl
 }
 
 function checkFeature(feature: unknown, knownStations: ReadonlySet<string>): string[] {
-  if (!isObject(feature) || feature.type !== 'Feature') return [`is not a GeoJSON Feature (found ${describe(feature)})`];
+  if (!isObject(feature) || feature.type !== 'Feature')
+    return [`is not a GeoJSON Feature (found ${describe(feature)})`];
   const problems: string[] = [];
   const p = isObject(feature.properties) ? feature.properties : undefined;
   if (!p) {
@@ -125,7 +130,8 @@ function checkRing(ring: unknown): string | undefined {
     const [lng, lat] = pos as [number, number];
     if (lng < -180 || lng > 180) return `position ${i + 1} has longitude ${lng} outside [-180, 180]`;
     // The usual mistake is [lat, lng] order; a latitude out of range is the tell-tale.
-    if (lat < -90 || lat > 90) return `position ${i + 1} has latitude ${lat} outside [-90, 90] (GeoJSON order is [lng, lat])`;
+    if (lat < -90 || lat > 90)
+      return `position ${i + 1} has latitude ${lat} outside [-90, 90] (GeoJSON order is [lng, lat])`;
   }
   if (positions.length < 4) return `has ${positions.length} positions; a closed ring needs at least 4`;
   const first = positions[0] as number[];

@@ -44,7 +44,9 @@ export interface MapsFake {
 }
 
 // The fake's places and street names live in a data file, like every other Thai text.
-const FAKE_DATA = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'scripts', 'seed', 'maps-fake-places.json'), 'utf8')) as {
+const FAKE_DATA = JSON.parse(
+  fs.readFileSync(path.join(projectRoot(), 'scripts', 'seed', 'maps-fake-places.json'), 'utf8'),
+) as {
   syntheticStreet: { th: string; en: string };
   places: FakePlace[];
 };

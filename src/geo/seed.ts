@@ -34,7 +34,10 @@ const stationSeed = z.array(
 );
 
 export class SeedDataError extends Error {
-  constructor(readonly file: string, detail: string) {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
     super(`seed data ${file} is broken: ${detail}`);
     this.name = 'SeedDataError';
   }
@@ -60,7 +63,8 @@ export async function seedIfEmpty(deps: SeedDeps): Promise<SeedResult> {
   const stations: Station[] = parsed.data.map((s) => ({ ...s, createdAt: now, updatedAt: now }));
 
   const { zones, errors } = validateFeatureCollection(readJson(zonesFile), new Set(stations.map((s) => s._id)), now);
-  if (errors.length > 0) throw new SeedDataError(zonesFile, errors.map((e) => `${e.feature}: ${e.message}`).join(' | '));
+  if (errors.length > 0)
+    throw new SeedDataError(zonesFile, errors.map((e) => `${e.feature}: ${e.message}`).join(' | '));
 
   for (const station of stations) await deps.stations.upsert(station);
   await deps.zones.importZones(zones);

@@ -29,7 +29,10 @@ export async function importZonesFromGeoJson(
   try {
     input = JSON.parse(text);
   } catch (err) {
-    return { imported: 0, errors: [{ feature: '(file)', message: `not valid JSON: ${err instanceof Error ? err.message : String(err)}` }] };
+    return {
+      imported: 0,
+      errors: [{ feature: '(file)', message: `not valid JSON: ${err instanceof Error ? err.message : String(err)}` }],
+    };
   }
   const known = new Set((await deps.stations.all()).map((s) => s._id));
   const { zones, errors } = validateFeatureCollection(input, known, deps.clock.now());

@@ -89,7 +89,8 @@ export class ZoneIndex {
     if (containing.length > 0) {
       for (const zone of containing) {
         const station = this.stationsByCode.get(zone.stationCode);
-        if (station) return { zones: containing, station, inZone: true, distanceM: haversineM(point, station.location) };
+        if (station)
+          return { zones: containing, station, inZone: true, distanceM: haversineM(point, station.location) };
       }
       // Every containing zone names a station that is gone (deleted after the zones were imported).
       // The person is still in the zone, and the nearest station is the best help we can point to.
@@ -100,7 +101,9 @@ export class ZoneIndex {
     }
 
     const nearest = this.nearestStation(point);
-    return nearest ? { zones: [], station: nearest.station, inZone: false, distanceM: nearest.distanceM } : { zones: [], inZone: false };
+    return nearest
+      ? { zones: [], station: nearest.station, inZone: false, distanceM: nearest.distanceM }
+      : { zones: [], inZone: false };
   }
 
   /** The station closest to the point on the globe, whatever zone it is in. */

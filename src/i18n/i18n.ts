@@ -48,7 +48,12 @@ export function loadTexts(localesDir = path.join(projectRoot(), 'locales')): Tex
           // Keyword lists are one string per language, alternatives separated by "|" (so every
           // language has the same keys however many words it needs).
           const value = instance.getFixedT(l)(key, { defaultValue: '' });
-          return value ? value.split('|').map((w) => normalizeText(w)).filter(Boolean) : [];
+          return value
+            ? value
+                .split('|')
+                .map((w) => normalizeText(w))
+                .filter(Boolean)
+            : [];
         });
         keywordCache.set(key, words);
       }

@@ -16,7 +16,8 @@ export interface MediaStore {
 }
 
 function sniffContentType(data: Buffer): { contentType: string; ext: string } {
-  if (data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { contentType: 'image/png', ext: 'png' };
+  if (data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return { contentType: 'image/png', ext: 'png' };
   if (data[0] === 0xff && data[1] === 0xd8) return { contentType: 'image/jpeg', ext: 'jpg' };
   return { contentType: 'application/octet-stream', ext: 'bin' };
 }

@@ -116,9 +116,12 @@ export class SdkLineGateway implements LineGateway {
   readonly richMenus: RichMenuApi = {
     create: async (menu) => (await this.call('richMenuCreate', () => this.api.createRichMenu(menu))).richMenuId,
     setImage: async (richMenuId, image, contentType) => {
-      await this.call('richMenuImage', () => this.blob.setRichMenuImage(richMenuId, new Blob([image], { type: contentType })));
+      await this.call('richMenuImage', () =>
+        this.blob.setRichMenuImage(richMenuId, new Blob([image], { type: contentType })),
+      );
     },
-    nameOf: async (richMenuId) => this.orNull(async () => (await this.call('richMenuGet', () => this.api.getRichMenu(richMenuId))).name),
+    nameOf: async (richMenuId) =>
+      this.orNull(async () => (await this.call('richMenuGet', () => this.api.getRichMenu(richMenuId))).name),
     delete: async (richMenuId) => {
       await this.call('richMenuDelete', () => this.api.deleteRichMenu(richMenuId));
     },
@@ -141,10 +144,13 @@ export class SdkLineGateway implements LineGateway {
       await this.call('richMenuUnlink', () => this.api.unlinkRichMenuIdFromUser(userId));
     },
     moveLinks: async (from, to) => {
-      const res = await this.call('richMenuBatch', () => this.api.richMenuBatchWithHttpInfo({ operations: [{ type: 'link', from, to }] }));
+      const res = await this.call('richMenuBatch', () =>
+        this.api.richMenuBatchWithHttpInfo({ operations: [{ type: 'link', from, to }] }),
+      );
       return res.httpResponse.headers.get('x-line-request-id') ?? '';
     },
-    batchPhase: async (requestId) => (await this.call('richMenuBatchProgress', () => this.api.getRichMenuBatchProgress(requestId))).phase,
+    batchPhase: async (requestId) =>
+      (await this.call('richMenuBatchProgress', () => this.api.getRichMenuBatchProgress(requestId))).phase,
   };
 
   /** A 404 from LINE as null: "no such menu or alias". */
@@ -212,10 +218,7 @@ export class SdkLineGateway implements LineGateway {
   }
 
   /** Push and multicast: a 409 means this retry key was already accepted, which is success. */
-  private async retryable(
-    what: string,
-    send: () => Promise<{ httpResponse: Response }>,
-  ): Promise<SendResult> {
+  private async retryable(what: string, send: () => Promise<{ httpResponse: Response }>): Promise<SendResult> {
     try {
       const res = await this.call(what, send);
       return { requestId: res.httpResponse.headers.get('x-line-request-id') ?? undefined };
@@ -249,7 +252,8 @@ function toLineError(err: unknown): unknown {
     } catch {
       // LINE's body is JSON; keep the raw text when it is not.
     }
-    const requestId = err.headers.get('x-line-accepted-request-id') ?? err.headers.get('x-line-request-id') ?? undefined;
+    const requestId =
+      err.headers.get('x-line-accepted-request-id') ?? err.headers.get('x-line-request-id') ?? undefined;
     return new LineApiError(err.status, message, requestId);
   }
   // fetch failures (connection refused, reset) are TypeErrors: retryable like a timeout.

@@ -53,10 +53,7 @@ export class TransportResponse {
 export class PooledLineTransport {
   private readonly pool: Pool;
 
-  constructor(
-    baseUrl: string,
-    options: { timeoutMs: number; connections?: number },
-  ) {
+  constructor(baseUrl: string, options: { timeoutMs: number; connections?: number }) {
     this.pool = new Pool(new URL(baseUrl).origin, {
       connections: options.connections ?? 256,
       headersTimeout: options.timeoutMs,
@@ -72,13 +69,23 @@ export class PooledLineTransport {
   attach(client: object): void {
     const holder = client as { httpClient?: Partial<SdkHttpClient> };
     const original = holder.httpClient;
-    if (!original || typeof original.get !== 'function' || typeof original.post !== 'function' || typeof original.defaultHeaders !== 'object') {
+    if (
+      !original ||
+      typeof original.get !== 'function' ||
+      typeof original.post !== 'function' ||
+      typeof original.defaultHeaders !== 'object'
+    ) {
       throw new Error('this @line/bot-sdk client has no httpClient with get/post/defaultHeaders');
     }
     const defaults = original.defaultHeaders;
     original.get = (url, params) => this.send('GET', withQuery(url, params), defaults);
     original.post = (url, body, config) =>
-      this.send('POST', url, { 'content-type': 'application/json', ...defaults, ...config?.headers }, JSON.stringify(body));
+      this.send(
+        'POST',
+        url,
+        { 'content-type': 'application/json', ...defaults, ...config?.headers },
+        JSON.stringify(body),
+      );
   }
 
   /**
@@ -89,7 +96,12 @@ export class PooledLineTransport {
     return this.pool.destroy();
   }
 
-  private async send(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string): Promise<TransportResponse> {
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<TransportResponse> {
     let answer;
     try {
       answer = await this.pool.request({ method, path, headers, body });
@@ -100,7 +112,12 @@ export class PooledLineTransport {
     const text = await answer.body.text();
     const response = new TransportResponse(answer.statusCode, answer.headers, text);
     if (!response.ok) {
-      throw new HTTPFetchError(`${response.status} - `, { status: response.status, statusText: '', headers: response.headers as unknown as Headers, body: text });
+      throw new HTTPFetchError(`${response.status} - `, {
+        status: response.status,
+        statusText: '',
+        headers: response.headers as unknown as Headers,
+        body: text,
+      });
     }
     return response;
   }
@@ -109,7 +126,8 @@ export class PooledLineTransport {
 function withQuery(url: string, params?: Record<string, unknown>): string {
   if (!params) return url;
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null) query.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null) query.set(key, String(value));
   const s = query.toString();
   return s ? `${url}?${s}` : url;
 }

@@ -45,11 +45,26 @@ export function outboxMessenger(outbox: Outbox): Messenger {
     },
     async push(to, messages, purpose, options) {
       if (messages.length === 0) return;
-      await outbox.enqueue({ kind: 'push', to, messages, purpose, dedupeKey: options?.dedupeKey, orderKey: options?.orderKey, urgent: options?.urgent });
+      await outbox.enqueue({
+        kind: 'push',
+        to,
+        messages,
+        purpose,
+        dedupeKey: options?.dedupeKey,
+        orderKey: options?.orderKey,
+        urgent: options?.urgent,
+      });
     },
     async multicast(to, messages, purpose, options) {
       if (messages.length === 0 || to.length === 0) return;
-      await outbox.enqueue({ kind: 'multicast', to, messages, purpose, dedupeKey: options?.dedupeKey, urgent: options?.urgent });
+      await outbox.enqueue({
+        kind: 'multicast',
+        to,
+        messages,
+        purpose,
+        dedupeKey: options?.dedupeKey,
+        urgent: options?.urgent,
+      });
     },
   };
 }

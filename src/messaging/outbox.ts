@@ -137,7 +137,10 @@ export class Outbox {
         } catch (err) {
           // Only a stable id can clash: this very send was queued before, by an earlier run.
           if (!(request.id && err instanceof DuplicateKeyError)) throw err;
-          this.deps.logger.info({ outboxId: row._id, purpose: row.purpose }, 'send already queued by an earlier run: not queued again');
+          this.deps.logger.info(
+            { outboxId: row._id, purpose: row.purpose },
+            'send already queued by an earlier run: not queued again',
+          );
         }
       }
       for (const row of fresh) this.schedule(row);
@@ -232,7 +235,11 @@ export class Outbox {
     return chunks.map((messages, i) => {
       // Only the first five can ride on the reply token (it is single-use); the rest are pushes.
       if (request.kind === 'reply' && i === 0) {
-        return { ...base('reply', to, messages, orderKey), replyToken: request.replyToken, replyTokenAt: request.replyTokenAt ?? now };
+        return {
+          ...base('reply', to, messages, orderKey),
+          replyToken: request.replyToken,
+          replyTokenAt: request.replyTokenAt ?? now,
+        };
       }
       return base('push', to, messages, orderKey);
     });
@@ -284,10 +291,13 @@ export class Outbox {
           await this.fallBackToPush(row, `reply token ${Math.round(age / 1000)} s old`);
         } else {
           try {
-            const result = await this.limiters.reply.take().then(() => gateway.reply(row.replyToken!, row.messages as LineMessage[]));
+            const result = await this.limiters.reply
+              .take()
+              .then(() => gateway.reply(row.replyToken!, row.messages as LineMessage[]));
             return await this.markSent(row, result.requestId);
           } catch (err) {
-            if (!(err instanceof LineApiError && err.status === 400 && /invalid reply token/i.test(err.lineMessage))) throw err;
+            if (!(err instanceof LineApiError && err.status === 400 && /invalid reply token/i.test(err.lineMessage)))
+              throw err;
             await this.fallBackToPush(row, 'LINE answered Invalid reply token');
           }
         }
@@ -297,7 +307,9 @@ export class Outbox {
       const messages = row.messages as LineMessage[];
       const result =
         row.kind === 'multicast'
-          ? await this.limiters.multicast.take().then(() => gateway.multicast(row.to as string[], messages, row.retryKey))
+          ? await this.limiters.multicast
+              .take()
+              .then(() => gateway.multicast(row.to as string[], messages, row.retryKey))
           : await this.limiters.push.take().then(() => gateway.push(row.to as string, messages, row.retryKey));
       return await this.markSent(row, result.requestId);
     } catch (err) {
@@ -322,7 +334,9 @@ export class Outbox {
     );
     this.deps.metrics.outboxSends.inc({ kind: row.kind, result: 'sent' });
     if (row.kind !== 'reply' && this.deps.onSent) {
-      await this.deps.onSent(row).catch((err: unknown) => this.deps.logger.warn({ err, outboxId: row._id }, 'quota accounting failed'));
+      await this.deps
+        .onSent(row)
+        .catch((err: unknown) => this.deps.logger.warn({ err, outboxId: row._id }, 'quota accounting failed'));
     }
     return 'done';
   }
@@ -342,7 +356,10 @@ export class Outbox {
       await repo.update(row._id, { status: 'held', lastError }, true);
       metrics.quotaExhausted.set(1);
       metrics.outboxSends.inc({ kind: row.kind, result: 'held' });
-      logger.error({ alert: 'line_quota_exhausted', outboxId: row._id, purpose: row.purpose }, 'LINE monthly message quota is spent: message held');
+      logger.error(
+        { alert: 'line_quota_exhausted', outboxId: row._id, purpose: row.purpose },
+        'LINE monthly message quota is spent: message held',
+      );
       return 'done';
     }
     const retryable = err.status === 0 || err.status === 429 || err.status >= 500;
@@ -357,12 +374,18 @@ export class Outbox {
       row.nextAttemptAt = now + jittered;
       await repo.update(row._id, { nextAttemptAt: row.nextAttemptAt, lastError }, true);
       metrics.outboxSends.inc({ kind: row.kind, result: 'retry' });
-      logger.warn({ outboxId: row._id, attempts, delayMs: jittered, lastError }, 'LINE send failed: will retry with the same retry key');
+      logger.warn(
+        { outboxId: row._id, attempts, delayMs: jittered, lastError },
+        'LINE send failed: will retry with the same retry key',
+      );
       return 'retry';
     }
     await repo.update(row._id, { status: 'failed', lastError }, true);
     metrics.outboxSends.inc({ kind: row.kind, result: 'failed' });
-    logger.error({ alert: 'outbox_failed', outboxId: row._id, purpose: row.purpose, to: row.to, lastError }, 'LINE refused a message');
+    logger.error(
+      { alert: 'outbox_failed', outboxId: row._id, purpose: row.purpose, to: row.to, lastError },
+      'LINE refused a message',
+    );
     return 'done';
   }
 

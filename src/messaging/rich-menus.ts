@@ -32,9 +32,7 @@ export interface InstallResult {
 export class ResidentMenus {
   private readonly ids = new Map<Language, string>();
 
-  constructor(
-    private readonly deps: { line: RichMenuApi; texts: Texts; logger: Logger; imagesDir?: string },
-  ) {}
+  constructor(private readonly deps: { line: RichMenuApi; texts: Texts; logger: Logger; imagesDir?: string }) {}
 
   /** The installed menu for a language, once install() has run. */
   idFor(lang: Language): string | undefined {
@@ -51,7 +49,10 @@ export class ResidentMenus {
       this.deps.logger.info(result, 'resident rich menus ready');
       return result;
     } catch (err) {
-      this.deps.logger.warn({ err }, 'could not set up the resident rich menus; quick replies still offer every action');
+      this.deps.logger.warn(
+        { err },
+        'could not set up the resident rich menus; quick replies still offer every action',
+      );
       return undefined;
     }
   }
@@ -75,7 +76,11 @@ export class ResidentMenus {
     const { line } = this.deps;
     const image = fs.readFileSync(path.join(this.deps.imagesDir ?? defaultImagesDir(), `resident-${lang}.png`));
     const t = this.deps.texts.t(lang);
-    const version = createHash('sha256').update(JSON.stringify(residentRichMenu(t, ''))).update(image).digest('hex').slice(0, 12);
+    const version = createHash('sha256')
+      .update(JSON.stringify(residentRichMenu(t, '')))
+      .update(image)
+      .digest('hex')
+      .slice(0, 12);
     const name = `ssz-resident-${lang}-${version}`;
     const alias = `ssz-resident-${lang}`;
     const current = await line.aliasTarget(alias);
@@ -112,7 +117,10 @@ export class ResidentMenus {
         }
         if (phase !== 'succeeded') throw new Error(`batch ${requestId} is ${phase}`);
       } catch (err) {
-        logger.warn({ err, old, replacement, lang }, 'could not move people to the new rich menu; the old one stays for them');
+        logger.warn(
+          { err, old, replacement, lang },
+          'could not move people to the new rich menu; the old one stays for them',
+        );
         return;
       }
     }

@@ -65,7 +65,10 @@ export interface Store {
 }
 
 export class DuplicateKeyError extends Error {
-  constructor(readonly collection: string, readonly key: string) {
+  constructor(
+    readonly collection: string,
+    readonly key: string,
+  ) {
     super(`duplicate key in ${collection}: ${key}`);
     this.name = 'DuplicateKeyError';
   }

@@ -291,7 +291,10 @@ describe('restart: a new process finishes what the previous one left', () => {
     const lost = new EmbeddedStore({ dir });
     await lost
       .collection('inbox')
-      .updateOne({ _id: eventId }, { $set: { status: 'pending', attempts: 0, event: JSON.stringify(sent.events[0]) }, $unset: { doneAt: true } });
+      .updateOne(
+        { _id: eventId },
+        { $set: { status: 'pending', attempts: 0, event: JSON.stringify(sent.events[0]) }, $unset: { doneAt: true } },
+      );
     await lost.close();
 
     const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));

@@ -6,7 +6,17 @@ import { silentLogger } from '../../src/logger';
 import type { ManualClock } from '../../src/util/clock';
 import { ADMIN_TOKEN, PLACES, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
 
-import { HYI_GROUP, JOHN, KHH_GROUP, OFFICER_A, OFFICER_B, SOMCHAI, STRANGER, issueCode, setUpCity } from '../support/city';
+import {
+  HYI_GROUP,
+  JOHN,
+  KHH_GROUP,
+  OFFICER_A,
+  OFFICER_B,
+  SOMCHAI,
+  STRANGER,
+  issueCode,
+  setUpCity,
+} from '../support/city';
 
 interface ReportSpec {
   category?: string;
@@ -45,9 +55,15 @@ describe('reports end to end', () => {
   });
 
   it('when groups and officers are bound, then each hears it in Thai', async () => {
-    expect(f.seen(HYI_GROUP).map((m) => m.text)).toContain('ผูกกลุ่มนี้กับ สถานีตำรวจภูธรหาดใหญ่ เรียบร้อยแล้วค่ะ ✅\nเรื่องที่ประชาชนแจ้งในพื้นที่จะส่งมาที่กลุ่มนี้');
+    expect(f.seen(HYI_GROUP).map((m) => m.text)).toContain(
+      'ผูกกลุ่มนี้กับ สถานีตำรวจภูธรหาดใหญ่ เรียบร้อยแล้วค่ะ ✅\nเรื่องที่ประชาชนแจ้งในพื้นที่จะส่งมาที่กลุ่มนี้',
+    );
     expect(last(f, OFFICER_A).text).toBe('ลงทะเบียนเป็นเจ้าหน้าที่ของ สถานีตำรวจภูธรหาดใหญ่ เรียบร้อยแล้วค่ะ 👮');
-    expect(await f.hub.repos.users.get(OFFICER_A)).toMatchObject({ role: 'officer', stationCode: 'HYI', displayName: 'ร.ต.อ. อนันต์' });
+    expect(await f.hub.repos.users.get(OFFICER_A)).toMatchObject({
+      role: 'officer',
+      stationCode: 'HYI',
+      displayName: 'ร.ต.อ. อนันต์',
+    });
   });
 
   it('when a Thai resident reports a theft with a photo in Santisuk, then the HYI group gets the card and the resident a case number', async () => {
@@ -55,7 +71,9 @@ describe('reports end to end', () => {
     await report(f, SOMCHAI, { photos: 1 });
     const said = f.seen(SOMCHAI).slice(before);
     expect(said[0]!.quickReply).toEqual(expect.arrayContaining(['ลักทรัพย์/ของหาย', 'บุคคลน่าสงสัย', 'ยกเลิก']));
-    expect(said.find((m) => m.quickReply?.includes('ส่งตำแหน่ง'))?.message.quickReply.items[0].action.type).toBe('location');
+    expect(said.find((m) => m.quickReply?.includes('ส่งตำแหน่ง'))?.message.quickReply.items[0].action.type).toBe(
+      'location',
+    );
     expect(said.find((m) => m.type === 'flex')?.altText).toContain('ตรวจสอบก่อนส่ง');
     expect(last(f, SOMCHAI).text).toMatch(/เลขที่เรื่อง HYI-69-000001\nส่งถึง สถานีตำรวจภูธรหาดใหญ่ แล้ว/);
 
@@ -72,7 +90,14 @@ describe('reports end to end', () => {
     for (const label of ['รับเรื่อง', 'กำลังไป', 'ถึงที่เกิดเหตุ', 'ปิดเรื่อง']) expect(json).toContain(`"label":"${label}"`);
 
     const stored = await f.hub.repos.cases.get('HYI-69-000001');
-    expect(stored).toMatchObject({ stationCode: 'HYI', zoneId: 'HYI-santisuk', inZone: true, status: 'new', reporterId: SOMCHAI, groupId: HYI_GROUP });
+    expect(stored).toMatchObject({
+      stationCode: 'HYI',
+      zoneId: 'HYI-santisuk',
+      inZone: true,
+      status: 'new',
+      reporterId: SOMCHAI,
+      groupId: HYI_GROUP,
+    });
     expect(stored!.photos).toHaveLength(1);
     expect(media.files.get(stored!.photos[0]!.token)?.data.length).toBeGreaterThan(0);
     // The card went out as a push with a retry key; nothing to the other station.
@@ -81,8 +106,15 @@ describe('reports end to end', () => {
   });
 
   it('when an English visitor reports in the Khlong Hae zone, then the KHH group gets it and the visitor hears English', async () => {
-    await report(f, JOHN, { category: 'suspicious', words: 'A man is trying car doors on this street', location: PLACES.khlongHae, anonymous: true });
-    expect(last(f, JOHN).text).toMatch(/^Report sent ✅\nCase number KHH-69-000001\nIt has gone to Khlong Hae Police Station/);
+    await report(f, JOHN, {
+      category: 'suspicious',
+      words: 'A man is trying car doors on this street',
+      location: PLACES.khlongHae,
+      anonymous: true,
+    });
+    expect(last(f, JOHN).text).toMatch(
+      /^Report sent ✅\nCase number KHH-69-000001\nIt has gone to Khlong Hae Police Station/,
+    );
     const card = JSON.stringify(last(f, KHH_GROUP).message);
     expect(card).toContain('บุคคลน่าสงสัย');
     expect(card).toContain('ไม่เปิดเผยชื่อ');
@@ -114,7 +146,10 @@ describe('reports end to end', () => {
     await f.emulator.driver.image(u);
     await f.emulator.driver.location(u, PLACES.santisuk);
     await f.settle();
-    const said = f.seen(JOHN).slice(-2).map((m) => m.text);
+    const said = f
+      .seen(JOHN)
+      .slice(-2)
+      .map((m) => m.text);
     expect(said).toEqual([
       'Photo received 📷 Please also describe what happened in a few words.',
       'Location received 📍 Please also describe what happened in a few words.',
@@ -141,7 +176,10 @@ describe('reports end to end', () => {
 
   it('when a stranger taps Acknowledge, then it is refused, logged, and the case does not change', async () => {
     await report(f, SOMCHAI);
-    await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: STRANGER }, 'a=case&id=HYI-69-000001&to=acknowledged');
+    await f.emulator.driver.postback(
+      { groupId: HYI_GROUP, userId: STRANGER },
+      'a=case&id=HYI-69-000001&to=acknowledged',
+    );
     await f.settle();
     expect(last(f, HYI_GROUP).text).toBe('ขออภัยค่ะ ปุ่มนี้สำหรับเจ้าหน้าที่ของ สถานีตำรวจภูธรหาดใหญ่ ที่ลงทะเบียนแล้วเท่านั้น');
     expect(await f.hub.repos.cases.get('HYI-69-000001')).toMatchObject({ status: 'new', audit: [] });
@@ -150,9 +188,15 @@ describe('reports end to end', () => {
   it('when an officer of another station taps, then it is refused too', async () => {
     const khhOfficer = uid('9');
     f.emulator.users.add({ userId: khhOfficer, displayName: 'KHH officer', language: 'th' });
-    await f.emulator.driver.text({ userId: khhOfficer }, `/bind ${await issueCode(f, { kind: 'officer', stationCode: 'KHH' })}`);
+    await f.emulator.driver.text(
+      { userId: khhOfficer },
+      `/bind ${await issueCode(f, { kind: 'officer', stationCode: 'KHH' })}`,
+    );
     await report(f, SOMCHAI);
-    await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: khhOfficer }, 'a=case&id=HYI-69-000001&to=acknowledged');
+    await f.emulator.driver.postback(
+      { groupId: HYI_GROUP, userId: khhOfficer },
+      'a=case&id=HYI-69-000001&to=acknowledged',
+    );
     await f.settle();
     expect(last(f, HYI_GROUP).text).toContain('สำหรับเจ้าหน้าที่ของ สถานีตำรวจภูธรหาดใหญ่');
     expect((await f.hub.repos.cases.get('HYI-69-000001'))!.status).toBe('new');
@@ -172,15 +216,26 @@ describe('reports end to end', () => {
       await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: OFFICER_A }, `a=case&id=HYI-69-000001&to=${to}`);
     }
     await f.settle();
-    const group = f.seen(HYI_GROUP).slice(-4).map((m) => m.text);
+    const group = f
+      .seen(HYI_GROUP)
+      .slice(-4)
+      .map((m) => m.text);
     expect(group[0]).toBe('✅ HYI-69-000001 · รับเรื่องแล้ว โดย ร.ต.อ. อนันต์');
     expect(group[3]).toBe('✔️ HYI-69-000001 · ปิดเรื่องแล้ว โดย ร.ต.อ. อนันต์');
-    const john = f.seen(JOHN).slice(-4).map((m) => m.text);
+    const john = f
+      .seen(JOHN)
+      .slice(-4)
+      .map((m) => m.text);
     expect(john[0]).toBe('Update on HYI-69-000001: Acknowledged\nHandled by ร.ต.อ. อนันต์ (Hat Yai Police Station)');
     expect(john[3]).toContain('Resolved');
     const c = await f.hub.repos.cases.get('HYI-69-000001');
     expect(c).toMatchObject({ status: 'resolved', ownerId: OFFICER_A });
-    expect(c!.audit.map((a) => `${a.from}>${a.to}`)).toEqual(['new>acknowledged', 'acknowledged>en_route', 'en_route>on_scene', 'on_scene>resolved']);
+    expect(c!.audit.map((a) => `${a.from}>${a.to}`)).toEqual([
+      'new>acknowledged',
+      'acknowledged>en_route',
+      'en_route>on_scene',
+      'on_scene>resolved',
+    ]);
     expect(c!.audit.every((a) => a.by === OFFICER_A && a.at > 0)).toBe(true);
   });
 
@@ -189,8 +244,14 @@ describe('reports end to end', () => {
     await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: OFFICER_A }, 'a=case&id=HYI-69-000001&to=resolved');
     await f.settle();
     expect(last(f, HYI_GROUP).text).toBe('ทำไม่ได้ค่ะ เรื่อง HYI-69-000001 ตอนนี้สถานะ "ใหม่" แล้ว');
-    await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: OFFICER_A }, 'a=case&id=HYI-69-000001&to=rejected&r=duplicate');
-    await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: OFFICER_A }, 'a=case&id=HYI-69-000001&to=acknowledged');
+    await f.emulator.driver.postback(
+      { groupId: HYI_GROUP, userId: OFFICER_A },
+      'a=case&id=HYI-69-000001&to=rejected&r=duplicate',
+    );
+    await f.emulator.driver.postback(
+      { groupId: HYI_GROUP, userId: OFFICER_A },
+      'a=case&id=HYI-69-000001&to=acknowledged',
+    );
     await f.settle();
     expect(last(f, HYI_GROUP).text).toContain('ไม่รับเรื่อง');
     expect(last(f, SOMCHAI).text).toContain('ซ้ำกับเรื่องที่มีผู้แจ้งแล้ว');
@@ -224,7 +285,10 @@ describe('reports end to end', () => {
   it('when the resident asks for "my cases", then a carousel shows their cases and states', async () => {
     await report(f, JOHN, { location: PLACES.santisuk });
     await report(f, JOHN, { category: 'noise', location: PLACES.khlongHae });
-    await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: OFFICER_A }, 'a=case&id=HYI-69-000001&to=acknowledged');
+    await f.emulator.driver.postback(
+      { groupId: HYI_GROUP, userId: OFFICER_A },
+      'a=case&id=HYI-69-000001&to=acknowledged',
+    );
     await f.emulator.driver.postback({ userId: JOHN }, 'a=my-cases');
     await f.settle();
     const carousel = last(f, JOHN);
@@ -241,7 +305,9 @@ describe('reports end to end', () => {
     await f.settle();
     expect(last(f, SOMCHAI).text).toBe('📍 จุดนี้อยู่ในพื้นที่ ชุมชนสันติสุข\nดูแลโดย สถานีตำรวจภูธรหาดใหญ่ โทร 074-243-333');
     expect(last(f, SOMCHAI).quickReply?.[0]).toBe('แจ้งเหตุที่นี่');
-    expect(last(f, JOHN).text).toMatch(/outside the Smart Safety Zone\nNearest station: Hat Yai Police Station \(about \d+\.\d km\)/);
+    expect(last(f, JOHN).text).toMatch(
+      /outside the Smart Safety Zone\nNearest station: Hat Yai Police Station \(about \d+\.\d km\)/,
+    );
   });
 
   it('when a bind code is used twice, or in the wrong place, then only the first use in the right place binds', async () => {
@@ -261,19 +327,60 @@ describe('reports end to end', () => {
   it('when the admin API is called without the token, then it answers 401', async () => {
     const res = await request(f.hub.app).post('/admin/bind-codes').send({ kind: 'station', stationCode: 'HYI' });
     expect(res.status).toBe(401);
-    const unknown = await request(f.hub.app).post('/admin/bind-codes').set('authorization', `Bearer ${ADMIN_TOKEN}`).send({ kind: 'station', stationCode: 'NOPE' });
+    const unknown = await request(f.hub.app)
+      .post('/admin/bind-codes')
+      .set('authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ kind: 'station', stationCode: 'NOPE' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toContain('unknown station NOPE');
   });
 
   it('when a GeoJSON upload has one bad feature, then the admin API imports nothing and names the feature', async () => {
-    const good = { type: 'Feature', properties: { id: 'HYI-new', stationCode: 'HYI', name_th: 'ใหม่', name_en: 'New', name_ms: 'Baru' }, geometry: { type: 'Polygon', coordinates: [[[100.45, 7.0], [100.46, 7.0], [100.46, 7.01], [100.45, 7.01], [100.45, 7.0]]] } };
-    const bowTie = { type: 'Feature', properties: { id: 'HYI-bowtie', stationCode: 'HYI', name_th: 'ผิด', name_en: 'Bad', name_ms: 'Salah' }, geometry: { type: 'Polygon', coordinates: [[[100.45, 7.0], [100.46, 7.01], [100.46, 7.0], [100.45, 7.01], [100.45, 7.0]]] } };
-    const res = await request(f.hub.app).post('/admin/zones').set('authorization', `Bearer ${ADMIN_TOKEN}`).send({ type: 'FeatureCollection', features: [good, bowTie] });
+    const good = {
+      type: 'Feature',
+      properties: { id: 'HYI-new', stationCode: 'HYI', name_th: 'ใหม่', name_en: 'New', name_ms: 'Baru' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [100.45, 7.0],
+            [100.46, 7.0],
+            [100.46, 7.01],
+            [100.45, 7.01],
+            [100.45, 7.0],
+          ],
+        ],
+      },
+    };
+    const bowTie = {
+      type: 'Feature',
+      properties: { id: 'HYI-bowtie', stationCode: 'HYI', name_th: 'ผิด', name_en: 'Bad', name_ms: 'Salah' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [100.45, 7.0],
+            [100.46, 7.01],
+            [100.46, 7.0],
+            [100.45, 7.01],
+            [100.45, 7.0],
+          ],
+        ],
+      },
+    };
+    const res = await request(f.hub.app)
+      .post('/admin/zones')
+      .set('authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ type: 'FeatureCollection', features: [good, bowTie] });
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([expect.objectContaining({ feature: 'HYI-bowtie', message: expect.stringContaining('self-intersects') })]);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ feature: 'HYI-bowtie', message: expect.stringContaining('self-intersects') }),
+    ]);
     expect(await f.hub.repos.zones.get('HYI-new')).toBeNull();
-    const ok = await request(f.hub.app).post('/admin/zones').set('authorization', `Bearer ${ADMIN_TOKEN}`).send({ type: 'FeatureCollection', features: [good] });
+    const ok = await request(f.hub.app)
+      .post('/admin/zones')
+      .set('authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ type: 'FeatureCollection', features: [good] });
     expect(ok.body).toEqual({ imported: 1 });
     expect(f.hub.directory.lookup({ lat: 7.005, lng: 100.455 }).zones[0]?._id).toBe('HYI-new');
   });
@@ -328,7 +435,10 @@ describe('reports: expiry, typed addresses and codes over time', () => {
   it('when a typed address is given with a Maps key, then it is geocoded (fake Maps) and the card shows the Thai address', async () => {
     const maps = createMapsFake();
     const server = await maps.listen(0);
-    const f = await startHub({ seed: true, geocoder: new GoogleGeocoder({ apiKey: 'test-maps-key-123', baseUrl: server.url, logger: silentLogger }) });
+    const f = await startHub({
+      seed: true,
+      geocoder: new GoogleGeocoder({ apiKey: 'test-maps-key-123', baseUrl: server.url, logger: silentLogger }),
+    });
     try {
       await setUpCity(f);
       const u = { userId: SOMCHAI };

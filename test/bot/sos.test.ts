@@ -12,7 +12,8 @@ import { ADMIN_TOKEN, PLACES, gid, startHub, uid, type HubFixture } from '../sup
 const COMMAND_CENTRE = gid('9');
 const PROVINCE = gid('8');
 const last = (f: HubFixture, chat: string) => f.seen(chat).at(-1)!;
-const sosCards = (f: HubFixture, chat: string) => f.seen(chat).filter((m) => m.type === 'flex' && m.altText?.includes('SOS'));
+const sosCards = (f: HubFixture, chat: string) =>
+  f.seen(chat).filter((m) => m.type === 'flex' && m.altText?.includes('SOS'));
 
 async function city(options: Parameters<typeof startHub>[0] = {}): Promise<HubFixture> {
   const f = await startHub({ seed: true, commandCentreGroupId: COMMAND_CENTRE, ...options });
@@ -44,7 +45,8 @@ describe('SOS when LINE is slow to give a profile', () => {
     f.emulator.users.add({ userId: stranger, displayName: 'Stranger', language: 'en' });
     f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'profile', delayMs: 6_000 });
     await f.emulator.driver.postback({ userId: stranger }, 'a=sos');
-    for (let i = 0; i < 400 && sosCards(f, COMMAND_CENTRE).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 400 && sosCards(f, COMMAND_CENTRE).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(1);
     // The profile call is recorded when it is answered: it is still hanging.
     expect(f.emulator.calls({ endpoint: 'profile' }).filter((c) => c.path.includes(stranger))).toHaveLength(0);
@@ -67,17 +69,20 @@ describe('SOS triggers', () => {
     ['the word "ช่วยด้วย"', (u: string) => f.emulator.driver.text({ userId: u }, 'ช่วยด้วย!!')],
     ['the word "SOS"', (u: string) => f.emulator.driver.text({ userId: u }, 'sos')],
     ['the word "tolong"', (u: string) => f.emulator.driver.text({ userId: u }, 'Tolong')],
-  ])('when a resident uses %s, then the alert goes out and the person is asked for a location with a call-191 button', async (_name, trigger) => {
-    await trigger(SOMCHAI);
-    await f.settle();
-    expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(1);
-    const told = last(f, SOMCHAI);
-    expect(told.text).toContain('แจ้งเหตุฉุกเฉินถึง');
-    expect(told.text).toContain('2 นาที');
-    const actions = told.message.quickReply.items.map((i: any) => i.action);
-    expect(actions[0]).toMatchObject({ type: 'location' });
-    expect(actions[1]).toMatchObject({ type: 'uri', uri: 'tel:191' });
-  });
+  ])(
+    'when a resident uses %s, then the alert goes out and the person is asked for a location with a call-191 button',
+    async (_name, trigger) => {
+      await trigger(SOMCHAI);
+      await f.settle();
+      expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(1);
+      const told = last(f, SOMCHAI);
+      expect(told.text).toContain('แจ้งเหตุฉุกเฉินถึง');
+      expect(told.text).toContain('2 นาที');
+      const actions = told.message.quickReply.items.map((i: any) => i.action);
+      expect(actions[0]).toMatchObject({ type: 'location' });
+      expect(actions[1]).toMatchObject({ type: 'uri', uri: 'tel:191' });
+    },
+  );
 
   it('when a resident types the ambiguous "help", then they get a one-tap question with "SOS now" first and no alert yet', async () => {
     await f.emulator.driver.text({ userId: JOHN }, 'help');
@@ -123,7 +128,7 @@ describe('SOS with nobody to alert', () => {
     }
   });
 
-  it('when the pin\'s station has no group and no command centre is set, then the first bound station group takes the alert', async () => {
+  it("when the pin's station has no group and no command centre is set, then the first bound station group takes the alert", async () => {
     const f = await startHub({ seed: true });
     try {
       await setUpCity(f);
@@ -181,16 +186,28 @@ describe('SOS alert, positions, duplicates', () => {
     expect(JSON.stringify(cards[0]!.message)).toContain('7.004860,100.470180');
     expect(f.seen(OFFICER_A).some((m) => m.text?.startsWith('🆘 SOS SOS-CC-69-000001'))).toBe(true);
     expect(last(f, JOHN).text).toContain('Hat Yai Police Station, which covers where you are, has been alerted too');
-    expect(await f.hub.repos.alerts.openFor(JOHN)).toMatchObject({ stationCode: 'HYI', groupId: HYI_GROUP, alsoAlerted: [COMMAND_CENTRE] });
+    expect(await f.hub.repos.alerts.openFor(JOHN)).toMatchObject({
+      stationCode: 'HYI',
+      groupId: HYI_GROUP,
+      alsoAlerted: [COMMAND_CENTRE],
+    });
 
     // Both groups follow the person from here on; the station's officers take it.
     await f.emulator.driver.location({ userId: JOHN }, PLACES.khlongHae);
     await f.settle();
     for (const group of [COMMAND_CENTRE, HYI_GROUP]) {
-      expect(f.seen(group).filter((m) => m.type === 'location').at(-1)!.message.latitude).toBe(PLACES.khlongHae.latitude);
+      expect(
+        f
+          .seen(group)
+          .filter((m) => m.type === 'location')
+          .at(-1)!.message.latitude,
+      ).toBe(PLACES.khlongHae.latitude);
     }
     expect(sosCards(f, HYI_GROUP)).toHaveLength(1); // moving on is an update, not a second alert
-    await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: OFFICER_B }, 'a=sos-act&id=SOS-CC-69-000001&to=acknowledged');
+    await f.emulator.driver.postback(
+      { groupId: HYI_GROUP, userId: OFFICER_B },
+      'a=sos-act&id=SOS-CC-69-000001&to=acknowledged',
+    );
     await f.settle();
     expect(last(f, JOHN).text).toBe('👮 Officer ด.ต. บุญมี of Hat Yai Police Station is responding to you.');
   });
@@ -207,10 +224,16 @@ describe('SOS alert, positions, duplicates', () => {
 
   it('when an alert no station has taken is acknowledged in the command centre, then any registered officer may, and nobody else', async () => {
     await f.emulator.driver.postback({ userId: JOHN }, 'a=sos');
-    await f.emulator.driver.postback({ groupId: COMMAND_CENTRE, userId: STRANGER }, 'a=sos-act&id=SOS-CC-69-000001&to=acknowledged');
+    await f.emulator.driver.postback(
+      { groupId: COMMAND_CENTRE, userId: STRANGER },
+      'a=sos-act&id=SOS-CC-69-000001&to=acknowledged',
+    );
     await f.settle();
     expect((await f.hub.repos.alerts.openFor(JOHN))!.status).toBe('new');
-    await f.emulator.driver.postback({ groupId: COMMAND_CENTRE, userId: OFFICER_A }, 'a=sos-act&id=SOS-CC-69-000001&to=acknowledged');
+    await f.emulator.driver.postback(
+      { groupId: COMMAND_CENTRE, userId: OFFICER_A },
+      'a=sos-act&id=SOS-CC-69-000001&to=acknowledged',
+    );
     await f.settle();
     expect((await f.hub.repos.alerts.openFor(JOHN))!.status).toBe('acknowledged');
     expect(last(f, JOHN).text).toBe('👮 Officer ร.ต.อ. อนันต์ of the police command centre is responding to you.');
@@ -257,22 +280,36 @@ describe('SOS alert, positions, duplicates', () => {
   it('when a non-officer taps Acknowledge on an SOS card, then it is refused and the alert keeps escalating', async () => {
     await f.emulator.driver.location({ userId: SOMCHAI }, PLACES.santisuk);
     await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
-    await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: STRANGER }, 'a=sos-act&id=SOS-HYI-69-000001&to=acknowledged');
+    await f.emulator.driver.postback(
+      { groupId: HYI_GROUP, userId: STRANGER },
+      'a=sos-act&id=SOS-HYI-69-000001&to=acknowledged',
+    );
     await f.settle();
     expect(last(f, HYI_GROUP).text).toContain('สำหรับเจ้าหน้าที่ของ สถานีตำรวจภูธรหาดใหญ่');
-    expect(await f.hub.repos.alerts.get('SOS-HYI-69-000001')).toMatchObject({ status: 'new', nextEscalationAt: expect.any(Number) });
+    expect(await f.hub.repos.alerts.get('SOS-HYI-69-000001')).toMatchObject({
+      status: 'new',
+      nextEscalationAt: expect.any(Number),
+    });
   });
 
   it('when an officer acknowledges, then the person hears who is coming in their language, and the time is measured', async () => {
     await f.emulator.driver.location({ userId: JOHN }, PLACES.santisuk);
     await f.emulator.driver.postback({ userId: JOHN }, 'a=sos');
-    await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: OFFICER_A }, 'a=sos-act&id=SOS-HYI-69-000001&to=acknowledged');
+    await f.emulator.driver.postback(
+      { groupId: HYI_GROUP, userId: OFFICER_A },
+      'a=sos-act&id=SOS-HYI-69-000001&to=acknowledged',
+    );
     await f.settle();
     expect(last(f, JOHN).text).toBe('👮 Officer ร.ต.อ. อนันต์ of Hat Yai Police Station is responding to you.');
-    expect(last(f, HYI_GROUP).text).toMatch(/^👮 SOS-HYI-69-000001 · รับเรื่องแล้ว โดย ร\.ต\.อ\. อนันต์ \(ตอบรับใน \d+ วินาที\)$/);
+    expect(last(f, HYI_GROUP).text).toMatch(
+      /^👮 SOS-HYI-69-000001 · รับเรื่องแล้ว โดย ร\.ต\.อ\. อนันต์ \(ตอบรับใน \d+ วินาที\)$/,
+    );
     const metrics = await request(f.hub.app).get('/metrics');
     expect(metrics.text).toMatch(/ssz_sos_time_to_acknowledge_seconds_count\{station="HYI"\} 1/);
-    await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: OFFICER_A }, 'a=sos-act&id=SOS-HYI-69-000001&to=false_alarm');
+    await f.emulator.driver.postback(
+      { groupId: HYI_GROUP, userId: OFFICER_A },
+      'a=sos-act&id=SOS-HYI-69-000001&to=false_alarm',
+    );
     await f.settle();
     expect(last(f, JOHN).text).toContain('no emergency');
     // The next SOS card for John shows the false alarm on his record.
@@ -284,7 +321,7 @@ describe('SOS alert, positions, duplicates', () => {
 });
 
 describe('SOS home zone', () => {
-  it('when the person set a home zone and sends no recent pin, then the home zone\'s station is alerted', async () => {
+  it("when the person set a home zone and sends no recent pin, then the home zone's station is alerted", async () => {
     const f = await city({ clock: 'manual' });
     try {
       await f.emulator.driver.location({ userId: JOHN }, PLACES.santisuk);
@@ -322,12 +359,17 @@ describe('SOS escalation ladder (fake clock)', () => {
       await tick(1.5);
       expect(sosCards(f, HYI_GROUP)).toHaveLength(1);
       await tick(0.6); // 2.1 min
-      expect(sosCards(f, HYI_GROUP).map((m) => m.altText)).toEqual([expect.stringContaining('🆘'), expect.stringContaining('⚠️ SOS ยังไม่มีผู้รับ (2 นาที)')]);
+      expect(sosCards(f, HYI_GROUP).map((m) => m.altText)).toEqual([
+        expect.stringContaining('🆘'),
+        expect.stringContaining('⚠️ SOS ยังไม่มีผู้รับ (2 นาที)'),
+      ]);
       expect(f.seen(OFFICER_B).some((m) => m.text?.startsWith('🆘 SOS'))).toBe(true); // everyone, on duty or not
       expect(last(f, SOMCHAI).text).toContain('ยังไม่มีเจ้าหน้าที่ตอบรับ');
       expect(sosCards(f, PROVINCE)).toHaveLength(0);
       await tick(3); // 5.1 min
-      expect(sosCards(f, PROVINCE).map((m) => m.altText)).toEqual([expect.stringContaining('SOS ส่งต่อจาก สถานีตำรวจภูธรหาดใหญ่')]);
+      expect(sosCards(f, PROVINCE).map((m) => m.altText)).toEqual([
+        expect.stringContaining('SOS ส่งต่อจาก สถานีตำรวจภูธรหาดใหญ่'),
+      ]);
       expect(last(f, SOMCHAI).text).toContain('ศูนย์วิทยุ');
       await tick(10);
       expect(sosCards(f, PROVINCE)).toHaveLength(1);
@@ -346,7 +388,10 @@ describe('SOS escalation ladder (fake clock)', () => {
       await f.emulator.driver.location({ userId: SOMCHAI }, PLACES.santisuk);
       await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
       clock.advance(60_000);
-      await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: OFFICER_A }, 'a=sos-act&id=SOS-HYI-69-000001&to=acknowledged');
+      await f.emulator.driver.postback(
+        { groupId: HYI_GROUP, userId: OFFICER_A },
+        'a=sos-act&id=SOS-HYI-69-000001&to=acknowledged',
+      );
       await f.settle();
       for (const minutes of [2, 5, 10]) {
         clock.set(clock.now() + minutes * 60_000);
@@ -368,7 +413,13 @@ describe('SOS escalation ladder (fake clock)', () => {
       await f.emulator.driver.location({ userId: SOMCHAI }, PLACES.santisuk);
       await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
       await f.settle();
-      const other = new Scheduler({ leases: f.hub.repos.leases, sos: f.hub.sos, retention: [], clock, logger: silentLogger });
+      const other = new Scheduler({
+        leases: f.hub.repos.leases,
+        sos: f.hub.sos,
+        retention: [],
+        clock,
+        logger: silentLogger,
+      });
       clock.advance(2.5 * 60_000);
       const steps = await Promise.all([f.hub.scheduler.escalationTick(), other.escalationTick()]);
       await f.settle();
@@ -401,14 +452,18 @@ describe('SOS across a crash', () => {
     const store2 = new EmbeddedStore({ dir });
     const event = sent.events[0];
     // (A done mark that was never written leaves the event as stored: pending, with its body.)
-    await store2.collection('inbox').updateOne({ _id: event.webhookEventId }, { $set: { status: 'pending', event: JSON.stringify(event) } });
+    await store2
+      .collection('inbox')
+      .updateOne({ _id: event.webhookEventId }, { $set: { status: 'pending', event: JSON.stringify(event) } });
     const second = await startHub({ store: store2, seed: true, commandCentreGroupId: COMMAND_CENTRE });
     try {
       await second.settle();
       const cards = sosCards(second, COMMAND_CENTRE);
       expect(cards).toHaveLength(1);
       // Two sends of the alert card reached LINE with one retry key: LINE took the first, 409 for the second.
-      const pushes = second.emulator.calls({ endpoint: 'push', to: COMMAND_CENTRE }).filter((c) => JSON.stringify(c.body).includes('SOS ฉุกเฉิน'));
+      const pushes = second.emulator
+        .calls({ endpoint: 'push', to: COMMAND_CENTRE })
+        .filter((c) => JSON.stringify(c.body).includes('SOS ฉุกเฉิน'));
       expect(pushes.map((c) => c.status).sort()).toEqual([200, 409]);
       expect(new Set(pushes.map((c) => c.retryKey)).size).toBe(1);
       const alerts = await second.store.collection('alerts').find({});

@@ -32,8 +32,14 @@ describe('LINE emulator control API and simulator page', () => {
 
   it('when users and groups are added through the control API, then the LINE API and the chat list know them', async () => {
     const app = fx.emulator.app;
-    await request(app).post('/_emulator/users').send({ userId: ALICE, displayName: 'Alice', language: 'ms' }).expect(200);
-    await request(app).post('/_emulator/groups').send({ groupId: GROUP, groupName: 'Patrol', memberIds: [ALICE, BOB] }).expect(200);
+    await request(app)
+      .post('/_emulator/users')
+      .send({ userId: ALICE, displayName: 'Alice', language: 'ms' })
+      .expect(200);
+    await request(app)
+      .post('/_emulator/groups')
+      .send({ groupId: GROUP, groupName: 'Patrol', memberIds: [ALICE, BOB] })
+      .expect(200);
 
     expect(await fx.client.getProfile(ALICE)).toMatchObject({ displayName: 'Alice', language: 'ms' });
     const chats = await request(app).get('/_emulator/chats').expect(200);
@@ -60,7 +66,10 @@ describe('LINE emulator control API and simulator page', () => {
   });
 
   it('when a fault is injected through the control API, then the next call fails with it', async () => {
-    await request(fx.emulator.app).post('/_emulator/faults').send({ count: 1, status: 500, endpoint: 'push' }).expect(200);
+    await request(fx.emulator.app)
+      .post('/_emulator/faults')
+      .send({ count: 1, status: 500, endpoint: 'push' })
+      .expect(200);
 
     const res = await request(fx.emulator.app)
       .post('/v2/bot/message/push')
@@ -88,8 +97,14 @@ describe('LINE emulator control API and simulator page', () => {
   });
 
   it('when the drive request is malformed, then the control API answers 400', async () => {
-    await request(fx.emulator.app).post('/_emulator/drive').send({ kind: 'dance', source: { userId: ALICE } }).expect(400);
-    await request(fx.emulator.app).post('/_emulator/drive').send({ kind: 'join', source: { userId: ALICE } }).expect(400);
+    await request(fx.emulator.app)
+      .post('/_emulator/drive')
+      .send({ kind: 'dance', source: { userId: ALICE } })
+      .expect(400);
+    await request(fx.emulator.app)
+      .post('/_emulator/drive')
+      .send({ kind: 'join', source: { userId: ALICE } })
+      .expect(400);
   });
 
   it('when the calls are deleted, then the emulator is reset', async () => {

@@ -36,14 +36,14 @@ export async function startEmulator(opts: Partial<EmulatorOptions> = {}): Promis
 export interface Receiver {
   url: string;
   /** Events from requests whose signature checked out. */
-  events: any[];  
+  events: any[];
   bodies: string[];
   close(): Promise<void>;
 }
 
 /** A minimal bot webhook: checks the signature with the SDK's validateSignature, like a real bot. */
 export async function startReceiver(secret = SECRET): Promise<Receiver> {
-  const events: any[] = [];  
+  const events: any[] = [];
   const bodies: string[] = [];
   const app = express();
   app.post('/webhook', express.raw({ type: () => true }), (req, res) => {

@@ -47,7 +47,9 @@ describe('emulator: reply tokens from outside the driver', () => {
       });
       expect(await res.json()).toEqual({ issued: 1 });
       await fx.client.replyMessage({ replyToken: token, messages: [{ type: 'text', text: 'hi' }] });
-      await expect(fx.client.replyMessage({ replyToken: token, messages: [{ type: 'text', text: 'again' }] })).rejects.toThrow();
+      await expect(
+        fx.client.replyMessage({ replyToken: token, messages: [{ type: 'text', text: 'again' }] }),
+      ).rejects.toThrow();
       expect(fx.emulator.delivered(ALICE).map((d) => d.message.text)).toEqual(['hi']);
     } finally {
       await fx.close();

@@ -86,7 +86,9 @@ describe('LINE emulator messaging API (real SDK client)', () => {
     });
 
     it('when a fault names an endpoint the emulator does not have, then inject throws', () => {
-      expect(() => fx.emulator.faults.inject({ count: 1, status: 500, endpoint: 'pushMessage' })).toThrow(/unknown endpoint 'pushMessage'/);
+      expect(() => fx.emulator.faults.inject({ count: 1, status: 500, endpoint: 'pushMessage' })).toThrow(
+        /unknown endpoint 'pushMessage'/,
+      );
     });
 
     it('when the retry key is not a UUID, then LINE answers 400', async () => {
@@ -117,7 +119,9 @@ describe('LINE emulator messaging API (real SDK client)', () => {
     });
 
     it('when a message has an unknown type, then LINE answers 400 on its type', async () => {
-      const error = await httpError(fx.client.pushMessage({ to: ALICE, messages: [{ type: 'carrier-pigeon' } as never] }));
+      const error = await httpError(
+        fx.client.pushMessage({ to: ALICE, messages: [{ type: 'carrier-pigeon' } as never] }),
+      );
       expect(error.status).toBe(400);
       expect(JSON.parse(error.body).details[0].property).toBe('messages[0].type');
     });
@@ -214,7 +218,9 @@ describe('LINE emulator messaging API (real SDK client)', () => {
       const { events } = await timed.emulator.driver.text({ userId: ALICE }, 'hi');
       clock += 60_001;
 
-      const error = await httpError(timed.client.replyMessage({ replyToken: events[0].replyToken, messages: [text('late')] }));
+      const error = await httpError(
+        timed.client.replyMessage({ replyToken: events[0].replyToken, messages: [text('late')] }),
+      );
 
       expect(error.status).toBe(400);
       expect(JSON.parse(error.body)).toEqual({ message: 'Invalid reply token' });
@@ -362,16 +368,24 @@ describe('LINE emulator messaging API (real SDK client)', () => {
     });
 
     it('when a flex bubble is over 30 KB, then LINE answers 400', async () => {
-      const contents = Array.from({ length: 40 }, () => ({ type: 'text', text: 'x'.repeat(1000) }) as messagingApi.FlexText);
+      const contents = Array.from(
+        { length: 40 },
+        () => ({ type: 'text', text: 'x'.repeat(1000) }) as messagingApi.FlexText,
+      );
 
-      const error = await httpError(fx.client.pushMessage({ to: ALICE, messages: [bubble({ type: 'box', layout: 'vertical', contents })] }));
+      const error = await httpError(
+        fx.client.pushMessage({ to: ALICE, messages: [bubble({ type: 'box', layout: 'vertical', contents })] }),
+      );
 
       expect(error.status).toBe(400);
       expect(JSON.parse(error.body).details[0].property).toBe('messages[0].contents');
     });
 
     it('when a flex carousel has 13 bubbles, then LINE answers 400', async () => {
-      const one: messagingApi.FlexBubble = { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: 'x' }] } };
+      const one: messagingApi.FlexBubble = {
+        type: 'bubble',
+        body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: 'x' }] },
+      };
       const message: messagingApi.FlexMessage = {
         type: 'flex',
         altText: 'many',
@@ -405,7 +419,10 @@ describe('LINE emulator messaging API (real SDK client)', () => {
     });
 
     it('when a quick reply has 14 items or a 21-character label, then LINE answers 400', async () => {
-      const item = (label: string): messagingApi.QuickReplyItem => ({ type: 'action', action: { type: 'message', label, text: 'x' } });
+      const item = (label: string): messagingApi.QuickReplyItem => ({
+        type: 'action',
+        action: { type: 'message', label, text: 'x' },
+      });
       const tooMany = { ...text('x'), quickReply: { items: Array.from({ length: 14 }, () => item('ok')) } };
       const longLabel = { ...text('x'), quickReply: { items: [item('l'.repeat(21))] } };
 

@@ -67,7 +67,9 @@ describe('LINE emulator profiles, groups, content and rich menus (real SDK clien
     await fx.client.leaveGroup(GROUP);
 
     expect((await httpError(fx.client.getGroupSummary(GROUP))).status).toBe(404);
-    expect((await httpError(fx.client.pushMessage({ to: GROUP, messages: [{ type: 'text', text: 'x' }] }))).status).toBe(400);
+    expect(
+      (await httpError(fx.client.pushMessage({ to: GROUP, messages: [{ type: 'text', text: 'x' }] }))).status,
+    ).toBe(400);
   });
 
   it('when message content was stored, then the blob client streams the same bytes with their content type', async () => {
@@ -108,7 +110,9 @@ describe('LINE emulator profiles, groups, content and rich menus (real SDK clien
       expect((await fx.client.getRichMenuList()).richmenus.map((m) => m.richMenuId)).toEqual([richMenuId]);
       expect(await fx.client.getDefaultRichMenuId()).toEqual({ richMenuId });
       expect(await fx.client.getRichMenuIdOfUser(ALICE)).toEqual({ richMenuId });
-      expect(await fx.client.getRichMenuAliasList()).toEqual({ aliases: [{ richMenuAliasId: 'resident', richMenuId }] });
+      expect(await fx.client.getRichMenuAliasList()).toEqual({
+        aliases: [{ richMenuAliasId: 'resident', richMenuId }],
+      });
 
       await fx.client.unlinkRichMenuIdFromUser(ALICE);
       expect((await httpError(fx.client.getRichMenuIdOfUser(ALICE))).status).toBe(404);
@@ -138,7 +142,9 @@ describe('LINE emulator profiles, groups, content and rich menus (real SDK clien
       const { richMenuId } = await fx.client.createRichMenu(MENU);
       const big = new Blob([Buffer.alloc(1024 * 1024 + 1)], { type: 'image/png' });
       expect((await httpError(fx.blob.setRichMenuImage(richMenuId, big))).status).toBe(400);
-      expect((await httpError(fx.blob.setRichMenuImage(richMenuId, new Blob([png], { type: 'image/gif' })))).status).toBe(415);
+      expect(
+        (await httpError(fx.blob.setRichMenuImage(richMenuId, new Blob([png], { type: 'image/gif' })))).status,
+      ).toBe(415);
     });
 
     it('when menus are linked in bulk, then each user gets the menu', async () => {
@@ -163,7 +169,9 @@ describe('LINE emulator profiles, groups, content and rich menus (real SDK clien
       const progress = await fx.client.getRichMenuBatchProgress(res.httpResponse.headers.get('x-line-request-id')!);
       expect(progress.phase).toBe('succeeded');
 
-      const bad = await httpError(fx.client.richMenuBatch({ operations: [{ type: 'link', from: 'richmenu-none', to: next }] }));
+      const bad = await httpError(
+        fx.client.richMenuBatch({ operations: [{ type: 'link', from: 'richmenu-none', to: next }] }),
+      );
       expect(bad.status).toBe(400);
       await fx.client.richMenuBatch({ operations: [{ type: 'unlinkAll' }] });
       expect((await httpError(fx.client.getRichMenuIdOfUser(ALICE))).status).toBe(404);

@@ -66,22 +66,37 @@ describe('LINE emulator webhook driver', () => {
     expect(receiver.events[0].source).toEqual({ type: 'group', groupId: GROUP });
   });
 
-  it('when a location, postback, sticker and image are driven, then each event has LINE\'s shape', async () => {
+  it("when a location, postback, sticker and image are driven, then each event has LINE's shape", async () => {
     await fx.emulator.driver.location({ userId: ALICE }, { latitude: 7.0086, longitude: 100.4747, title: 'Hat Yai' });
-    await fx.emulator.driver.postback({ groupId: GROUP, userId: BOB }, 'action=ack&case=1', { datetime: '2024-07-03T10:00' });
+    await fx.emulator.driver.postback({ groupId: GROUP, userId: BOB }, 'action=ack&case=1', {
+      datetime: '2024-07-03T10:00',
+    });
     await fx.emulator.driver.sticker({ userId: ALICE });
     await fx.emulator.driver.image({ userId: ALICE });
 
     const [location, postback, sticker, image] = receiver.events;
-    expect(location.message).toMatchObject({ type: 'location', latitude: 7.0086, longitude: 100.4747, title: 'Hat Yai' });
+    expect(location.message).toMatchObject({
+      type: 'location',
+      latitude: 7.0086,
+      longitude: 100.4747,
+      title: 'Hat Yai',
+    });
     expect(postback).toMatchObject({
       type: 'postback',
       source: { type: 'group', groupId: GROUP, userId: BOB },
       postback: { data: 'action=ack&case=1', params: { datetime: '2024-07-03T10:00' } },
       replyToken: expect.any(String),
     });
-    expect(sticker.message).toMatchObject({ type: 'sticker', packageId: expect.any(String), stickerResourceType: 'STATIC' });
-    expect(image.message).toMatchObject({ type: 'image', contentProvider: { type: 'line' }, quoteToken: expect.any(String) });
+    expect(sticker.message).toMatchObject({
+      type: 'sticker',
+      packageId: expect.any(String),
+      stickerResourceType: 'STATIC',
+    });
+    expect(image.message).toMatchObject({
+      type: 'image',
+      contentProvider: { type: 'line' },
+      quoteToken: expect.any(String),
+    });
   });
 
   it('when follow, unfollow, join, leave and memberJoined are driven, then the events match and the emulator state follows', async () => {
@@ -92,7 +107,14 @@ describe('LINE emulator webhook driver', () => {
     await fx.emulator.driver.memberJoined(GROUP, [BOB]);
     await fx.emulator.driver.leave(GROUP);
 
-    expect(receiver.events.map((e) => e.type)).toEqual(['follow', 'unfollow', 'follow', 'join', 'memberJoined', 'leave']);
+    expect(receiver.events.map((e) => e.type)).toEqual([
+      'follow',
+      'unfollow',
+      'follow',
+      'join',
+      'memberJoined',
+      'leave',
+    ]);
     expect(receiver.events[0].follow).toEqual({ isUnblocked: false });
     expect(receiver.events[1].replyToken).toBeUndefined();
     expect(receiver.events[2].follow).toEqual({ isUnblocked: true });

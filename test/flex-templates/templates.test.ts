@@ -511,36 +511,30 @@ describe('label and clip', () => {
   });
 
   // LINE counts UTF-16 units; cuts must count the same unit and never split a character.
-  it(
-    'when a long label is made of emoji, then it is still at most 20 UTF-16 units (LINE counts units, label() counts code points)',
-    () => {
-      expect(label('🆘'.repeat(30)).length).toBeLessThanOrEqual(20);
-    },
-  );
+  it('when a long label is made of emoji, then it is still at most 20 UTF-16 units (LINE counts units, label() counts code points)', () => {
+    expect(label('🆘'.repeat(30)).length).toBeLessThanOrEqual(20);
+  });
 
   it('when a clip falls inside an emoji, then no half of it (a lone surrogate) is left', () => {
     expect(LONE_SURROGATE.test(clip('🚨'.repeat(100), 120))).toBe(false);
   });
 
-  it(
-    'when a report is all emoji, then the station card, the confirm card and my-cases carry no half emoji',
-    () => {
-      const t = texts.t('th');
-      const c = sampleCase({ description: '🚨'.repeat(2500) });
-      const built = [
-        reportCard(t, { c, station: STATION, zone: ZONE, lang: 'th' }),
-        confirmCard(t, {
-          category: 'assault',
-          description: c.description,
-          photoCount: 0,
-          place: 'หาดใหญ่',
-          anonymous: true,
-          at: AT,
-          lang: 'th',
-        }),
-        myCasesCarousel(t, [c], 'th'),
-      ];
-      expect(strings(built).filter((s) => LONE_SURROGATE.test(s))).toEqual([]);
-    },
-  );
+  it('when a report is all emoji, then the station card, the confirm card and my-cases carry no half emoji', () => {
+    const t = texts.t('th');
+    const c = sampleCase({ description: '🚨'.repeat(2500) });
+    const built = [
+      reportCard(t, { c, station: STATION, zone: ZONE, lang: 'th' }),
+      confirmCard(t, {
+        category: 'assault',
+        description: c.description,
+        photoCount: 0,
+        place: 'หาดใหญ่',
+        anonymous: true,
+        at: AT,
+        lang: 'th',
+      }),
+      myCasesCarousel(t, [c], 'th'),
+    ];
+    expect(strings(built).filter((s) => LONE_SURROGATE.test(s))).toEqual([]);
+  });
 });

@@ -57,7 +57,14 @@ export function feature(
 ) {
   return {
     type: 'Feature',
-    properties: { id, stationCode: 'HYI', name_th: `โซน ${id}`, name_en: `Zone ${id}`, name_ms: `Zon ${id}`, ...properties },
+    properties: {
+      id,
+      stationCode: 'HYI',
+      name_th: `โซน ${id}`,
+      name_en: `Zone ${id}`,
+      name_ms: `Zon ${id}`,
+      ...properties,
+    },
     geometry: { type, coordinates: rings },
   };
 }
@@ -67,5 +74,12 @@ export function collection(...features: unknown[]) {
 }
 
 export function station(code: string, lat: number, lng: number): Station {
-  return { _id: code, name: { th: code, en: code, ms: code }, phone: '191', location: { lat, lng }, createdAt: 0, updatedAt: 0 };
+  return {
+    _id: code,
+    name: { th: code, en: code, ms: code },
+    phone: '191',
+    location: { lat, lng },
+    createdAt: 0,
+    updatedAt: 0,
+  };
 }

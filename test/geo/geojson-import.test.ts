@@ -11,7 +11,10 @@ const validate = (input: unknown) => validateFeatureCollection(input, KNOWN, NOW
 describe('GeoJSON zone validation', () => {
   it('when every feature is good, then each becomes a zone with its names, station and times', () => {
     const { zones, errors } = validate(
-      collection(feature('HYI-a', [square(100.47, 7.0)], { illustrative: true }), feature('KHH-b', [square(100.49, 7.04)], { stationCode: 'KHH' })),
+      collection(
+        feature('HYI-a', [square(100.47, 7.0)], { illustrative: true }),
+        feature('KHH-b', [square(100.49, 7.04)], { stationCode: 'KHH' }),
+      ),
     );
     expect(errors).toEqual([]);
     expect(zones).toHaveLength(2);
@@ -29,7 +32,11 @@ describe('GeoJSON zone validation', () => {
 
   it('when one feature is a self-intersecting bow-tie among good ones, then the error names that feature and where it crosses', () => {
     const { zones, errors } = validate(
-      collection(feature('good-1', [square(100.47, 7.0)]), feature('bow-tie', [bowTie(100.48, 7.0)]), feature('good-2', [square(100.49, 7.0)])),
+      collection(
+        feature('good-1', [square(100.47, 7.0)]),
+        feature('bow-tie', [bowTie(100.48, 7.0)]),
+        feature('good-2', [square(100.49, 7.0)]),
+      ),
     );
     expect(errors).toEqual([{ feature: 'bow-tie', message: 'self-intersects at 100.482,7.002' }]);
     expect(zones.map((z) => z._id)).toEqual(['good-1', 'good-2']);
@@ -53,23 +60,35 @@ describe('GeoJSON zone validation', () => {
     expect(validate({ type: 'Feature', properties: {}, geometry: null }).errors).toEqual([
       { feature: '(file)', message: 'expected a GeoJSON FeatureCollection, found a Feature' },
     ]);
-    expect(validate([1, 2]).errors).toEqual([{ feature: '(file)', message: 'expected a GeoJSON FeatureCollection, found an array' }]);
+    expect(validate([1, 2]).errors).toEqual([
+      { feature: '(file)', message: 'expected a GeoJSON FeatureCollection, found an array' },
+    ]);
     expect(validate({ type: 'FeatureCollection' }).errors[0]!.feature).toBe('(file)');
-    expect(validate(collection()).errors).toEqual([{ feature: '(file)', message: 'the FeatureCollection has no features' }]);
+    expect(validate(collection()).errors).toEqual([
+      { feature: '(file)', message: 'the FeatureCollection has no features' },
+    ]);
   });
 
   it('when two features share an id, then the later one is an error pointing at the first', () => {
-    const { zones, errors } = validate(collection(feature('twin', [square(100.47, 7.0)]), feature('twin', [square(100.48, 7.0)])));
+    const { zones, errors } = validate(
+      collection(feature('twin', [square(100.47, 7.0)]), feature('twin', [square(100.48, 7.0)])),
+    );
     expect(errors).toEqual([{ feature: 'twin', message: 'duplicate id "twin" (first used by feature #0)' }]);
     expect(zones).toHaveLength(1);
   });
 
   it('when a feature has several problems, then they share one line, and a feature without an id is named by its index', () => {
-    const { errors } = validate(collection(feature('ok', [square(100.47, 7.0)]), feature('', [square(100.48, 7.0)], { name_ms: ' ', stationCode: 'XXX' })));
+    const { errors } = validate(
+      collection(
+        feature('ok', [square(100.47, 7.0)]),
+        feature('', [square(100.48, 7.0)], { name_ms: ' ', stationCode: 'XXX' }),
+      ),
+    );
     expect(errors).toEqual([
       {
         feature: '#1',
-        message: 'property "id" must be a non-empty string; unknown station "XXX"; property "name_ms" must be a non-empty string',
+        message:
+          'property "id" must be a non-empty string; unknown station "XXX"; property "name_ms" must be a non-empty string',
       },
     ]);
   });
@@ -79,11 +98,42 @@ describe('GeoJSON zone validation', () => {
       [{ type: 'Point', coordinates: [100.47, 7.0] }, 'geometry must be a Polygon or MultiPolygon, not "Point"'],
       [null, 'has no geometry'],
       [{ type: 'Polygon', coordinates: [] }, 'Polygon has no coordinates (expected an array of rings)'],
-      [{ type: 'Polygon', coordinates: [[[100.47, 7.0], [100.48, 7.0], [100.47, 7.0]]] }, 'ring 1 has 3 positions; a closed ring needs at least 4'],
-      [{ type: 'Polygon', coordinates: [square(7.0, 100.47)] }, 'ring 1 position 1 has latitude 100.47 outside [-90, 90] (GeoJSON order is [lng, lat])'],
-      [{ type: 'Polygon', coordinates: [[[200, 7], [201, 7], [201, 8], [200, 7]]] }, 'ring 1 position 1 has longitude 200 outside [-180, 180]'],
+      [
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [100.47, 7.0],
+              [100.48, 7.0],
+              [100.47, 7.0],
+            ],
+          ],
+        },
+        'ring 1 has 3 positions; a closed ring needs at least 4',
+      ],
+      [
+        { type: 'Polygon', coordinates: [square(7.0, 100.47)] },
+        'ring 1 position 1 has latitude 100.47 outside [-90, 90] (GeoJSON order is [lng, lat])',
+      ],
+      [
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [200, 7],
+              [201, 7],
+              [201, 8],
+              [200, 7],
+            ],
+          ],
+        },
+        'ring 1 position 1 has longitude 200 outside [-180, 180]',
+      ],
       [{ type: 'Polygon', coordinates: [[['100.47', 7.0]]] }, 'ring 1 position 1 is not a [lng, lat] pair of numbers'],
-      [{ type: 'MultiPolygon', coordinates: [[square(100.47, 7.0)], [bowTie(100.49, 7.0).slice(0, 4)]] }, 'ring 1 of polygon 2 is not closed: first position 100.49,7 differs from last 100.49,7.004'],
+      [
+        { type: 'MultiPolygon', coordinates: [[square(100.47, 7.0)], [bowTie(100.49, 7.0).slice(0, 4)]] },
+        'ring 1 of polygon 2 is not closed: first position 100.49,7 differs from last 100.49,7.004',
+      ],
     ];
     for (const [geometry, message] of cases) {
       const input = collection({ ...feature('z', []), geometry });
@@ -93,10 +143,16 @@ describe('GeoJSON zone validation', () => {
 
   it('when a MultiPolygon has two separate parts, then it is accepted and altitudes and bboxes are dropped', () => {
     const withAltitude = square(100.47, 7.0).map(([x, y]) => [x, y, 12]);
-    const input = collection({ ...feature('multi', []), geometry: { type: 'MultiPolygon', bbox: [0, 0, 1, 1], coordinates: [[withAltitude], [square(100.48, 7.0)]] } });
+    const input = collection({
+      ...feature('multi', []),
+      geometry: { type: 'MultiPolygon', bbox: [0, 0, 1, 1], coordinates: [[withAltitude], [square(100.48, 7.0)]] },
+    });
     const { zones, errors } = validate(input);
     expect(errors).toEqual([]);
-    expect(zones[0]!.geometry).toEqual({ type: 'MultiPolygon', coordinates: [[square(100.47, 7.0)], [square(100.48, 7.0)]] });
+    expect(zones[0]!.geometry).toEqual({
+      type: 'MultiPolygon',
+      coordinates: [[square(100.47, 7.0)], [square(100.48, 7.0)]],
+    });
   });
 });
 

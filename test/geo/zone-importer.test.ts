@@ -5,7 +5,11 @@ describe('importing zones from GeoJSON', () => {
   it('when one feature of a file self-intersects, then nothing at all is imported and the error names it', async () => {
     const { zones, stations, clock } = await setup();
     const before = await zones.count();
-    const file = collection(feature('good-1', [square(100.5, 7.0)]), feature('bow-tie', [bowTie(100.51, 7.0)]), feature('good-2', [square(100.52, 7.0)]));
+    const file = collection(
+      feature('good-1', [square(100.5, 7.0)]),
+      feature('bow-tie', [bowTie(100.51, 7.0)]),
+      feature('good-2', [square(100.52, 7.0)]),
+    );
 
     const result = await importZonesFromGeoJson(JSON.stringify(file), { zones, stations, clock });
 
@@ -18,7 +22,10 @@ describe('importing zones from GeoJSON', () => {
 
   it('when a feature names an unknown station, then nothing is imported and the error names the feature', async () => {
     const { zones, stations, clock } = await setup();
-    const file = collection(feature('good', [square(100.5, 7.0)]), feature('stray', [square(100.52, 7.0)], { stationCode: 'NOPE' }));
+    const file = collection(
+      feature('good', [square(100.5, 7.0)]),
+      feature('stray', [square(100.52, 7.0)], { stationCode: 'NOPE' }),
+    );
     const result = await importZonesFromGeoJson(JSON.stringify(file), { zones, stations, clock });
     expect(result).toEqual({ imported: 0, errors: [{ feature: 'stray', message: 'unknown station "NOPE"' }] });
     expect(await zones.count()).toBe(2);
@@ -37,12 +44,17 @@ describe('importing zones from GeoJSON', () => {
     const file = (name: string, illustrative?: boolean) =>
       JSON.stringify(
         collection(
-          feature('HYI-a', [square(100.5, 7.0)], { name_en: name, ...(illustrative === undefined ? {} : { illustrative }) }),
+          feature('HYI-a', [square(100.5, 7.0)], {
+            name_en: name,
+            ...(illustrative === undefined ? {} : { illustrative }),
+          }),
           feature('KHH-b', [square(100.52, 7.0)], { stationCode: 'KHH' }),
         ),
       );
     const progress: Array<[number, number]> = [];
-    const first = await importZonesFromGeoJson(file('First', true), { zones, stations, clock }, (done, total) => progress.push([done, total]));
+    const first = await importZonesFromGeoJson(file('First', true), { zones, stations, clock }, (done, total) =>
+      progress.push([done, total]),
+    );
     expect(first).toEqual({ imported: 2, errors: [] });
     expect(progress).toEqual([
       [1, 2],

@@ -1,7 +1,16 @@
 import type { Zone } from '../../src/domain/places';
 import { haversineM, ZoneIndex } from '../../src/geo/zone-index';
 import { importZonesFromGeoJson } from '../../src/geo/zone-importer';
-import { BETWEEN_ZONES, collection, feature, KHLONG_HAE_INSIDE, SANTISUK_INSIDE, setup, square, station } from './geo-fixture';
+import {
+  BETWEEN_ZONES,
+  collection,
+  feature,
+  KHLONG_HAE_INSIDE,
+  SANTISUK_INSIDE,
+  setup,
+  square,
+  station,
+} from './geo-fixture';
 
 describe('zone lookup over the Hat Yai demo', () => {
   it('when a pin falls inside Santisuk, then the zone and the Hat Yai station come back, in zone', async () => {
@@ -62,22 +71,42 @@ describe('zone index geometry', () => {
     _id: 'HYI-two-parts',
     stationCode: 'HYI',
     name: { th: 'สองส่วน', en: 'Two parts', ms: 'Dua bahagian' },
-    geometry: { type: 'MultiPolygon', coordinates: [[square(100.40, 7.0)], [square(100.42, 7.0)]] },
+    geometry: { type: 'MultiPolygon', coordinates: [[square(100.4, 7.0)], [square(100.42, 7.0)]] },
     createdAt: 0,
     updatedAt: 0,
   };
 
   it('when a zone is a MultiPolygon, then a pin in either part is in the zone and a pin in the gap is not', () => {
     const index = new ZoneIndex([multi], [hyi]);
-    expect(index.lookup({ lat: 7.002, lng: 100.402 })).toMatchObject({ inZone: true, zones: [{ _id: 'HYI-two-parts' }] });
-    expect(index.lookup({ lat: 7.002, lng: 100.422 })).toMatchObject({ inZone: true, zones: [{ _id: 'HYI-two-parts' }] });
+    expect(index.lookup({ lat: 7.002, lng: 100.402 })).toMatchObject({
+      inZone: true,
+      zones: [{ _id: 'HYI-two-parts' }],
+    });
+    expect(index.lookup({ lat: 7.002, lng: 100.422 })).toMatchObject({
+      inZone: true,
+      zones: [{ _id: 'HYI-two-parts' }],
+    });
     // Inside the one bounding box that covers both parts, but in neither polygon.
-    expect(index.lookup({ lat: 7.002, lng: 100.412 })).toMatchObject({ inZone: false, zones: [], station: { _id: 'HYI' } });
+    expect(index.lookup({ lat: 7.002, lng: 100.412 })).toMatchObject({
+      inZone: false,
+      zones: [],
+      station: { _id: 'HYI' },
+    });
   });
 
   it('when two zones overlap at a pin, then both are listed in id order and the first one routes', () => {
-    const a: Zone = { ...multi, _id: 'A', stationCode: 'KHH', geometry: { type: 'Polygon', coordinates: [square(100.40, 7.0)] } };
-    const b: Zone = { ...multi, _id: 'B', stationCode: 'HYI', geometry: { type: 'Polygon', coordinates: [square(100.402, 7.0)] } };
+    const a: Zone = {
+      ...multi,
+      _id: 'A',
+      stationCode: 'KHH',
+      geometry: { type: 'Polygon', coordinates: [square(100.4, 7.0)] },
+    };
+    const b: Zone = {
+      ...multi,
+      _id: 'B',
+      stationCode: 'HYI',
+      geometry: { type: 'Polygon', coordinates: [square(100.402, 7.0)] },
+    };
     const index = new ZoneIndex([a, b], [hyi, station('KHH', 7.045, 100.492)]);
     const found = index.lookup({ lat: 7.002, lng: 100.403 });
     expect(found.zones.map((z) => z._id)).toEqual(['A', 'B']);
@@ -92,8 +121,10 @@ describe('zone index geometry', () => {
 
   it('when stations are spread over Thailand, then the nearest station always matches a brute-force haversine search', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    const stations = Array.from({ length: 400 }, (_, i) => station(`S${i}`, 5.6 + random() * 14.9, 97.4 + random() * 8.2));
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const stations = Array.from({ length: 400 }, (_, i) =>
+      station(`S${i}`, 5.6 + random() * 14.9, 97.4 + random() * 8.2),
+    );
     const index = new ZoneIndex([], stations);
     for (let i = 0; i < 2_000; i++) {
       const p = { lat: 5 + random() * 16, lng: 97 + random() * 9 };

@@ -77,7 +77,11 @@ describe('LINE gateway when nothing answers', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const line = new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1000 });
+    const line = new SdkLineGateway({
+      channelAccessToken: TOKEN,
+      baseUrl: `http://127.0.0.1:${port}`,
+      timeoutMs: 1000,
+    });
     try {
       const err = await line.push(ALICE, [{ type: 'text', text: 'x' }], randomUUID()).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(LineApiError);

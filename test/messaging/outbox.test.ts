@@ -286,7 +286,9 @@ describe('outbox: sending to LINE', () => {
   describe('with a slow ordinary backoff', () => {
     beforeEach(async () => {
       // Ordinary rows wait a minute after a failure; urgent rows (SOS) keep their short backoff.
-      f = await startHub({ outboxOptions: { backoffBaseMs: 60_000, backoffMaxMs: 60_000, urgentBackoffBaseMs: 5, urgentBackoffMaxMs: 20 } });
+      f = await startHub({
+        outboxOptions: { backoffBaseMs: 60_000, backoffMaxMs: 60_000, urgentBackoffBaseMs: 5, urgentBackoffMaxMs: 20 },
+      });
       f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
     });
 
@@ -294,10 +296,21 @@ describe('outbox: sending to LINE', () => {
       const officers = gid('5');
       f.emulator.groups.add({ groupId: officers, groupName: 'สภ.หาดใหญ่', memberIds: [john] });
       f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'push' });
-      const [ordinary] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('Zone news')], purpose: 'news' });
+      const [ordinary] = await f.hub.outbox.enqueue({
+        kind: 'push',
+        to: john,
+        messages: [text('Zone news')],
+        purpose: 'news',
+      });
       await sleep(50);
       f.emulator.faults.inject({ count: 3, status: 500, endpoint: 'push' });
-      const [urgent] = await f.hub.outbox.enqueue({ kind: 'push', to: officers, messages: [text('SOS')], purpose: 'sos-alert', urgent: true });
+      const [urgent] = await f.hub.outbox.enqueue({
+        kind: 'push',
+        to: officers,
+        messages: [text('SOS')],
+        purpose: 'sos-alert',
+        urgent: true,
+      });
       for (let i = 0; i < 100 && (await f.hub.repos.outbox.get(urgent!._id))?.status !== 'sent'; i++) await sleep(10);
       expect(await f.hub.repos.outbox.get(urgent!._id)).toMatchObject({ status: 'sent', attempts: 4, urgent: true });
       expect(f.seen(officers).map((m) => m.text)).toEqual(['SOS']);

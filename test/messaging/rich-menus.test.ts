@@ -28,12 +28,25 @@ describe('resident rich menus', () => {
 
     const shown = f.emulator.richMenus.shownTo(uid('1'))!;
     expect(shown.hasImage).toBe(true);
-    const menu = shown.menu as { size: unknown; chatBarText: string; areas: Array<{ bounds: { x: number; y: number; width: number; height: number }; action: { type: string; data: string; displayText: string } }> };
+    const menu = shown.menu as {
+      size: unknown;
+      chatBarText: string;
+      areas: Array<{
+        bounds: { x: number; y: number; width: number; height: number };
+        action: { type: string; data: string; displayText: string };
+      }>;
+    };
     expect(menu.size).toEqual(RICH_MENU_SIZE);
     expect(menu.chatBarText).toBe('เมนู · SOS');
     const sos = menu.areas.find((a) => a.action.data === 'a=sos')!;
     expect(sos.bounds).toEqual({ x: 0, y: 0, width: RICH_MENU_SIZE.width / 2, height: RICH_MENU_SIZE.height });
-    expect(menu.areas.map((a) => a.action.data).sort()).toEqual(['a=language', 'a=my-cases', 'a=news', 'a=report', 'a=sos']);
+    expect(menu.areas.map((a) => a.action.data).sort()).toEqual([
+      'a=language',
+      'a=my-cases',
+      'a=news',
+      'a=report',
+      'a=sos',
+    ]);
     expect(menu.areas.find((a) => a.action.data === 'a=report')!.action.displayText).toBe('แจ้งเหตุ');
   });
 
@@ -55,10 +68,16 @@ describe('resident rich menus', () => {
     await f.settle();
     expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(old['ssz-resident-en']);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-menus-'));
-    for (const lang of ['th', 'en', 'ms']) fs.copyFileSync(path.join(IMAGES, `resident-${lang}.png`), path.join(dir, `resident-${lang}.png`));
+    for (const lang of ['th', 'en', 'ms'])
+      fs.copyFileSync(path.join(IMAGES, `resident-${lang}.png`), path.join(dir, `resident-${lang}.png`));
     // A different image for Thai and English (an extra byte after the PNG end is still a valid PNG).
     for (const lang of ['th', 'en']) fs.appendFileSync(path.join(dir, `resident-${lang}.png`), Buffer.from([0]));
-    const next = new ResidentMenus({ line: f.line.richMenus, texts: loadTexts(), logger: silentLogger, imagesDir: dir });
+    const next = new ResidentMenus({
+      line: f.line.richMenus,
+      texts: loadTexts(),
+      logger: silentLogger,
+      imagesDir: dir,
+    });
     expect(await next.install()).toEqual({ created: ['th', 'en'], reused: ['ms'] });
     const now = f.emulator.richMenus.aliases();
     expect(now['ssz-resident-th']).not.toBe(old['ssz-resident-th']);
@@ -100,10 +119,16 @@ describe('resident rich menus', () => {
     await f.emulator.driver.follow(john);
     await f.settle();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-menus-'));
-    for (const lang of ['th', 'en', 'ms']) fs.copyFileSync(path.join(IMAGES, `resident-${lang}.png`), path.join(dir, `resident-${lang}.png`));
+    for (const lang of ['th', 'en', 'ms'])
+      fs.copyFileSync(path.join(IMAGES, `resident-${lang}.png`), path.join(dir, `resident-${lang}.png`));
     fs.appendFileSync(path.join(dir, 'resident-en.png'), Buffer.from([0]));
     f.emulator.faults.inject({ count: 1, status: 429, endpoint: 'richMenuBatch' });
-    const next = new ResidentMenus({ line: f.line.richMenus, texts: loadTexts(), logger: silentLogger, imagesDir: dir });
+    const next = new ResidentMenus({
+      line: f.line.richMenus,
+      texts: loadTexts(),
+      logger: silentLogger,
+      imagesDir: dir,
+    });
     expect(await next.install()).toEqual({ created: ['en'], reused: ['th', 'ms'] });
     expect(f.emulator.richMenus.ids()).toContain(old['ssz-resident-en']);
     expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(old['ssz-resident-en']);
@@ -122,7 +147,8 @@ describe('resident rich menus', () => {
   });
 
   it('the images are LINE-sized PNGs under 1 MB, one per language', () => {
-    for (const area of RESIDENT_AREAS) expect(area.bounds.x + area.bounds.width).toBeLessThanOrEqual(RICH_MENU_SIZE.width);
+    for (const area of RESIDENT_AREAS)
+      expect(area.bounds.x + area.bounds.width).toBeLessThanOrEqual(RICH_MENU_SIZE.width);
     for (const lang of ['th', 'en', 'ms']) {
       const png = fs.readFileSync(path.join(IMAGES, `resident-${lang}.png`));
       expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');

@@ -23,7 +23,10 @@ describe('embedded store on disk', () => {
     // No close(): a crash does not compact. The append-only file alone must carry the data.
     const second = new EmbeddedStore({ dir });
     await second.open(['things']);
-    expect(await second.collection<{ _id: string; n: number }>('things').findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 2 });
+    expect(await second.collection<{ _id: string; n: number }>('things').findOne({ _id: 'a' })).toEqual({
+      _id: 'a',
+      n: 2,
+    });
     await second.close();
   });
 });
@@ -47,11 +50,16 @@ describe('embedded store on disk: what the data file holds', () => {
     const second = new EmbeddedStore({ dir });
     await second.open(['notes']);
     const again = second.collection<Note>('notes');
-    expect(await again.findOne({ _id: 'plain' })).toEqual({ _id: 'plain', tags: ['ก', 'b'], nested: { text: 'สวัสดี "quoted"\n', n: 1.5, none: null }, n: 2 });
+    expect(await again.findOne({ _id: 'plain' })).toEqual({
+      _id: 'plain',
+      tags: ['ก', 'b'],
+      nested: { text: 'สวัสดี "quoted"\n', n: 1.5, none: null },
+      n: 2,
+    });
     const dated = await again.findOne({ _id: 'dated' });
     expect(dated!.at).toBeInstanceOf(Date);
     expect((dated!.at as Date).toISOString()).toBe('2026-01-01T00:00:00.000Z');
-    expect(((dated!.nested as { when: Date }).when).toISOString()).toBe('2026-11-25T12:00:00.000Z');
+    expect((dated!.nested as { when: Date }).when.toISOString()).toBe('2026-11-25T12:00:00.000Z');
     await second.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -64,7 +72,13 @@ describe('embedded store on disk: when writes reach the file', () => {
     const file = path.join(dir, 'things.db');
     const things = store.collection<{ _id: string; n: number }>('things');
     await store.open(['things']);
-    const lines = () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"n"')) : []);
+    const lines = () =>
+      fs.existsSync(file)
+        ? fs
+            .readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((l) => l.includes('"n"'))
+        : [];
 
     await things.insert({ _id: 'a', n: 1 });
     store.sync();
@@ -83,7 +97,15 @@ describe('embedded store on disk: when writes reach the file', () => {
     const store = new EmbeddedStore({ dir });
     await store.open(['inbox']);
     const inbox = new InboxRepository(store);
-    const entry = { _id: '01JTESTEVENT0000000000001', seq: 1, sourceKey: 'user:U1', event: { type: 'message' }, status: 'pending' as const, receivedAt: 1, attempts: 0 };
+    const entry = {
+      _id: '01JTESTEVENT0000000000001',
+      seq: 1,
+      sourceKey: 'user:U1',
+      event: { type: 'message' },
+      status: 'pending' as const,
+      receivedAt: 1,
+      attempts: 0,
+    };
     await inbox.accept([entry]);
     // accept() waited for the end-of-turn write.
     expect(fs.readFileSync(path.join(dir, 'inbox.db'), 'utf8')).toContain('01JTESTEVENT0000000000001');

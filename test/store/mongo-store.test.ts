@@ -9,7 +9,11 @@ const uri = process.env.MONGODB_URI;
 if (uri) {
   describeStoreContract(
     'mongo',
-    () => MongoStore.connect(uri, { dbName: `ssz_contract_${randomBytes(6).toString('hex')}`, serverSelectionTimeoutMs: 5000 }),
+    () =>
+      MongoStore.connect(uri, {
+        dbName: `ssz_contract_${randomBytes(6).toString('hex')}`,
+        serverSelectionTimeoutMs: 5000,
+      }),
     (s) => (s as MongoStore).dropDatabase(),
   );
 } else {

@@ -16,7 +16,11 @@ interface Thing {
   nested?: { a: number };
 }
 
-export function describeStoreContract(name: string, makeStore: () => Promise<Store>, dropStore?: (s: Store) => Promise<void>): void {
+export function describeStoreContract(
+  name: string,
+  makeStore: () => Promise<Store>,
+  dropStore?: (s: Store) => Promise<void>,
+): void {
   describe(`store contract: ${name}`, () => {
     let store: Store;
     beforeEach(async () => {
@@ -89,7 +93,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const things = store.collection<Thing>('things');
       await things.insert({ _id: 'case', n: 0, tag: 'new' });
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => things.updateOne({ _id: 'case', tag: 'new' }, { $set: { tag: `officer${i}` } })),
+        Array.from({ length: 20 }, (_, i) =>
+          things.updateOne({ _id: 'case', tag: 'new' }, { $set: { tag: `officer${i}` } }),
+        ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
     });
@@ -130,7 +136,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const inbox = new InboxRepository(store);
         await inbox.init();
         const entry = (id: string, seq: number): InboxEntry => ({
-          _id: id, seq, sourceKey: 'U1', event: { type: 'message' }, status: 'pending', receivedAt: 1, attempts: 0,
+          _id: id,
+          seq,
+          sourceKey: 'U1',
+          event: { type: 'message' },
+          status: 'pending',
+          receivedAt: 1,
+          attempts: 0,
         });
         expect((await inbox.accept([entry('e2', 2), entry('e1', 1)])).map((e) => e._id)).toEqual(['e2', 'e1']);
         expect(await inbox.accept([entry('e1', 3), entry('e3', 4)])).toEqual([expect.objectContaining({ _id: 'e3' })]);
@@ -154,7 +166,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('when two holders race for a lease, then one gets it until it expires', async () => {
         const leases = new LeaseRepository(store);
-        const got = await Promise.all([leases.acquire('escalate', 'a', 1000, 500), leases.acquire('escalate', 'b', 1000, 500)]);
+        const got = await Promise.all([
+          leases.acquire('escalate', 'a', 1000, 500),
+          leases.acquire('escalate', 'b', 1000, 500),
+        ]);
         expect(got.filter(Boolean)).toHaveLength(1);
         const winner = got[0] ? 'a' : 'b';
         const loser = got[0] ? 'b' : 'a';

@@ -12,7 +12,10 @@ export const OFFICER_B = uid('d');
 export const STRANGER = uid('e');
 
 export async function issueCode(f: HubFixture, body: object): Promise<string> {
-  const res = await request(f.hub.app).post('/admin/bind-codes').set('authorization', `Bearer ${ADMIN_TOKEN}`).send(body);
+  const res = await request(f.hub.app)
+    .post('/admin/bind-codes')
+    .set('authorization', `Bearer ${ADMIN_TOKEN}`)
+    .send(body);
   if (res.status !== 201) throw new Error(`bind code refused: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.code;
 }
@@ -23,14 +26,30 @@ export async function setUpCity(f: HubFixture): Promise<void> {
   f.emulator.users.add({ userId: OFFICER_A, displayName: 'ร.ต.อ. อนันต์', language: 'th' });
   f.emulator.users.add({ userId: OFFICER_B, displayName: 'ด.ต. บุญมี', language: 'th' });
   f.emulator.users.add({ userId: STRANGER, displayName: 'คนนอก', language: 'th' });
-  f.emulator.groups.add({ groupId: HYI_GROUP, groupName: 'สภ.หาดใหญ่ ศูนย์วิทยุ', memberIds: [OFFICER_A, OFFICER_B, STRANGER] });
+  f.emulator.groups.add({
+    groupId: HYI_GROUP,
+    groupName: 'สภ.หาดใหญ่ ศูนย์วิทยุ',
+    memberIds: [OFFICER_A, OFFICER_B, STRANGER],
+  });
   f.emulator.groups.add({ groupId: KHH_GROUP, groupName: 'สภ.คลองแห', memberIds: [OFFICER_B] });
   await f.emulator.driver.join(HYI_GROUP);
   await f.emulator.driver.join(KHH_GROUP);
-  await f.emulator.driver.text({ groupId: HYI_GROUP, userId: OFFICER_A }, `/bind ${await issueCode(f, { kind: 'station', stationCode: 'HYI' })}`);
-  await f.emulator.driver.text({ groupId: KHH_GROUP, userId: OFFICER_B }, `/bind ${await issueCode(f, { kind: 'station', stationCode: 'KHH' })}`);
-  await f.emulator.driver.text({ userId: OFFICER_A }, `/bind ${await issueCode(f, { kind: 'officer', stationCode: 'HYI' })}`);
-  await f.emulator.driver.text({ userId: OFFICER_B }, `/bind ${await issueCode(f, { kind: 'officer', stationCode: 'HYI' })}`);
+  await f.emulator.driver.text(
+    { groupId: HYI_GROUP, userId: OFFICER_A },
+    `/bind ${await issueCode(f, { kind: 'station', stationCode: 'HYI' })}`,
+  );
+  await f.emulator.driver.text(
+    { groupId: KHH_GROUP, userId: OFFICER_B },
+    `/bind ${await issueCode(f, { kind: 'station', stationCode: 'KHH' })}`,
+  );
+  await f.emulator.driver.text(
+    { userId: OFFICER_A },
+    `/bind ${await issueCode(f, { kind: 'officer', stationCode: 'HYI' })}`,
+  );
+  await f.emulator.driver.text(
+    { userId: OFFICER_B },
+    `/bind ${await issueCode(f, { kind: 'officer', stationCode: 'HYI' })}`,
+  );
   for (const u of [SOMCHAI, JOHN]) {
     await f.emulator.driver.follow(u);
     await f.emulator.driver.postback({ userId: u }, 'a=consent&v=accept');

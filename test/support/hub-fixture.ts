@@ -49,7 +49,7 @@ export interface FixtureOptions {
 export const PLACES = {
   santisuk: { latitude: 7.00486, longitude: 100.47018, address: 'ซอยสันติสุข หาดใหญ่' },
   khlongHae: { latitude: 7.04168, longitude: 100.48812, address: 'คลองแห หาดใหญ่' },
-  outside: { latitude: 7.0300, longitude: 100.4300, address: 'นอกเขต' },
+  outside: { latitude: 7.03, longitude: 100.43, address: 'นอกเขต' },
 };
 
 export async function startHub(options: FixtureOptions = {}): Promise<HubFixture> {
@@ -57,7 +57,11 @@ export async function startHub(options: FixtureOptions = {}): Promise<HubFixture
   const emulator = createEmulator({ channelSecret: SECRET, channelAccessToken: TOKEN, now: options.emulatorNow });
   const emu = await emulator.listen(0, '127.0.0.1');
   const store = options.store ?? new EmbeddedStore();
-  const line = new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: emu.url, timeoutMs: options.lineTimeoutMs ?? 3000 });
+  const line = new SdkLineGateway({
+    channelAccessToken: TOKEN,
+    baseUrl: emu.url,
+    timeoutMs: options.lineTimeoutMs ?? 3000,
+  });
   const hub = createApp({
     config: {
       line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: emu.url, emulated: true },

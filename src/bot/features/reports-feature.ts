@@ -46,7 +46,10 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     const result = await deps.binding.redeem(command.code, 'group', ctx.userId ?? ctx.groupId, ctx.now);
     if (!result.ok) {
       ctx.log.warn({ groupId: ctx.groupId, why: result.why }, 'bind code refused in group');
-      const message = result.why === 'wrong-place' ? t('report:bind.wrongPlace', { place: t('report:bind.placeChat') }) : t('report:bind.invalid');
+      const message =
+        result.why === 'wrong-place'
+          ? t('report:bind.wrongPlace', { place: t('report:bind.placeChat') })
+          : t('report:bind.invalid');
       return ctx.reply([text(message)], 'bind-refused');
     }
     const { code } = result;
@@ -55,7 +58,10 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     const station = await stationName(code.stationCode, 'th');
     if (kind === 'station') return ctx.reply([text(t('report:bind.boundStation', { station }))], 'bind-station');
     const zone = code.zoneId ? await deps.zones.get(code.zoneId) : null;
-    return ctx.reply([text(t('report:bind.boundCommunity', { zone: nameIn(zone?.name, 'th'), station }))], 'bind-community');
+    return ctx.reply(
+      [text(t('report:bind.boundCommunity', { zone: nameIn(zone?.name, 'th'), station }))],
+      'bind-community',
+    );
   };
 
   const caseActionInGroup: Middleware = async (ctx, next) => {
@@ -65,7 +71,12 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     // Officers read Thai in the station group; a refusal goes to the same place the tap came from.
     const t = ctx.deps.texts.t(ctx.groupId ? 'th' : ctx.lang);
     const reason = data.r === 'duplicate' || data.r === 'false_report' ? (data.r as RejectReason) : undefined;
-    const result = await deps.cases.act(data.id, data.to as CaseStatus, { userId: ctx.userId, groupId: ctx.groupId }, reason);
+    const result = await deps.cases.act(
+      data.id,
+      data.to as CaseStatus,
+      { userId: ctx.userId, groupId: ctx.groupId },
+      reason,
+    );
     if (result.ok) return ctx.reply([result.groupMessage], 'case-update');
     const c = 'c' in result ? result.c : undefined;
     const refusal = actionRefused(t, result.why === 'unknown-case' ? 'unknown' : result.why, {
@@ -85,14 +96,21 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     const result = await deps.binding.redeem(command.code, 'chat', ctx.userId, ctx.now);
     if (!result.ok) {
       ctx.log.warn({ userId: ctx.userId, why: result.why }, 'officer code refused');
-      const message = result.why === 'wrong-place' ? ctx.t('report:bind.wrongPlace', { place: ctx.t('report:bind.placeGroup') }) : ctx.t('report:bind.invalid');
+      const message =
+        result.why === 'wrong-place'
+          ? ctx.t('report:bind.wrongPlace', { place: ctx.t('report:bind.placeGroup') })
+          : ctx.t('report:bind.invalid');
       return ctx.reply([text(message)], 'bind-refused');
     }
     ctx.user = await ctx.deps.users.makeOfficer(ctx.userId, result.code.stationCode, ctx.now);
     // Officers are staff: their LINE name is kept so groups and residents see who is responding.
     const profile = await ctx.deps.line.getProfile(ctx.userId).catch(() => null);
-    if (profile) ctx.user = (await ctx.deps.users.saveOfficerName(ctx.userId, profile.displayName, ctx.now)) ?? ctx.user;
-    return ctx.reply([text(ctx.t('report:officer.registered', { station: await stationName(result.code.stationCode, ctx.lang) }))], 'officer-registered');
+    if (profile)
+      ctx.user = (await ctx.deps.users.saveOfficerName(ctx.userId, profile.displayName, ctx.now)) ?? ctx.user;
+    return ctx.reply(
+      [text(ctx.t('report:officer.registered', { station: await stationName(result.code.stationCode, ctx.lang) }))],
+      'officer-registered',
+    );
   };
 
   async function startReport(ctx: BotContext, draft: ReportDraft): Promise<void> {
@@ -116,14 +134,34 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     }
     if (postback?.a === 'report-here') {
       const pin = await deps.pins.recent(ctx.userId, ctx.now, 60 * 60_000);
-      return startReport(ctx, pin ? { photos: [], location: { lat: pin.lat, lng: pin.lng, ...(pin.address ? { address: pin.address } : {}), source: 'last-pin' } } : { photos: [] });
+      return startReport(
+        ctx,
+        pin
+          ? {
+              photos: [],
+              location: {
+                lat: pin.lat,
+                lng: pin.lng,
+                ...(pin.address ? { address: pin.address } : {}),
+                source: 'last-pin',
+              },
+            }
+          : { photos: [] },
+      );
     }
     if (postback?.a === 'home' && postback.z) {
       const zone = await deps.zones.get(postback.z);
       if (!zone) return next();
       await ctx.deps.users.setHomeZone(ctx.userId, zone._id, ctx.now);
       return ctx.reply(
-        [text(ctx.t('report:zone.homeSet', { zone: nameIn(zone.name, ctx.lang), station: await stationName(zone.stationCode, ctx.lang) }))],
+        [
+          text(
+            ctx.t('report:zone.homeSet', {
+              zone: nameIn(zone.name, ctx.lang),
+              station: await stationName(zone.stationCode, ctx.lang),
+            }),
+          ),
+        ],
         'home-zone',
       );
     }
@@ -134,7 +172,10 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     if (ctx.event.type === 'message' && (ctx.event as webhook.MessageEvent).message.type === 'location') {
       const m = (ctx.event as webhook.MessageEvent).message as webhook.LocationMessageContent;
       await deps.pins.save(ctx.userId, { lat: m.latitude, lng: m.longitude, address: m.address, at: ctx.now });
-      return ctx.reply([zoneInfo(ctx.t, deps.cases.locate({ lat: m.latitude, lng: m.longitude }), ctx.lang)], 'zone-info');
+      return ctx.reply(
+        [zoneInfo(ctx.t, deps.cases.locate({ lat: m.latitude, lng: m.longitude }), ctx.lang)],
+        'zone-info',
+      );
     }
     await next();
   };
@@ -145,4 +186,3 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     flows: [flow],
   };
 }
-

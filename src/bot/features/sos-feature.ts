@@ -33,7 +33,11 @@ export function sosFeature(deps: { sos: SosService; pins: PinRepository }): BotF
 
     if (postback?.a === 'sos' || (words !== undefined && keywords('sos:keywords.sos').includes(words))) {
       const messages = await deps.sos.raise(
-        { userId: ctx.userId, lang: ctx.lang, name: ctx.user?.consent === 'accepted' ? ctx.user.displayName : undefined },
+        {
+          userId: ctx.userId,
+          lang: ctx.lang,
+          name: ctx.user?.consent === 'accepted' ? ctx.user.displayName : undefined,
+        },
         ctx.event.webhookEventId,
       );
       await ctx.reply(messages, 'sos-raised');
@@ -68,7 +72,8 @@ export function sosFeature(deps: { sos: SosService; pins: PinRepository }): BotF
   const actInGroup: Middleware = async (ctx, next) => {
     const raw = postbackOf(ctx.event);
     const data = raw ? decodePostback(raw) : undefined;
-    if (data?.a !== 'sos-act' || !data.id || !(ALERT_STATUSES as readonly string[]).includes(data.to ?? '')) return next();
+    if (data?.a !== 'sos-act' || !data.id || !(ALERT_STATUSES as readonly string[]).includes(data.to ?? ''))
+      return next();
     const t = ctx.deps.texts.t('th');
     const result = await deps.sos.act(data.id, data.to as AlertStatus, { userId: ctx.userId, groupId: ctx.groupId });
     if (result.ok) return ctx.reply([result.groupMessage], 'sos-update');

@@ -13,7 +13,8 @@ export type StepInput =
   | { kind: 'other'; type: string };
 
 export function stepInputOf(event: webhook.Event): StepInput | undefined {
-  if (event.type === 'postback') return { kind: 'postback', data: decodePostback((event as webhook.PostbackEvent).postback.data) };
+  if (event.type === 'postback')
+    return { kind: 'postback', data: decodePostback((event as webhook.PostbackEvent).postback.data) };
   if (event.type !== 'message') return undefined;
   const m = (event as webhook.MessageEvent).message;
   switch (m.type) {
@@ -32,10 +33,13 @@ export function stepInputOf(event: webhook.Event): StepInput | undefined {
 
 /** A step's answer: the next step and data, or the end of the flow; and what to say. */
 export type StepResult<S extends string, D> =
-  | { next: S; data: D; replies: LineMessage[] }
-  | { done: true; replies: LineMessage[] };
+  { next: S; data: D; replies: LineMessage[] } | { done: true; replies: LineMessage[] };
 
-export type StepHandler<S extends string, D> = (ctx: BotContext, data: D, input: StepInput) => Promise<StepResult<S, D>>;
+export type StepHandler<S extends string, D> = (
+  ctx: BotContext,
+  data: D,
+  input: StepInput,
+) => Promise<StepResult<S, D>>;
 
 /**
  * A conversation as an explicit state machine (STYLE 7): named steps, typed data, a version so a
@@ -92,7 +96,12 @@ export class FlowEngine {
   }
 
   /** Runs the current step with the person's input; writes the state only when the step succeeded. */
-  async continue(ctx: BotContext, key: string, session: Extract<ActiveSession, { state: 'active' }>, input: StepInput): Promise<void> {
+  async continue(
+    ctx: BotContext,
+    key: string,
+    session: Extract<ActiveSession, { state: 'active' }>,
+    input: StepInput,
+  ): Promise<void> {
     const { record, flow } = session;
     const handler = flow.steps[record.step]!;
     const result = await handler(ctx, record.data, input);

@@ -64,11 +64,22 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
   }
 
   function pinOf(input: Extract<StepInput, { kind: 'location' }>): CaseLocation {
-    return { lat: input.latitude, lng: input.longitude, ...(input.address ? { address: input.address } : {}), source: 'pin' };
+    return {
+      lat: input.latitude,
+      lng: input.longitude,
+      ...(input.address ? { address: input.address } : {}),
+      source: 'pin',
+    };
   }
 
   async function rememberPin(ctx: BotContext, location: CaseLocation): Promise<void> {
-    if (ctx.userId) await deps.pins.save(ctx.userId, { lat: location.lat, lng: location.lng, address: location.address, at: ctx.now });
+    if (ctx.userId)
+      await deps.pins.save(ctx.userId, {
+        lat: location.lat,
+        lng: location.lng,
+        address: location.address,
+        at: ctx.now,
+      });
   }
 
   /** After photos: ask where, unless a pin already came with the words. */
@@ -114,7 +125,9 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
 
     async description(ctx, data, input) {
       if (input.kind === 'text' && input.text.trim()) {
-        return stay('photos', { ...data, description: input.text.trim() }, [askPhotos(ctx.t, data.photos.length, MAX_PHOTOS)]);
+        return stay('photos', { ...data, description: input.text.trim() }, [
+          askPhotos(ctx.t, data.photos.length, MAX_PHOTOS),
+        ]);
       }
       if (input.kind === 'image') {
         const ok = await keepPhoto(ctx, data, input.messageId);
@@ -157,7 +170,12 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
       if (input.kind === 'postback' && input.data.a === 'last-pin' && ctx.userId) {
         const pin = await deps.pins.recent(ctx.userId, ctx.now, LAST_PIN_MAX_AGE_MS);
         if (pin) {
-          const location: CaseLocation = { lat: pin.lat, lng: pin.lng, ...(pin.address ? { address: pin.address } : {}), source: 'last-pin' };
+          const location: CaseLocation = {
+            lat: pin.lat,
+            lng: pin.lng,
+            ...(pin.address ? { address: pin.address } : {}),
+            source: 'last-pin',
+          };
           return stay('anonymous', { ...data, location }, [askAnonymous(ctx.t)]);
         }
         return stay('location', data, [askLocation(ctx.t, { canReuseLastPin: false })]);
@@ -165,15 +183,26 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
       if (input.kind === 'text' && input.text.trim()) {
         const typed = input.text.trim();
         if (!deps.geocoder.enabled) {
-          return stay('location', data, [askLocation(ctx.t, { canReuseLastPin: false, prefix: ctx.t('report:flow.addressNeedsPin') })]);
+          return stay('location', data, [
+            askLocation(ctx.t, { canReuseLastPin: false, prefix: ctx.t('report:flow.addressNeedsPin') }),
+          ]);
         }
         const place = await deps.geocoder.geocode(typed, { language: 'th' });
         if (!place) {
           return stay('location', data, [
-            askLocation(ctx.t, { canReuseLastPin: false, prefix: ctx.t('report:flow.addressNotFound', { address: typed }) }),
+            askLocation(ctx.t, {
+              canReuseLastPin: false,
+              prefix: ctx.t('report:flow.addressNotFound', { address: typed }),
+            }),
           ]);
         }
-        const location: CaseLocation = { lat: place.lat, lng: place.lng, address: place.formattedAddress, source: 'typed', typed };
+        const location: CaseLocation = {
+          lat: place.lat,
+          lng: place.lng,
+          address: place.formattedAddress,
+          source: 'typed',
+          typed,
+        };
         return stay('anonymous', { ...data, location }, [askAnonymous(ctx.t)]);
       }
       if (input.kind === 'image') {

@@ -32,7 +32,8 @@ export function preferenceHandlers(sender: ReturnType<typeof loadSender>): Middl
 
     const typed = textOf(ctx.event);
     const asksForLanguage =
-      postback?.a === 'language' || (typed !== undefined && deps.texts.keywords('keywords.language').includes(normalizeText(typed)));
+      postback?.a === 'language' ||
+      (typed !== undefined && deps.texts.keywords('keywords.language').includes(normalizeText(typed)));
     if (asksForLanguage) {
       await ctx.reply([languagePicker(ctx.t, deps.texts.t)], 'language-picker');
       return;

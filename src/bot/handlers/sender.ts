@@ -21,7 +21,9 @@ export const PROFILE_WAIT_MS = 1_500;
  * LINE profile's language, else Thai (STYLE 14). Profiles of people who have not consented are
  * kept in memory for an hour only, never stored (PDPA).
  */
-export function loadSender(): Middleware & { profileOf(ctx: BotContext, userId: string): Promise<CachedProfile | null> } {
+export function loadSender(): Middleware & {
+  profileOf(ctx: BotContext, userId: string): Promise<CachedProfile | null>;
+} {
   const cache = new Map<string, CachedProfile>();
 
   async function profileOf(ctx: BotContext, userId: string): Promise<CachedProfile | null> {

@@ -5,7 +5,10 @@ import { DuplicateKeyError } from '../../store/store-port';
 export const DEFAULT_BIND_CODE_TTL_MS = 24 * 60 * 60_000;
 
 export class BindCodeError extends Error {
-  constructor(readonly code: 'unknown-station' | 'unknown-zone' | 'zone-station-mismatch', message: string) {
+  constructor(
+    readonly code: 'unknown-station' | 'unknown-zone' | 'zone-station-mismatch',
+    message: string,
+  ) {
     super(message);
     this.name = 'BindCodeError';
   }
@@ -21,7 +24,10 @@ export class BindService {
     },
   ) {}
 
-  async issue(request: { kind: BindKind; stationCode: string; zoneId?: string; ttlMs?: number }, now: number): Promise<BindCode> {
+  async issue(
+    request: { kind: BindKind; stationCode: string; zoneId?: string; ttlMs?: number },
+    now: number,
+  ): Promise<BindCode> {
     if (!(await this.deps.stationExists(request.stationCode))) {
       throw new BindCodeError('unknown-station', `unknown station ${request.stationCode}`);
     }
@@ -60,7 +66,9 @@ export class BindService {
     place: 'group' | 'chat',
     by: string,
     now: number,
-  ): Promise<{ ok: true; code: BindCode } | { ok: false; why: 'invalid' | 'wrong-place'; expected?: 'group' | 'chat' }> {
+  ): Promise<
+    { ok: true; code: BindCode } | { ok: false; why: 'invalid' | 'wrong-place'; expected?: 'group' | 'chat' }
+  > {
     const candidate = await this.deps.codes.get(typed);
     if (!candidate) return { ok: false, why: 'invalid' };
     const expected = candidate.kind === 'officer' ? 'chat' : 'group';

@@ -116,7 +116,10 @@ export class CaseService {
       });
       await deps.messenger.push(groupId, [card], 'report-card');
     } else {
-      deps.logger.error({ alert: 'case_unrouted', caseId: c._id, station: station._id }, 'no station group and no command-centre group: case stored but not posted');
+      deps.logger.error(
+        { alert: 'case_unrouted', caseId: c._id, station: station._id },
+        'no station group and no command-centre group: case stored but not posted',
+      );
     }
     return { c, station, inZone: where.inZone, routedTo: groupId };
   }
@@ -125,7 +128,12 @@ export class CaseService {
    * An officer's tap on a card. Honoured only from a registered officer of the case's station and
    * only for a valid transition; the first acknowledge wins. Everything refused is logged.
    */
-  async act(caseId: string, to: CaseStatus, actor: { userId?: string; groupId?: string }, reason?: RejectReason): Promise<ActResult> {
+  async act(
+    caseId: string,
+    to: CaseStatus,
+    actor: { userId?: string; groupId?: string },
+    reason?: RejectReason,
+  ): Promise<ActResult> {
     const { deps } = this;
     const c = await deps.cases.get(caseId);
     if (!c) return { ok: false, why: 'unknown-case' };
@@ -147,11 +155,25 @@ export class CaseService {
     if (to === 'acknowledged') Object.assign(set, { ownerId: userId, ownerName: officerName, acknowledgedAt: now });
     if (to === 'resolved' || to === 'referred' || to === 'rejected') set.closedAt = now;
     if (to === 'rejected') set.rejectReason = reason ?? 'false_report';
-    const updated = await deps.cases.transition(c._id, c.status, to, { at: now, by: userId, byName: officerName, from: c.status, to, ...(to === 'rejected' ? { reason: set.rejectReason } : {}) }, set);
+    const updated = await deps.cases.transition(
+      c._id,
+      c.status,
+      to,
+      {
+        at: now,
+        by: userId,
+        byName: officerName,
+        from: c.status,
+        to,
+        ...(to === 'rejected' ? { reason: set.rejectReason } : {}),
+      },
+      set,
+    );
     if (!updated) {
       // Someone else moved it between our read and our write.
       const fresh = (await deps.cases.get(c._id))!;
-      if (to === 'acknowledged' && fresh.ownerId && fresh.ownerId !== userId) return { ok: false, why: 'already-owned', c: fresh };
+      if (to === 'acknowledged' && fresh.ownerId && fresh.ownerId !== userId)
+        return { ok: false, why: 'already-owned', c: fresh };
       return { ok: false, why: 'invalid-transition', c: fresh };
     }
     const station = (await deps.stations.get(updated.stationCode)) ?? undefined;

@@ -1,7 +1,15 @@
 import type { Language } from '../people';
 import type { LatLng } from '../places';
 
-export const CASE_STATUSES = ['new', 'acknowledged', 'en_route', 'on_scene', 'resolved', 'referred', 'rejected'] as const;
+export const CASE_STATUSES = [
+  'new',
+  'acknowledged',
+  'en_route',
+  'on_scene',
+  'resolved',
+  'referred',
+  'rejected',
+] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export const OPEN_STATUSES: readonly CaseStatus[] = ['new', 'acknowledged', 'en_route', 'on_scene'];

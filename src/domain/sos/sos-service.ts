@@ -56,7 +56,12 @@ export interface SosServiceDeps {
 
 export type SosActResult =
   | { ok: true; alert: SosAlert; groupMessage: LineMessage }
-  | { ok: false; why: 'unknown' | 'no-user-id' | 'not-officer' | 'invalid-transition' | 'already-owned'; alert?: SosAlert; station?: Station };
+  | {
+      ok: false;
+      why: 'unknown' | 'no-user-id' | 'not-officer' | 'invalid-transition' | 'already-owned';
+      alert?: SosAlert;
+      station?: Station;
+    };
 
 /**
  * SOS: raise an alert at once (before anything slow), forward positions as they come, climb the
@@ -67,7 +72,10 @@ export class SosService {
   constructor(private readonly deps: SosServiceDeps) {}
 
   /** The person pressed SOS (or said so). Never refused; a second press joins the open alert. */
-  async raise(person: { userId: string; lang: Language; name?: string }, sourceEventId: string): Promise<LineMessage[]> {
+  async raise(
+    person: { userId: string; lang: Language; name?: string },
+    sourceEventId: string,
+  ): Promise<LineMessage[]> {
     const { deps } = this;
     const t = deps.texts.t(person.lang);
     const open = await deps.alerts.openFor(person.userId);
@@ -80,15 +88,23 @@ export class SosService {
     const station = (await deps.stations.get(alert.stationCode)) ?? undefined;
     const reached = await this.sendFirstAlert(alert, station);
     if (!reached) {
-      deps.logger.error({ alert: 'sos_unrouted', alertId: alert._id }, 'SOS reached nobody: no station group, no command centre, no officer');
+      deps.logger.error(
+        { alert: 'sos_unrouted', alertId: alert._id },
+        'SOS reached nobody: no station group, no command centre, no officer',
+      );
       return [sosToPerson(t, 'unrouted')];
     }
     const ladder = this.ladderOf(station);
-    return [sosToPerson(t, alert.position ? 'alertedWithPin' : 'alerted', {
-      station: station && alert.routedBy !== 'command-centre' ? station.name[person.lang] || station.name.th : t('sos:person.commandCentre'),
-      first: ladder[0]!,
-      second: ladder[1] ?? ladder[0]!,
-    })];
+    return [
+      sosToPerson(t, alert.position ? 'alertedWithPin' : 'alerted', {
+        station:
+          station && alert.routedBy !== 'command-centre'
+            ? station.name[person.lang] || station.name.th
+            : t('sos:person.commandCentre'),
+        first: ladder[0]!,
+        second: ladder[1] ?? ladder[0]!,
+      }),
+    ];
   }
 
   /** A pin from a person with an open alert: the alert's position, forwarded to whoever was alerted. */
@@ -99,11 +115,19 @@ export class SosService {
     const updated = (await deps.alerts.addPosition(open._id, position)) ?? open;
     const messages = positionUpdate(deps.texts.t('th'), updated, 'th');
     for (const groupId of this.alertedGroups(updated, await deps.stations.get(updated.stationCode))) {
-      await deps.messenger.push(groupId, messages, 'sos-position', { dedupeKey: `${updated._id}:pos:${position.at}:${groupId}`, orderKey: `${groupId}:${updated._id}`, urgent: true });
+      await deps.messenger.push(groupId, messages, 'sos-position', {
+        dedupeKey: `${updated._id}:pos:${position.at}:${groupId}`,
+        orderKey: `${groupId}:${updated._id}`,
+        urgent: true,
+      });
     }
     const station = updated.stationCode === NO_STATION ? await this.assignStation(updated, position) : undefined;
     const t = deps.texts.t(lang);
-    return [station ? sosToPerson(t, 'locationForwardedTo', { station: station.name[lang] || station.name.th }) : sosToPerson(t, 'locationForwarded')];
+    return [
+      station
+        ? sosToPerson(t, 'locationForwardedTo', { station: station.name[lang] || station.name.th })
+        : sosToPerson(t, 'locationForwarded'),
+    ];
   }
 
   /**
@@ -120,8 +144,15 @@ export class SosService {
     const station = found.inZone ? found.station : undefined;
     if (!station) return undefined;
     const groupId = (await deps.groups.stationGroup(station._id))?._id;
-    const alsoAlerted = [...new Set([...(alert.alsoAlerted ?? []), ...(alert.groupId ? [alert.groupId] : [])])].filter((g) => g !== groupId);
-    const moved = await deps.alerts.assignStation(alert._id, { stationCode: station._id, ...(groupId ? { groupId } : {}), alsoAlerted, at: position.at });
+    const alsoAlerted = [...new Set([...(alert.alsoAlerted ?? []), ...(alert.groupId ? [alert.groupId] : [])])].filter(
+      (g) => g !== groupId,
+    );
+    const moved = await deps.alerts.assignStation(alert._id, {
+      stationCode: station._id,
+      ...(groupId ? { groupId } : {}),
+      alsoAlerted,
+      at: position.at,
+    });
     if (!moved) return undefined;
     deps.logger.info({ alertId: alert._id, station: station._id, groupId }, 'SOS found its station with the first pin');
     const reached = await this.sendFirstAlert(moved, station, `${alert._id}:station`);
@@ -134,21 +165,35 @@ export class SosService {
     if (!alert) return { ok: false, why: 'unknown' };
     // An alert no station has taken (no pin yet) is for any registered officer: the command centre
     // group that holds it is made of officers from every station.
-    const gate = await deps.officers.check(actor, alert.stationCode === NO_STATION ? ANY_STATION : alert.stationCode, { alertId, to });
+    const gate = await deps.officers.check(actor, alert.stationCode === NO_STATION ? ANY_STATION : alert.stationCode, {
+      alertId,
+      to,
+    });
     const station = (await deps.stations.get(alert.stationCode)) ?? undefined;
     if (!gate.ok) return { ok: false, why: gate.why, alert, station };
     const userId = gate.officer._id;
-    if (to === 'acknowledged' && alert.ownerId && alert.ownerId !== userId) return { ok: false, why: 'already-owned', alert };
+    if (to === 'acknowledged' && alert.ownerId && alert.ownerId !== userId)
+      return { ok: false, why: 'already-owned', alert };
     if (!canMoveAlert(alert.status, to)) return { ok: false, why: 'invalid-transition', alert };
     const now = deps.clock.now();
     const officerName = gate.name;
     const set: Partial<SosAlert> = {};
     if (to === 'acknowledged') Object.assign(set, { ownerId: userId, ownerName: officerName, acknowledgedAt: now });
     if (to === 'resolved' || to === 'false_alarm') set.closedAt = now;
-    const moved = await deps.alerts.transition(alert._id, alert.status, to, { at: now, by: userId, byName: officerName, from: alert.status, to }, set);
+    const moved = await deps.alerts.transition(
+      alert._id,
+      alert.status,
+      to,
+      { at: now, by: userId, byName: officerName, from: alert.status, to },
+      set,
+    );
     if (!moved) {
       const fresh = (await deps.alerts.get(alert._id))!;
-      return { ok: false, why: to === 'acknowledged' && fresh.ownerId ? 'already-owned' : 'invalid-transition', alert: fresh };
+      return {
+        ok: false,
+        why: to === 'acknowledged' && fresh.ownerId ? 'already-owned' : 'invalid-transition',
+        alert: fresh,
+      };
     }
     let secondsToAck: number | undefined;
     if (to === 'acknowledged') {
@@ -162,7 +207,11 @@ export class SosService {
       'sos-person-update',
       { dedupeKey: `${moved._id}:person:${to}` },
     );
-    return { ok: true, alert: moved, groupMessage: sosGroupUpdate(deps.texts.t('th'), moved, officerName, secondsToAck) };
+    return {
+      ok: true,
+      alert: moved,
+      groupMessage: sosGroupUpdate(deps.texts.t('th'), moved, officerName, secondsToAck),
+    };
   }
 
   /** One pass of the ladder (called by the scheduler under its lease). Returns the steps taken. */
@@ -196,28 +245,62 @@ export class SosService {
       const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 're-alert', minutes }, lang: 'th' });
       // A group bound since the alert was raised can still take it.
       const groupId = alert.groupId ?? (await this.route(alert.userId, now)).groupId;
-      if (groupId) await deps.messenger.push(groupId, [card], 'sos-re-alert', { dedupeKey: `${key}:group`, orderKey: `${groupId}:${alert._id}`, urgent: true });
+      if (groupId)
+        await deps.messenger.push(groupId, [card], 'sos-re-alert', {
+          dedupeKey: `${key}:group`,
+          orderKey: `${groupId}:${alert._id}`,
+          urgent: true,
+        });
       const officers = (await deps.users.officersOf(alert.stationCode)).map((u) => u._id);
       if (officers.length > 0) {
-        await deps.messenger.multicast(officers, [officerPush(th, alert, station, 'th'), card], 'sos-re-alert-officers', { dedupeKey: `${key}:officers`, urgent: true });
+        await deps.messenger.multicast(
+          officers,
+          [officerPush(th, alert, station, 'th'), card],
+          'sos-re-alert-officers',
+          { dedupeKey: `${key}:officers`, urgent: true },
+        );
       }
-      await deps.messenger.push(alert.userId, [sosToPerson(person, 'stillAlerting')], 'sos-still-alerting', { dedupeKey: `${key}:person` });
+      await deps.messenger.push(alert.userId, [sosToPerson(person, 'stillAlerting')], 'sos-still-alerting', {
+        dedupeKey: `${key}:person`,
+      });
     } else {
       // Later rungs: the district or provincial command centre.
       const target = station?.escalationGroupId ?? deps.commandCentreGroupId;
       const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 'escalated', minutes }, lang: 'th' });
-      if (target) await deps.messenger.push(target, [card], 'sos-escalated', { dedupeKey: `${key}:command`, orderKey: `${target}:${alert._id}`, urgent: true });
-      else deps.logger.error({ alert: 'sos_no_escalation_group', alertId: alert._id, station: alert.stationCode }, 'SOS ladder has no escalation group to reach');
-      await deps.messenger.push(alert.userId, [sosToPerson(person, 'escalated')], 'sos-escalated-person', { dedupeKey: `${key}:person` });
+      if (target)
+        await deps.messenger.push(target, [card], 'sos-escalated', {
+          dedupeKey: `${key}:command`,
+          orderKey: `${target}:${alert._id}`,
+          urgent: true,
+        });
+      else
+        deps.logger.error(
+          { alert: 'sos_no_escalation_group', alertId: alert._id, station: alert.stationCode },
+          'SOS ladder has no escalation group to reach',
+        );
+      await deps.messenger.push(alert.userId, [sosToPerson(person, 'escalated')], 'sos-escalated-person', {
+        dedupeKey: `${key}:person`,
+      });
     }
     const next = ladder[step + 1];
-    const recorded = await deps.alerts.escalated(alert._id, step, next === undefined ? undefined : alert.createdAt + next * 60_000, now);
+    const recorded = await deps.alerts.escalated(
+      alert._id,
+      step,
+      next === undefined ? undefined : alert.createdAt + next * 60_000,
+      now,
+    );
     deps.metrics.escalations.inc({ step: String(step + 1) });
-    deps.logger.warn({ alertId: alert._id, step: step + 1, minutes, recorded: Boolean(recorded) }, 'SOS not acknowledged: escalated');
+    deps.logger.warn(
+      { alertId: alert._id, step: step + 1, minutes, recorded: Boolean(recorded) },
+      'SOS not acknowledged: escalated',
+    );
     return true;
   }
 
-  private async create(person: { userId: string; lang: Language; name?: string }, sourceEventId: string): Promise<SosAlert> {
+  private async create(
+    person: { userId: string; lang: Language; name?: string },
+    sourceEventId: string,
+  ): Promise<SosAlert> {
     const { deps } = this;
     const now = deps.clock.now();
     const route = await this.route(person.userId, now);
@@ -251,7 +334,10 @@ export class SosService {
    * their home zone, else the command centre. When neither has a group, the first station with a bound group takes it and the
    * log says so loudly: an SOS must reach somebody.
    */
-  private async route(userId: string, now: number): Promise<{ station?: Station; groupId?: string; by: SosAlert['routedBy']; position?: AlertPosition }> {
+  private async route(
+    userId: string,
+    now: number,
+  ): Promise<{ station?: Station; groupId?: string; by: SosAlert['routedBy']; position?: AlertPosition }> {
     const { deps } = this;
     const pin = await deps.pins.recent(userId, now, SOS_PIN_MAX_AGE_MS);
     let station: Station | undefined;
@@ -275,7 +361,10 @@ export class SosService {
     for (const candidate of await deps.stations.all()) {
       const group = await deps.groups.stationGroup(candidate._id);
       if (group) {
-        deps.logger.warn({ station: candidate._id }, 'SOS with no station group for its pin and no COMMAND_CENTRE_GROUP_ID: routed to the first bound station group');
+        deps.logger.warn(
+          { station: candidate._id },
+          'SOS with no station group for its pin and no COMMAND_CENTRE_GROUP_ID: routed to the first bound station group',
+        );
         return { station: station ?? candidate, groupId: group._id, by: 'fallback', ...(position ? { position } : {}) };
       }
     }
@@ -283,17 +372,29 @@ export class SosService {
   }
 
   /** Sends the first alert; false when nobody at all could be reached (no group, no officer). */
-  private async sendFirstAlert(alert: SosAlert, station: Station | undefined, key = `${alert._id}:alert`): Promise<boolean> {
+  private async sendFirstAlert(
+    alert: SosAlert,
+    station: Station | undefined,
+    key = `${alert._id}:alert`,
+  ): Promise<boolean> {
     const { deps } = this;
     const th = deps.texts.t('th');
     const falseAlarms = await this.falseAlarms(alert.userId, alert.createdAt);
     const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 'first' }, lang: 'th' });
     // Its own order key: one alert's retries must not hold up another person's alert to the same group.
     // Keys name the send (a station found later is another send than the first one: another key).
-    if (alert.groupId) await deps.messenger.push(alert.groupId, [card], 'sos-alert', { dedupeKey: `${key}:group`, orderKey: `${alert.groupId}:${alert._id}`, urgent: true });
+    if (alert.groupId)
+      await deps.messenger.push(alert.groupId, [card], 'sos-alert', {
+        dedupeKey: `${key}:group`,
+        orderKey: `${alert.groupId}:${alert._id}`,
+        urgent: true,
+      });
     const onDuty = (await deps.users.officersOf(alert.stationCode, true)).map((u) => u._id);
     if (onDuty.length > 0) {
-      await deps.messenger.multicast(onDuty, [officerPush(th, alert, station, 'th'), card], 'sos-alert-officers', { dedupeKey: `${key}:duty`, urgent: true });
+      await deps.messenger.multicast(onDuty, [officerPush(th, alert, station, 'th'), card], 'sos-alert-officers', {
+        dedupeKey: `${key}:duty`,
+        urgent: true,
+      });
     }
     return Boolean(alert.groupId) || onDuty.length > 0;
   }

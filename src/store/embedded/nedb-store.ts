@@ -179,7 +179,7 @@ class NedbCollection<T extends Doc> implements Collection<T> {
       multi: false,
       returnUpdatedDocs: true,
     });
-    return ((result.affectedDocuments as T | null) ?? null);
+    return (result.affectedDocuments as T | null) ?? null;
   }
 
   async upsertOne(filter: Filter, update: Update): Promise<T> {

@@ -104,7 +104,10 @@ class MongoCollection<T extends Doc> implements Collection<T> {
   }
 
   findOne(filter: Filter): Promise<T | null> {
-    return this.model.findOne(filter as MongoFilter).lean<T>().exec();
+    return this.model
+      .findOne(filter as MongoFilter)
+      .lean<T>()
+      .exec();
   }
 
   find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
@@ -124,7 +127,10 @@ class MongoCollection<T extends Doc> implements Collection<T> {
     // Nothing to change: answer as a no-op update would (the document, or null), rather than
     // letting an empty update reach the server.
     if (!prepared) return this.findOne(filter);
-    return this.model.findOneAndUpdate(filter as MongoFilter, prepared, { returnDocument: 'after' }).lean<T>().exec();
+    return this.model
+      .findOneAndUpdate(filter as MongoFilter, prepared, { returnDocument: 'after' })
+      .lean<T>()
+      .exec();
   }
 
   async upsertOne(filter: Filter, update: Update): Promise<T> {
@@ -155,7 +161,10 @@ class MongoCollection<T extends Doc> implements Collection<T> {
 
   private async updateOneMapped(filter: Filter, update: MongoUpdate): Promise<T | null> {
     try {
-      return await this.model.findOneAndUpdate(filter as MongoFilter, update, { returnDocument: 'after' }).lean<T>().exec();
+      return await this.model
+        .findOneAndUpdate(filter as MongoFilter, update, { returnDocument: 'after' })
+        .lean<T>()
+        .exec();
     } catch (err) {
       if (isDuplicateKey(err)) throw new DuplicateKeyError(this.name, duplicateKeyOf(err, String(filter._id)));
       throw err;
@@ -204,7 +213,9 @@ export class MongoConnectError extends Error {
     readonly target: string,
     cause: unknown,
   ) {
-    super(`cannot connect to MongoDB at ${target}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`cannot connect to MongoDB at ${target}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
     this.name = 'MongoConnectError';
   }
 }
@@ -237,7 +248,9 @@ export class MongoStore implements Store {
     // repositories' filters use $or, $in, $ne on purpose.
     const conn = mongoose.createConnection(uri, {
       ...(opts.dbName !== undefined ? { dbName: opts.dbName } : {}),
-      ...(opts.serverSelectionTimeoutMs !== undefined ? { serverSelectionTimeoutMS: opts.serverSelectionTimeoutMs } : {}),
+      ...(opts.serverSelectionTimeoutMs !== undefined
+        ? { serverSelectionTimeoutMS: opts.serverSelectionTimeoutMs }
+        : {}),
       autoIndex: false,
       autoCreate: false,
       bufferCommands: false,

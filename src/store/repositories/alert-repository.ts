@@ -1,4 +1,10 @@
-import { NO_STATION, type AlertAudit, type AlertPosition, type AlertStatus, type SosAlert } from '../../domain/sos/alert';
+import {
+  NO_STATION,
+  type AlertAudit,
+  type AlertPosition,
+  type AlertStatus,
+  type SosAlert,
+} from '../../domain/sos/alert';
 import type { Collection, Store } from '../store-port';
 import { CounterRepository } from './counter-repository';
 
@@ -54,24 +60,46 @@ export class AlertRepository {
    * Gives an alert without a station the station of its first pin, once: only while it has none,
    * so two pins handled at once cannot both move it.
    */
-  assignStation(id: string, change: { stationCode: string; groupId?: string; alsoAlerted: string[]; at: number }): Promise<SosAlert | null> {
+  assignStation(
+    id: string,
+    change: { stationCode: string; groupId?: string; alsoAlerted: string[]; at: number },
+  ): Promise<SosAlert | null> {
     return this.alerts.updateOne(
       { _id: id, stationCode: NO_STATION },
       {
-        $set: { stationCode: change.stationCode, routedBy: 'pin', alsoAlerted: change.alsoAlerted, updatedAt: change.at, ...(change.groupId ? { groupId: change.groupId } : {}) },
+        $set: {
+          stationCode: change.stationCode,
+          routedBy: 'pin',
+          alsoAlerted: change.alsoAlerted,
+          updatedAt: change.at,
+          ...(change.groupId ? { groupId: change.groupId } : {}),
+        },
         ...(change.groupId ? {} : { $unset: { groupId: true } }),
       },
     );
   }
 
   addPosition(id: string, position: AlertPosition): Promise<SosAlert | null> {
-    return this.alerts.updateOne({ _id: id }, { $set: { position, updatedAt: position.at }, $push: { positions: position } });
+    return this.alerts.updateOne(
+      { _id: id },
+      { $set: { position, updatedAt: position.at }, $push: { positions: position } },
+    );
   }
 
-  transition(id: string, from: AlertStatus, to: AlertStatus, audit: AlertAudit, set: Partial<SosAlert>): Promise<SosAlert | null> {
+  transition(
+    id: string,
+    from: AlertStatus,
+    to: AlertStatus,
+    audit: AlertAudit,
+    set: Partial<SosAlert>,
+  ): Promise<SosAlert | null> {
     return this.alerts.updateOne(
       { _id: id, status: from },
-      { $set: { ...set, status: to, updatedAt: audit.at }, $push: { audit }, ...(to !== 'new' ? { $unset: { nextEscalationAt: true } } : {}) },
+      {
+        $set: { ...set, status: to, updatedAt: audit.at },
+        $push: { audit },
+        ...(to !== 'new' ? { $unset: { nextEscalationAt: true } } : {}),
+      },
     );
   }
 }

@@ -43,7 +43,13 @@ export class CaseRepository {
    * Moves a case from `from` to `to` only if it is still in `from` (compare-and-set): of two
    * officers tapping at once, one wins and the other gets null.
    */
-  transition(id: string, from: CaseStatus, to: CaseStatus, audit: AuditEntry, set: Partial<Case> = {}): Promise<Case | null> {
+  transition(
+    id: string,
+    from: CaseStatus,
+    to: CaseStatus,
+    audit: AuditEntry,
+    set: Partial<Case> = {},
+  ): Promise<Case | null> {
     return this.cases.updateOne(
       { _id: id, status: from },
       { $set: { ...set, status: to, updatedAt: audit.at }, $push: { audit } },

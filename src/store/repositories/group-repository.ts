@@ -41,7 +41,10 @@ export class GroupRepository {
   ): Promise<Group> {
     const $set: Record<string, unknown> = { kind, active: true, stationCode: target.stationCode, updatedAt: now };
     if (target.zoneId) $set.zoneId = target.zoneId;
-    const bound = await this.groups.updateOne({ _id: groupId }, { $set, ...(target.zoneId ? {} : { $unset: { zoneId: true } }) });
+    const bound = await this.groups.updateOne(
+      { _id: groupId },
+      { $set, ...(target.zoneId ? {} : { $unset: { zoneId: true } }) },
+    );
     return bound ?? this.groups.upsertOne({ _id: groupId }, { $set: { ...$set, joinedAt: now } });
   }
 

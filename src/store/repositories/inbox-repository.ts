@@ -36,11 +36,18 @@ function toStored(entry: InboxEntry): StoredInboxEntry {
 function fromStored(row: StoredInboxEntry | null): InboxEntry | null {
   if (!row) return null;
   if (row.event === undefined) return { ...row, event: undefined };
-  return { ...row, event: typeof row.event === 'string' ? (JSON.parse(row.event) as Record<string, unknown>) : row.event };
+  return {
+    ...row,
+    event: typeof row.event === 'string' ? (JSON.parse(row.event) as Record<string, unknown>) : row.event,
+  };
 }
 
 /** Done: counted, timed, and the event's words and places dropped. */
-const HANDLED = (now: number): Update => ({ $set: { status: 'done', doneAt: now }, $inc: { attempts: 1 }, $unset: { event: true } });
+const HANDLED = (now: number): Update => ({
+  $set: { status: 'done', doneAt: now },
+  $inc: { attempts: 1 },
+  $unset: { event: true },
+});
 
 export class InboxRepository {
   private readonly inbox: Collection<StoredInboxEntry>;

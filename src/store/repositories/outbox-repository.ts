@@ -78,7 +78,9 @@ export class OutboxRepository {
 
   /** Updates status fields; the caller never changes the messages, so they are not re-read or rewritten. */
   async update(id: string, $set: Partial<Omit<OutboxEntry, 'messages'>>, incAttempts = false): Promise<boolean> {
-    return (await this.outbox.updateOne({ _id: id }, { $set, ...(incAttempts ? { $inc: { attempts: 1 } } : {}) })) !== null;
+    return (
+      (await this.outbox.updateOne({ _id: id }, { $set, ...(incAttempts ? { $inc: { attempts: 1 } } : {}) })) !== null
+    );
   }
 
   releaseHeld(now: number): Promise<number> {

@@ -20,7 +20,10 @@ export class PinRepository {
   }
 
   async save(userId: string, pin: Omit<Pin, '_id'>): Promise<void> {
-    await this.pins.upsertOne({ _id: userId }, { $set: { ...pin }, ...(pin.address ? {} : { $unset: { address: true } }) });
+    await this.pins.upsertOne(
+      { _id: userId },
+      { $set: { ...pin }, ...(pin.address ? {} : { $unset: { address: true } }) },
+    );
   }
 
   /** The pin if it was shared within `maxAgeMs`. */

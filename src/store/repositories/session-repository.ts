@@ -15,7 +15,10 @@ export interface SessionRecord {
 }
 
 export class StaleSessionError extends Error {
-  constructor(readonly key: string, readonly expectedRev: number) {
+  constructor(
+    readonly key: string,
+    readonly expectedRev: number,
+  ) {
     super(`session ${key} changed since revision ${expectedRev}`);
     this.name = 'StaleSessionError';
   }

@@ -25,7 +25,11 @@ export class UserRepository {
     );
   }
 
-  async saveProfile(userId: string, profile: { displayName?: string; language?: Language }, now: number): Promise<User | null> {
+  async saveProfile(
+    userId: string,
+    profile: { displayName?: string; language?: Language },
+    now: number,
+  ): Promise<User | null> {
     const $set: Record<string, unknown> = { updatedAt: now };
     if (profile.displayName !== undefined) $set.displayName = profile.displayName;
     if (profile.language !== undefined) $set.profileLanguage = profile.language;
