@@ -149,7 +149,27 @@ export function describeStoreContract(
         await inbox.markDone('e2', 10);
         await inbox.markFailed('e3', 'boom', 11);
         expect((await inbox.unfinished()).map((e) => e._id)).toEqual(['e1']);
-        expect(await inbox.get('e3')).toMatchObject({ status: 'failed', error: 'boom', attempts: 1 });
+        expect(await inbox.get('e3')).toMatchObject({
+          status: 'failed',
+          error: 'boom',
+          attempts: 1,
+          event: { type: 'message' },
+        });
+        // Handled: kept for deduplication, without the event; many at once in one operation.
+        expect(await inbox.get('e2')).toEqual(
+          expect.objectContaining({ status: 'done', doneAt: 10, attempts: 1, event: undefined }),
+        );
+        expect(await inbox.markManyDone(['e1'], 12)).toBe(1);
+        expect(await inbox.unfinished()).toEqual([]);
+        expect(await inbox.accept([entry('e1', 5)])).toEqual([]); // still a duplicate
+      });
+
+      it('when writes are made, then synced() resolves once they are written out', async () => {
+        const things = store.collection<Thing>('things');
+        await things.insert({ _id: 'a', n: 1 });
+        await expect(store.synced()).resolves.toBeUndefined();
+        expect(() => store.sync()).not.toThrow();
+        expect(await things.findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 1 });
       });
 
       it('when two writers hold the same session revision, then the second write is refused', async () => {
