@@ -10,6 +10,36 @@ import { loadTexts } from '../../src/i18n/i18n';
 import { startHub, uid, type HubFixture } from '../support/hub-fixture';
 
 const IMAGES = path.join(__dirname, '../../flex-templates/rich-menu');
+const JOHN = uid('b');
+
+/** John, an English speaker, follows the OA (and so is linked to the English menu once there is one). */
+async function johnFollows(f: HubFixture): Promise<void> {
+  f.emulator.users.add({ userId: JOHN, displayName: 'John', language: 'en' });
+  await f.emulator.driver.follow(JOHN);
+  await f.settle();
+}
+
+/**
+ * The hub's menus as a next release would install them, with a new image for `changed` languages
+ * (an extra byte after the PNG's end: still a valid PNG, another version). Removes its folder after.
+ */
+async function installWithNewImages(f: HubFixture, changed: string[]): Promise<unknown> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-menus-'));
+  try {
+    for (const lang of ['th', 'en', 'ms']) {
+      fs.copyFileSync(path.join(IMAGES, `resident-${lang}.png`), path.join(dir, `resident-${lang}.png`));
+      if (changed.includes(lang)) fs.appendFileSync(path.join(dir, `resident-${lang}.png`), Buffer.from([0]));
+    }
+    return await new ResidentMenus({
+      line: f.line.richMenus,
+      texts: loadTexts(),
+      logger: silentLogger,
+      imagesDir: dir,
+    }).install();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('resident rich menus', () => {
   let f: HubFixture;
@@ -62,23 +92,9 @@ describe('resident rich menus', () => {
     await f.hub.richMenus.install();
     const old = f.emulator.richMenus.aliases();
     // An English speaker linked to the old English menu.
-    const john = uid('b');
-    f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
-    await f.emulator.driver.follow(john);
-    await f.settle();
-    expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(old['ssz-resident-en']);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-menus-'));
-    for (const lang of ['th', 'en', 'ms'])
-      fs.copyFileSync(path.join(IMAGES, `resident-${lang}.png`), path.join(dir, `resident-${lang}.png`));
-    // A different image for Thai and English (an extra byte after the PNG end is still a valid PNG).
-    for (const lang of ['th', 'en']) fs.appendFileSync(path.join(dir, `resident-${lang}.png`), Buffer.from([0]));
-    const next = new ResidentMenus({
-      line: f.line.richMenus,
-      texts: loadTexts(),
-      logger: silentLogger,
-      imagesDir: dir,
-    });
-    expect(await next.install()).toEqual({ created: ['th', 'en'], reused: ['ms'] });
+    await johnFollows(f);
+    expect(f.emulator.richMenus.shownTo(JOHN)!.richMenuId).toBe(old['ssz-resident-en']);
+    expect(await installWithNewImages(f, ['th', 'en'])).toEqual({ created: ['th', 'en'], reused: ['ms'] });
     const now = f.emulator.richMenus.aliases();
     expect(now['ssz-resident-th']).not.toBe(old['ssz-resident-th']);
     expect(now['ssz-resident-en']).not.toBe(old['ssz-resident-en']);
@@ -89,60 +105,39 @@ describe('resident rich menus', () => {
     expect(ids).not.toContain(old['ssz-resident-en']);
     expect(ids).toHaveLength(3);
     // John was moved to the new English menu before the old one went.
-    expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(now['ssz-resident-en']);
-    fs.rmSync(dir, { recursive: true, force: true });
+    expect(f.emulator.richMenus.shownTo(JOHN)!.richMenuId).toBe(now['ssz-resident-en']);
   });
 
   it('when a person follows with an English profile and later picks Thai, then Malay, then the menu under their chat follows', async () => {
     await f.hub.richMenus.install();
     const menus = f.emulator.richMenus.aliases();
-    const john = uid('b');
-    f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
-    await f.emulator.driver.follow(john);
-    await f.settle();
-    expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(menus['ssz-resident-en']);
+    await johnFollows(f);
+    expect(f.emulator.richMenus.shownTo(JOHN)!.richMenuId).toBe(menus['ssz-resident-en']);
 
-    await f.emulator.driver.postback({ userId: john }, 'a=lang&v=th');
+    await f.emulator.driver.postback({ userId: JOHN }, 'a=lang&v=th');
     await f.settle();
-    expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(menus['ssz-resident-th']);
+    expect(f.emulator.richMenus.shownTo(JOHN)!.richMenuId).toBe(menus['ssz-resident-th']);
 
-    await f.emulator.driver.postback({ userId: john }, 'a=lang&v=ms');
+    await f.emulator.driver.postback({ userId: JOHN }, 'a=lang&v=ms');
     await f.settle();
-    expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(menus['ssz-resident-ms']);
+    expect(f.emulator.richMenus.shownTo(JOHN)!.richMenuId).toBe(menus['ssz-resident-ms']);
   });
 
   it('when LINE refuses to move people to a new menu, then the old one stays for them', async () => {
     await f.hub.richMenus.install();
     const old = f.emulator.richMenus.aliases();
-    const john = uid('b');
-    f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
-    await f.emulator.driver.follow(john);
-    await f.settle();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-menus-'));
-    for (const lang of ['th', 'en', 'ms'])
-      fs.copyFileSync(path.join(IMAGES, `resident-${lang}.png`), path.join(dir, `resident-${lang}.png`));
-    fs.appendFileSync(path.join(dir, 'resident-en.png'), Buffer.from([0]));
+    await johnFollows(f);
     f.emulator.faults.inject({ count: 1, status: 429, endpoint: 'richMenuBatch' });
-    const next = new ResidentMenus({
-      line: f.line.richMenus,
-      texts: loadTexts(),
-      logger: silentLogger,
-      imagesDir: dir,
-    });
-    expect(await next.install()).toEqual({ created: ['en'], reused: ['th', 'ms'] });
+    expect(await installWithNewImages(f, ['en'])).toEqual({ created: ['en'], reused: ['th', 'ms'] });
     expect(f.emulator.richMenus.ids()).toContain(old['ssz-resident-en']);
-    expect(f.emulator.richMenus.shownTo(john)!.richMenuId).toBe(old['ssz-resident-en']);
-    fs.rmSync(dir, { recursive: true, force: true });
+    expect(f.emulator.richMenus.shownTo(JOHN)!.richMenuId).toBe(old['ssz-resident-en']);
   });
 
   it('when LINE refuses to create menus, then install reports nothing installed and the hub keeps answering', async () => {
     f.emulator.faults.inject({ count: 1, status: 400, endpoint: 'richMenuCreate' });
     expect(await f.hub.richMenus.install()).toBeUndefined();
-    const john = uid('b');
-    f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
-    await f.emulator.driver.follow(john);
-    await f.settle();
-    expect(f.seen(john).length).toBeGreaterThan(0);
+    await johnFollows(f);
+    expect(f.seen(JOHN).length).toBeGreaterThan(0);
     expect(f.emulator.calls({ endpoint: 'richMenuLink' })).toHaveLength(0);
   });
 
