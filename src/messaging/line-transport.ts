@@ -35,10 +35,6 @@ export class TransportResponse {
   text(): Promise<string> {
     return Promise.resolve(this.body);
   }
-
-  json(): Promise<unknown> {
-    return Promise.resolve(this.body ? JSON.parse(this.body) : null);
-  }
 }
 
 /**

@@ -34,11 +34,6 @@ export class ResidentMenus {
 
   constructor(private readonly deps: { line: RichMenuApi; texts: Texts; logger: Logger; imagesDir?: string }) {}
 
-  /** The installed menu for a language, once install() has run. */
-  idFor(lang: Language): string | undefined {
-    return this.ids.get(lang);
-  }
-
   async install(): Promise<InstallResult | undefined> {
     const result: InstallResult = { created: [], reused: [] };
     try {

@@ -54,12 +54,10 @@ export interface Store {
   /** Resolves when the store answers; used by /readyz. */
   ping(): Promise<void>;
   /**
-   * Writes every write made so far out now, as durably as this store writes (shutdown, tests).
-   * The embedded store otherwise writes at the end of each event-loop turn; MongoDB acknowledged
-   * each write already.
+   * Resolves once every write made so far is written out, as durably as this store writes (the
+   * webhook waits for it before its 200). The embedded store writes at the end of each event-loop
+   * turn; MongoDB acknowledged each write already.
    */
-  sync(): void;
-  /** Resolves once every write made so far is written out (the webhook waits for it before its 200). */
   synced(): Promise<void>;
   close(): Promise<void>;
 }

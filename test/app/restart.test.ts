@@ -115,9 +115,6 @@ class MortalStore implements Store {
   ping(): Promise<void> {
     return this.inner.ping();
   }
-  sync(): void {
-    this.inner.sync();
-  }
   synced(): Promise<void> {
     return this.inner.synced();
   }

@@ -27,9 +27,6 @@ class HookedStore implements Store {
   ping(): Promise<void> {
     return this.inner.ping();
   }
-  sync(): void {
-    this.inner.sync();
-  }
   synced(): Promise<void> {
     return this.inner.synced();
   }

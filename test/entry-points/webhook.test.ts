@@ -179,9 +179,6 @@ class FlakyInboxStore implements Store {
   ping(): Promise<void> {
     return this.inner.ping();
   }
-  sync(): void {
-    this.inner.sync();
-  }
   synced(): Promise<void> {
     return this.inner.synced();
   }
@@ -228,7 +225,6 @@ describe('GET /readyz when the store does not answer', () => {
         throw new Error('not used');
       },
       ping: () => new Promise(() => undefined),
-      sync: () => undefined,
       synced: async () => undefined,
       close: async () => undefined,
     };

@@ -230,8 +230,6 @@ export class MongoStore implements Store {
   readonly kind = 'mongo' as const;
 
   /** Every write was acknowledged by the server when it resolved. */
-  sync(): void {}
-
   synced(): Promise<void> {
     return Promise.resolve();
   }

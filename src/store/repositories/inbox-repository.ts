@@ -73,11 +73,7 @@ export class InboxRepository {
     return (await this.inbox.find({ status: 'pending' }, { sort: { seq: 1 }, limit })).map((r) => fromStored(r)!);
   }
 
-  async markDone(id: string, now: number): Promise<boolean> {
-    return (await this.inbox.updateOne({ _id: id }, HANDLED(now))) !== null;
-  }
-
-  /** Many at once: one store operation and one append for a whole turn's worth of handled events. */
+  /** Handled events, many at once: one store operation and one append for a turn's worth of them. */
   markManyDone(ids: string[], now: number): Promise<number> {
     return this.inbox.updateMany({ _id: { $in: ids } }, HANDLED(now));
   }
