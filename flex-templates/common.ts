@@ -52,12 +52,12 @@ export function choiceFooter(
     ...(style === 'primary' ? { color: '#1F6FEB' } : {}),
     action: { type: 'postback', label: label(c.text), data: encodePostback(c.data), displayText: c.text },
   });
-  return {
-    type: 'box',
-    layout: 'horizontal',
-    spacing: 'sm',
-    contents: [button(primary, 'primary'), button(secondary, 'secondary')],
-  };
+  return buttonRow([button(primary, 'primary'), button(secondary, 'secondary')]);
+}
+
+/** Buttons side by side on a card. */
+export function buttonRow(buttons: messagingApi.FlexComponent[], spacing: 'none' | 'sm' = 'sm'): messagingApi.FlexBox {
+  return { type: 'box', layout: 'horizontal', spacing, contents: buttons };
 }
 
 export function text(body: string, quickReply?: QuickReplyItem[]): messagingApi.TextMessage {

@@ -6,7 +6,7 @@ import type { Case, CaseStatus } from '../src/domain/reports/case';
 import { isOpen } from '../src/domain/reports/case';
 import type { Station, Zone } from '../src/domain/places';
 import type { Language } from '../src/domain/people';
-import { detailRow, label, text, type Message } from './common';
+import { buttonRow, detailRow, label, text, type Message } from './common';
 import { clip, formatDateTime, mapsLink, nameIn } from './format';
 
 const STATUS_COLOR: Record<CaseStatus, string> = {
@@ -126,34 +126,22 @@ export function reportCard(t: T, d: ReportCardData): Message {
         },
         ...(isOpen(c.status)
           ? [
-              {
-                type: 'box' as const,
-                layout: 'horizontal' as const,
-                spacing: 'sm',
-                contents: [
-                  actionButton(t, 'report:card.acknowledge', c._id, 'acknowledged', 'primary'),
-                  actionButton(t, 'report:card.enRoute', c._id, 'en_route', 'secondary'),
-                ],
-              },
-              {
-                type: 'box' as const,
-                layout: 'horizontal' as const,
-                spacing: 'sm',
-                contents: [
-                  actionButton(t, 'report:card.onScene', c._id, 'on_scene', 'secondary'),
-                  actionButton(t, 'report:card.resolve', c._id, 'resolved', 'secondary'),
-                ],
-              },
-              {
-                type: 'box' as const,
-                layout: 'horizontal' as const,
-                spacing: 'none',
-                contents: [
+              buttonRow([
+                actionButton(t, 'report:card.acknowledge', c._id, 'acknowledged', 'primary'),
+                actionButton(t, 'report:card.enRoute', c._id, 'en_route', 'secondary'),
+              ]),
+              buttonRow([
+                actionButton(t, 'report:card.onScene', c._id, 'on_scene', 'secondary'),
+                actionButton(t, 'report:card.resolve', c._id, 'resolved', 'secondary'),
+              ]),
+              buttonRow(
+                [
                   actionButton(t, 'report:card.refer', c._id, 'referred', 'link'),
                   actionButton(t, 'report:card.duplicate', c._id, 'rejected', 'link', { r: 'duplicate' }),
                   actionButton(t, 'report:card.falseReport', c._id, 'rejected', 'link', { r: 'false_report' }),
                 ],
-              },
+                'none',
+              ),
             ]
           : []),
       ],

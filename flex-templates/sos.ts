@@ -6,7 +6,16 @@ import type { AlertStatus, SosAlert } from '../src/domain/sos/alert';
 import { isOpenAlert } from '../src/domain/sos/alert';
 import type { Station } from '../src/domain/places';
 import type { Language } from '../src/domain/people';
-import { detailRow, label, locationItem, postbackItem, text, type Message, type QuickReplyItem } from './common';
+import {
+  buttonRow,
+  detailRow,
+  label,
+  locationItem,
+  postbackItem,
+  text,
+  type Message,
+  type QuickReplyItem,
+} from './common';
 import { clip, formatDateTime, mapsLink, nameIn } from './format';
 
 const call191 = (t: T): QuickReplyItem => ({
@@ -122,24 +131,14 @@ export function sosCard(t: T, d: SosCardData): Message {
         ...(isOpenAlert(alert.status)
           ? [
               button(t, 'sos:card.acknowledge', alert._id, 'acknowledged', 'primary'),
-              {
-                type: 'box' as const,
-                layout: 'horizontal' as const,
-                spacing: 'sm',
-                contents: [
-                  button(t, 'sos:card.enRoute', alert._id, 'en_route', 'secondary'),
-                  button(t, 'sos:card.onScene', alert._id, 'on_scene', 'secondary'),
-                ],
-              },
-              {
-                type: 'box' as const,
-                layout: 'horizontal' as const,
-                spacing: 'sm',
-                contents: [
-                  button(t, 'sos:card.resolve', alert._id, 'resolved', 'secondary'),
-                  button(t, 'sos:card.falseAlarm', alert._id, 'false_alarm', 'link'),
-                ],
-              },
+              buttonRow([
+                button(t, 'sos:card.enRoute', alert._id, 'en_route', 'secondary'),
+                button(t, 'sos:card.onScene', alert._id, 'on_scene', 'secondary'),
+              ]),
+              buttonRow([
+                button(t, 'sos:card.resolve', alert._id, 'resolved', 'secondary'),
+                button(t, 'sos:card.falseAlarm', alert._id, 'false_alarm', 'link'),
+              ]),
             ]
           : []),
       ],
