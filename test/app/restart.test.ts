@@ -6,13 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp, type Hub } from '../../src/app';
 import { sourceKeyOf } from '../../src/bot/inbox';
+import { InterceptedStore } from '../support/intercepted-store';
 import { createEmulator, type Emulator } from '../../src/emulator';
 import { silentLogger } from '../../src/logger';
 import { SdkLineGateway } from '../../src/messaging/line-gateway';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import { InboxRepository, type InboxEntry } from '../../src/store/repositories/inbox-repository';
 import { OutboxRepository, type OutboxEntry } from '../../src/store/repositories/outbox-repository';
-import type { Collection, Doc, Store } from '../../src/store/store-port';
+import type { Store } from '../../src/store/store-port';
 import { systemClock } from '../../src/util/clock';
 import { SECRET, TOKEN, gid, uid } from '../support/hub-fixture';
 
@@ -84,42 +85,30 @@ const WRITES = new Set(['insert', 'insertNew', 'updateOne', 'upsertOne', 'update
  * completes (nothing more reaches the files), exactly as after a SIGKILL. Reads keep working so the
  * test can look at what was on disk.
  */
-class MortalStore implements Store {
-  readonly kind = 'embedded' as const;
+class MortalStore extends InterceptedStore {
   private dead = false;
   private announceDeath!: () => void;
   readonly died = new Promise<void>((resolve) => (this.announceDeath = resolve));
 
   constructor(
-    readonly inner: EmbeddedStore,
+    inner: EmbeddedStore,
     private readonly diesAt: (collection: string, method: string, args: unknown[]) => boolean,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  collection<T extends Doc>(name: string): Collection<T> {
-    const real = this.inner.collection<T>(name);
-    return new Proxy(real, {
-      get: (target, prop, receiver) => {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof prop !== 'string' || !WRITES.has(prop) || typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (!this.dead && this.diesAt(name, prop, args)) {
-            this.dead = true;
-            this.announceDeath();
-          }
-          if (this.dead) return new Promise(() => undefined);
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  }
-  ping(): Promise<void> {
-    return this.inner.ping();
-  }
-  synced(): Promise<void> {
-    return this.inner.synced();
-  }
-  close(): Promise<void> {
-    return this.inner.close();
+  protected around(
+    collection: string,
+    method: string,
+    args: unknown[],
+    proceed: () => Promise<unknown>,
+  ): Promise<unknown> {
+    if (!WRITES.has(method)) return proceed();
+    if (!this.dead && this.diesAt(collection, method, args)) {
+      this.dead = true;
+      this.announceDeath();
+    }
+    return this.dead ? new Promise(() => undefined) : proceed();
   }
 }
 

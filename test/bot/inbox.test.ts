@@ -1,37 +1,22 @@
-import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
-import type { Collection, Doc, Filter, Store } from '../../src/store/store-port';
+import type { Filter } from '../../src/store/store-port';
+import { InterceptedStore } from '../support/intercepted-store';
 import { startHub, uid, type HubFixture } from '../support/hub-fixture';
 
 /**
  * The embedded store with a hook in front of the `users` collection's findOne, so a test can make
  * the bot fail (or stall) for one person without touching the app's code.
  */
-class HookedStore implements Store {
-  readonly kind = 'embedded' as const;
+class HookedStore extends InterceptedStore {
   beforeUserLookup: (filter: Filter) => Promise<void> | void = () => undefined;
-  constructor(private readonly inner = new EmbeddedStore()) {}
 
-  collection<T extends Doc>(name: string): Collection<T> {
-    const real = this.inner.collection<T>(name);
-    if (name !== 'users') return real;
-    return new Proxy(real, {
-      get: (target, prop, receiver) => {
-        if (prop !== 'findOne') return Reflect.get(target, prop, receiver);
-        return async (filter: Filter) => {
-          await this.beforeUserLookup(filter);
-          return target.findOne(filter);
-        };
-      },
-    });
-  }
-  ping(): Promise<void> {
-    return this.inner.ping();
-  }
-  synced(): Promise<void> {
-    return this.inner.synced();
-  }
-  close(): Promise<void> {
-    return this.inner.close();
+  protected async around(
+    collection: string,
+    method: string,
+    args: unknown[],
+    proceed: () => Promise<unknown>,
+  ): Promise<unknown> {
+    if (collection === 'users' && method === 'findOne') await this.beforeUserLookup(args[0] as Filter);
+    return proceed();
   }
 }
 

@@ -4,9 +4,9 @@ import request from 'supertest';
 import { signBody } from '../../src/emulator';
 import { healthRouter } from '../../src/entry-points/health-router';
 import { createMetrics } from '../../src/metrics';
-import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
-import type { Collection, Doc, Store } from '../../src/store/store-port';
+import type { Store } from '../../src/store/store-port';
 import { SECRET, startHub, uid, type HubFixture } from '../support/hub-fixture';
+import { InterceptedStore } from '../support/intercepted-store';
 
 // A text event shaped like LINE's (line-api.md 1.5), for requests built by hand with supertest.
 let eventCounter = 0;
@@ -159,31 +159,18 @@ describe('POST /webhook', () => {
 });
 
 /** The embedded store whose inbox refuses writes while `broken` is set (a full disk, a lost connection). */
-class FlakyInboxStore implements Store {
-  readonly kind = 'embedded' as const;
+class FlakyInboxStore extends InterceptedStore {
   broken = false;
-  private readonly inner = new EmbeddedStore();
-  collection<T extends Doc>(name: string): Collection<T> {
-    const real = this.inner.collection<T>(name);
-    if (name !== 'inbox') return real;
-    return new Proxy(real, {
-      get: (target, prop, receiver) => {
-        if (prop !== 'insertNew') return Reflect.get(target, prop, receiver);
-        return async (docs: T[]) => {
-          if (this.broken) throw new Error('ENOSPC: no space left on device');
-          return target.insertNew(docs);
-        };
-      },
-    });
-  }
-  ping(): Promise<void> {
-    return this.inner.ping();
-  }
-  synced(): Promise<void> {
-    return this.inner.synced();
-  }
-  close(): Promise<void> {
-    return this.inner.close();
+
+  protected around(
+    collection: string,
+    method: string,
+    _args: unknown[],
+    proceed: () => Promise<unknown>,
+  ): Promise<unknown> {
+    if (collection === 'inbox' && method === 'insertNew' && this.broken)
+      return Promise.reject(new Error('ENOSPC: no space left on device'));
+    return proceed();
   }
 }
 
