@@ -4,18 +4,15 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp, type Hub } from '../../src/app';
+import type { Hub } from '../../src/app';
 import { sourceKeyOf } from '../../src/bot/inbox';
 import { InterceptedStore } from '../support/intercepted-store';
 import { createEmulator, type Emulator } from '../../src/emulator';
-import { silentLogger } from '../../src/logger';
-import { SdkLineGateway } from '../../src/messaging/line-gateway';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import { InboxRepository, type InboxEntry } from '../../src/store/repositories/inbox-repository';
 import { OutboxRepository, type OutboxEntry } from '../../src/store/repositories/outbox-repository';
 import type { Store } from '../../src/store/store-port';
-import { systemClock } from '../../src/util/clock';
-import { SECRET, TOKEN, gid, uid } from '../support/hub-fixture';
+import { SECRET, TOKEN, gid, testHub, uid } from '../support/hub-fixture';
 
 // These tests restart the hub on the same data directory, as a redeploy or a crash would: one LINE
 // (the emulator) for the whole story, one process after another on the store files.
@@ -30,18 +27,7 @@ interface HubProcess {
 }
 
 async function startProcess(emulator: Emulator, lineUrl: string, store: Store): Promise<HubProcess> {
-  const line = new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: lineUrl, timeoutMs: 3000 });
-  const hub = createApp({
-    config: {
-      line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: lineUrl, emulated: true },
-      adminToken: 'test-admin-token-0123456789',
-    },
-    store,
-    line,
-    clock: systemClock,
-    logger: silentLogger,
-    outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50 },
-  });
+  const { hub, line } = testHub(lineUrl, store);
   const resumed = await hub.start();
   const server: Server = await new Promise((resolve) => {
     const s = hub.app.listen(0, '127.0.0.1', () => resolve(s));

@@ -2,14 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { messagingApi } from '@line/bot-sdk';
-import { createApp, type Hub } from '../../src/app';
+import type { Hub } from '../../src/app';
 import { createEmulator, type Emulator, type RecordedCall } from '../../src/emulator';
-import { silentLogger } from '../../src/logger';
-import { SdkLineGateway } from '../../src/messaging/line-gateway';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import type { OutboxEntry } from '../../src/store/repositories/outbox-repository';
-import { systemClock } from '../../src/util/clock';
-import { SECRET, TOKEN, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
+import { SECRET, TOKEN, gid, startHub, testHub, uid, type HubFixture } from '../support/hub-fixture';
 
 const text = (t: string) => ({ type: 'text' as const, text: t });
 const textsOf = (c: RecordedCall) =>
@@ -444,18 +441,9 @@ describe('outbox: an answer from LINE that arrives too late', () => {
     // Only the first push is slow to answer.
     const proxy = await slowAnswers(emu.url, (path, nth) => (path === '/v2/bot/message/push' && nth === 1 ? 400 : 0));
     const store = new EmbeddedStore();
-    const line = new SdkLineGateway({ channelAccessToken: TOKEN, baseUrl: proxy.url, timeoutMs: 150 });
-    hub = createApp({
-      config: {
-        line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: proxy.url, emulated: true },
-        adminToken: 'test-admin-token-0123456789',
-      },
-      store,
-      line,
-      clock: systemClock,
-      logger: silentLogger,
-      outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50 },
-    });
+    const built = testHub(proxy.url, store, { lineTimeoutMs: 150 });
+    hub = built.hub;
+    const line = built.line;
     await hub.start();
     closeAll = async () => {
       await hub.drain();

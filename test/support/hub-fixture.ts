@@ -52,19 +52,23 @@ export const PLACES = {
   outside: { latitude: 7.03, longitude: 100.43, address: 'นอกเขต' },
 };
 
-export async function startHub(options: FixtureOptions = {}): Promise<HubFixture> {
-  const clock = options.clock === 'manual' ? new ManualClock() : (options.clock ?? systemClock);
-  const emulator = createEmulator({ channelSecret: SECRET, channelAccessToken: TOKEN, now: options.emulatorNow });
-  const emu = await emulator.listen(0, '127.0.0.1');
-  const store = options.store ?? new EmbeddedStore();
+/**
+ * The hub as tests build it: test credentials, the real SDK clients pointed at `lineUrl` (the
+ * emulator, or a proxy in front of it), short outbox backoffs, no logs. Not started, not listening.
+ */
+export function testHub(
+  lineUrl: string,
+  store: Store,
+  options: Omit<FixtureOptions, 'store' | 'clock' | 'emulatorNow'> & { clock?: Clock } = {},
+): { hub: Hub; line: SdkLineGateway } {
   const line = new SdkLineGateway({
     channelAccessToken: TOKEN,
-    baseUrl: emu.url,
+    baseUrl: lineUrl,
     timeoutMs: options.lineTimeoutMs ?? 3000,
   });
   const hub = createApp({
     config: {
-      line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: emu.url, emulated: true },
+      line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: lineUrl, emulated: true },
       adminToken: ADMIN_TOKEN,
       commandCentreGroupId: options.commandCentreGroupId,
     },
@@ -73,10 +77,19 @@ export async function startHub(options: FixtureOptions = {}): Promise<HubFixture
     media: options.media,
     store,
     line,
-    clock,
+    clock: options.clock ?? systemClock,
     logger: silentLogger,
     outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50, ...options.outboxOptions },
   });
+  return { hub, line };
+}
+
+export async function startHub(options: FixtureOptions = {}): Promise<HubFixture> {
+  const clock = options.clock === 'manual' ? new ManualClock() : (options.clock ?? systemClock);
+  const emulator = createEmulator({ channelSecret: SECRET, channelAccessToken: TOKEN, now: options.emulatorNow });
+  const emu = await emulator.listen(0, '127.0.0.1');
+  const store = options.store ?? new EmbeddedStore();
+  const { hub, line } = testHub(emu.url, store, { ...options, clock });
   await hub.start();
   const server: Server = await new Promise((resolve) => {
     const s = hub.app.listen(0, '127.0.0.1', () => resolve(s));
