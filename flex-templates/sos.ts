@@ -73,7 +73,7 @@ export interface SosCardData {
 
 export function sosCard(t: T, d: SosCardData): Message {
   const { alert } = d;
-  const stationName = nameIn(d.station?.name, d.lang) || t('sos:person.commandCentre');
+  const stationName = stationOrCommandCentre(t, d.station, d.lang);
   const heading =
     d.variant.kind === 'first'
       ? t('sos:card.title')
@@ -162,11 +162,16 @@ export function positionUpdate(t: T, alert: SosAlert, lang: Language): Message[]
   ];
 }
 
+/** Who has the alert, in words: its station, or the command centre while no station has it (never "CC"). */
+export function stationOrCommandCentre(t: T, station: Station | undefined, lang: Language): string {
+  return nameIn(station?.name, lang) || t('sos:person.commandCentre');
+}
+
 export function officerPush(t: T, alert: SosAlert, station: Station | undefined, lang: Language): Message {
   return text(
     t('sos:card.officerPush', {
       alertId: alert._id,
-      station: nameIn(station?.name, lang) || t('sos:person.commandCentre'),
+      station: stationOrCommandCentre(t, station, lang),
     }),
   );
 }
@@ -206,10 +211,9 @@ export function sosPersonUpdate(
 ): Message {
   const key = PERSON_KEY[alert.status] ?? 'stillAlerting';
   const closed = alert.status === 'resolved' || alert.status === 'false_alarm';
-  // An alert no station has taken is handled by the command centre: never show its code "CC".
   const body = t(`sos:person.${key}`, {
     officer,
-    station: nameIn(station?.name, lang) || t('sos:person.commandCentre'),
+    station: stationOrCommandCentre(t, station, lang),
   });
   return closed ? text(body) : text(body, sosQuickReplies(t));
 }

@@ -6,6 +6,7 @@ import {
   sosGroupUpdate,
   sosPersonUpdate,
   sosToPerson,
+  stationOrCommandCentre,
 } from '../../../flex-templates/sos';
 import type { Texts } from '../../i18n/i18n';
 import type { Logger } from '../../logger';
@@ -97,10 +98,7 @@ export class SosService {
     const ladder = this.ladderOf(station);
     return [
       sosToPerson(t, alert.position ? 'alertedWithPin' : 'alerted', {
-        station:
-          station && alert.routedBy !== 'command-centre'
-            ? station.name[person.lang] || station.name.th
-            : t('sos:person.commandCentre'),
+        station: stationOrCommandCentre(t, alert.routedBy === 'command-centre' ? undefined : station, person.lang),
         first: ladder[0]!,
         second: ladder[1] ?? ladder[0]!,
       }),
@@ -125,7 +123,7 @@ export class SosService {
     const t = deps.texts.t(lang);
     return [
       station
-        ? sosToPerson(t, 'locationForwardedTo', { station: station.name[lang] || station.name.th })
+        ? sosToPerson(t, 'locationForwardedTo', { station: stationOrCommandCentre(t, station, lang) })
         : sosToPerson(t, 'locationForwarded'),
     ];
   }
