@@ -12,7 +12,11 @@ import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import { InboxRepository, type InboxEntry } from '../../src/store/repositories/inbox-repository';
 import { OutboxRepository, type OutboxEntry } from '../../src/store/repositories/outbox-repository';
 import type { Store } from '../../src/store/store-port';
-import { SECRET, TOKEN, gid, testHub, uid } from '../support/hub-fixture';
+import { SECRET, TEST_EPOCH, TOKEN, gid, testHub, uid } from '../support/hub-fixture';
+import { AnchoredClock } from '../../src/util/clock';
+
+/** Every process of these tests, and LINE, share one clock set to the test's date. */
+const clock = new AnchoredClock(TEST_EPOCH);
 
 // These tests restart the hub on the same data directory, as a redeploy or a crash would: one LINE
 // (the emulator) for the whole story, one process after another on the store files.
@@ -27,7 +31,7 @@ interface HubProcess {
 }
 
 async function startProcess(emulator: Emulator, lineUrl: string, store: Store): Promise<HubProcess> {
-  const { hub, line } = testHub(lineUrl, store);
+  const { hub, line } = testHub(lineUrl, store, { clock });
   const resumed = await hub.start();
   const server: Server = await new Promise((resolve) => {
     const s = hub.app.listen(0, '127.0.0.1', () => resolve(s));
@@ -127,7 +131,7 @@ describe('restart: a new process finishes what the previous one left', () => {
     emulator = createEmulator({
       channelSecret: SECRET,
       channelAccessToken: TOKEN,
-      now: () => Date.now() + skewMs,
+      now: () => clock.now() + skewMs,
       replyTokenTtlMs: 30_000,
     });
     const listening = await emulator.listen(0, '127.0.0.1');
@@ -159,14 +163,14 @@ describe('restart: a new process finishes what the previous one left', () => {
 
     const oldStore = new EmbeddedStore({ dir });
     const events = [old, late, fresh].map((r) => r.events[0]);
-    const base = Date.now() * 1000;
+    const base = clock.now() * 1000;
     const entries: InboxEntry[] = events.map((event, i) => ({
       _id: event.webhookEventId,
       seq: base + i,
       sourceKey: sourceKeyOf(event),
       event,
       status: 'pending',
-      receivedAt: Date.now(),
+      receivedAt: clock.now(),
       attempts: 0,
     }));
     expect(await new InboxRepository(oldStore).accept(entries)).toHaveLength(3);
@@ -180,8 +184,8 @@ describe('restart: a new process finishes what the previous one left', () => {
       orderKey: to,
       status: 'pending',
       attempts: 0,
-      nextAttemptAt: Date.now(),
-      createdAt: Date.now(),
+      nextAttemptAt: clock.now(),
+      createdAt: clock.now(),
       seq: base + 10 + seq,
       purpose: 'case-update',
       ...extra,
@@ -192,7 +196,7 @@ describe('restart: a new process finishes what the previous one left', () => {
       row(stationGroup, 'New report SSZ-0002', 3),
       row(officer, 'SSZ-0000 closed (sent before the crash)', 0, {
         status: 'sent',
-        sentAt: Date.now(),
+        sentAt: clock.now(),
         sentAs: 'push',
       }),
     ];
@@ -366,7 +370,7 @@ describe('restart: a new process finishes what the previous one left', () => {
       {
         type: 'message',
         mode: 'active',
-        timestamp: Date.now() - 55_000,
+        timestamp: clock.now() - 55_000,
         webhookEventId: eventId,
         deliveryContext: { isRedelivery: true },
         source: { type: 'user', userId: john },

@@ -3,7 +3,7 @@ import { createMapsFake } from '../../src/geo/maps-fake';
 import { GoogleGeocoder } from '../../src/geo/google-geocoder';
 import { MemoryMediaStore } from '../../src/media/media-store';
 import { silentLogger } from '../../src/logger';
-import type { ManualClock } from '../../src/util/clock';
+import { ManualClock } from '../../src/util/clock';
 import { ADMIN_TOKEN, PLACES, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
 
 import {
@@ -266,7 +266,7 @@ describe('reports end to end', () => {
         type: 'postback',
         postback: { data: 'a=case&id=HYI-69-000001&to=acknowledged' },
         source: { type: 'group', groupId: HYI_GROUP, userId: OFFICER_B },
-        timestamp: Date.now(),
+        timestamp: f.clock.now(),
         mode: 'active',
         webhookEventId: '01JCONCURRENTACKNOWLEDGE00',
         deliveryContext: { isRedelivery: false },
@@ -480,6 +480,34 @@ describe('reports: expiry, typed addresses and codes over time', () => {
       await f.settle();
       expect(last(f, JOHN).text).toContain('HYI-69-000001');
       expect(JSON.stringify(last(f, HYI_GROUP).message)).toContain('ซอยสันติสุข หาดใหญ่'); // LINE's own address
+    } finally {
+      await f.close();
+    }
+  });
+});
+
+describe('case and SOS numbers across the new year in Bangkok', () => {
+  // 31 December 2569, 23:59:30 in Bangkok is still 16:59:30 UTC: the year in the number is Bangkok's.
+  const LAST_SECONDS_OF_2569 = Date.UTC(2026, 11, 31, 16, 59, 30);
+
+  it('when one report is filed before midnight of 31 December in Bangkok and one after, then the second starts the new year at 000001', async () => {
+    const clock = new ManualClock(LAST_SECONDS_OF_2569);
+    const f = await startHub({ seed: true, clock });
+    try {
+      await setUpCity(f);
+      await report(f, SOMCHAI);
+      await report(f, JOHN);
+      clock.advance(60_000); // 00:00:30 on 1 January 2570 in Bangkok; still 31 December in UTC
+      expect(new Date(clock.now()).getUTCFullYear()).toBe(2026);
+      await report(f, SOMCHAI);
+      await f.emulator.driver.text({ userId: JOHN }, 'SOS');
+      await f.settle();
+      const ids = [...(await f.hub.repos.cases.byReporter(SOMCHAI)), ...(await f.hub.repos.cases.byReporter(JOHN))]
+        .map((c) => c._id)
+        .sort();
+      expect(ids).toEqual(['HYI-69-000001', 'HYI-69-000002', 'HYI-70-000001']);
+      expect(last(f, SOMCHAI).text).toContain('HYI-70-000001');
+      expect((await f.hub.repos.alerts.openFor(JOHN))?._id).toMatch(/^SOS-\w+-70-000001$/);
     } finally {
       await f.close();
     }

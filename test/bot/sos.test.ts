@@ -132,7 +132,7 @@ describe('SOS with nobody to alert', () => {
     const f = await startHub({ seed: true });
     try {
       await setUpCity(f);
-      await f.hub.repos.groups.left(HYI_GROUP, Date.now()); // HYI loses its group
+      await f.hub.repos.groups.left(HYI_GROUP, f.clock.now()); // HYI loses its group
       await f.emulator.driver.location({ userId: JOHN }, PLACES.santisuk);
       await f.emulator.driver.postback({ userId: JOHN }, 'a=sos');
       await f.settle();

@@ -5,7 +5,7 @@ import { signBody } from '../../src/emulator';
 import { healthRouter } from '../../src/entry-points/health-router';
 import { createMetrics } from '../../src/metrics';
 import type { Store } from '../../src/store/store-port';
-import { SECRET, startHub, uid, type HubFixture } from '../support/hub-fixture';
+import { SECRET, TEST_EPOCH, startHub, uid, type HubFixture } from '../support/hub-fixture';
 import { InterceptedStore } from '../support/intercepted-store';
 
 // A text event shaped like LINE's (line-api.md 1.5), for requests built by hand with supertest.
@@ -15,7 +15,7 @@ function textEvent(userId: string, text: string, overrides: Record<string, unkno
   return {
     type: 'message',
     mode: 'active',
-    timestamp: Date.now(),
+    timestamp: TEST_EPOCH,
     webhookEventId: `01JTESTWEBHOOK${String(eventCounter).padStart(12, '0')}`,
     deliveryContext: { isRedelivery: false },
     source: { type: 'user', userId },

@@ -172,7 +172,7 @@ describe('outbox: sending to LINE', () => {
         {
           type: 'message',
           mode: 'active',
-          timestamp: Date.now() - 55_000,
+          timestamp: f.clock.now() - 55_000,
           webhookEventId: '01JOUTBOXOLDEVENT000000001',
           deliveryContext: { isRedelivery: true },
           source: { type: 'user', userId: john },
@@ -197,7 +197,7 @@ describe('outbox: sending to LINE', () => {
         kind: 'reply',
         to: john,
         replyToken: usedToken,
-        replyTokenAt: Date.now(),
+        replyTokenAt: f.clock.now(),
         messages: [text('One more thing: call 191 in an emergency.')],
         purpose: 'test',
       });
@@ -235,7 +235,7 @@ describe('outbox: sending to LINE', () => {
         kind: 'reply',
         to: group,
         replyToken: token,
-        replyTokenAt: Date.now(),
+        replyTokenAt: f.clock.now(),
         messages: seven,
         purpose: 'test',
       });

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/logger';
 import { SdkLineGateway } from '../../src/messaging/line-gateway';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import type { Store } from '../../src/store/store-port';
-import { ManualClock, systemClock, type Clock } from '../../src/util/clock';
+import { AnchoredClock, ManualClock, type Clock } from '../../src/util/clock';
 
 export const SECRET = 'hub-test-channel-secret';
 export const TOKEN = 'hub-test-channel-access-token';
@@ -77,16 +77,29 @@ export function testHub(
     media: options.media,
     store,
     line,
-    clock: options.clock ?? systemClock,
+    clock: options.clock ?? new AnchoredClock(TEST_EPOCH),
     logger: silentLogger,
     outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50, ...options.outboxOptions },
   });
   return { hub, line };
 }
 
+/**
+ * The date every test lives on unless it sets its own: 25 November 2026, 20:00 in Bangkok
+ * (Buddhist year 2569). Never the calendar's date: case numbers carry the year, and a suite that
+ * read today's date would start failing on 1 January.
+ */
+export const TEST_EPOCH = Date.UTC(2026, 10, 25, 13, 0, 0);
+
 export async function startHub(options: FixtureOptions = {}): Promise<HubFixture> {
-  const clock = options.clock === 'manual' ? new ManualClock() : (options.clock ?? systemClock);
-  const emulator = createEmulator({ channelSecret: SECRET, channelAccessToken: TOKEN, now: options.emulatorNow });
+  const clock =
+    options.clock === 'manual' ? new ManualClock(TEST_EPOCH) : (options.clock ?? new AnchoredClock(TEST_EPOCH));
+  // LINE's clock is the hub's: event timestamps and reply-token ages agree with what the hub sees.
+  const emulator = createEmulator({
+    channelSecret: SECRET,
+    channelAccessToken: TOKEN,
+    now: options.emulatorNow ?? (() => clock.now()),
+  });
   const emu = await emulator.listen(0, '127.0.0.1');
   const store = options.store ?? new EmbeddedStore();
   const { hub, line } = testHub(emu.url, store, { ...options, clock });
