@@ -4,7 +4,7 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { T } from '../src/i18n/i18n';
 import { encodePostback, type PostbackData } from '../src/bot/postback';
-import { clip } from './format';
+import { clipGraphemes } from './format';
 
 export const RICH_MENU_SIZE = { width: 2500, height: 1686 } as const;
 
@@ -55,16 +55,16 @@ export function residentRichMenu(t: T, name: string): messagingApi.RichMenuReque
   return {
     size: { ...RICH_MENU_SIZE },
     selected: true,
-    name: clip(name, 300),
-    // LINE allows 14 characters on the bar under the chat.
-    chatBarText: clip(t('richMenu.chatBar'), 14),
+    // LINE counts name and chatBarText in grapheme clusters: 300, and 14 on the bar under the chat.
+    name: clipGraphemes(name, 300),
+    chatBarText: clipGraphemes(t('richMenu.chatBar'), 14),
     areas: RESIDENT_AREAS.map((area) => ({
       bounds: { ...area.bounds },
       action: {
         type: 'postback',
         data: encodePostback(area.data),
         displayText: t(area.shown),
-        label: clip(t(`richMenu.${area.key}`), 20),
+        label: clipGraphemes(t(`richMenu.${area.key}`), 20),
       },
     })),
   };
