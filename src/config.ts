@@ -21,6 +21,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicBaseUrl?: string;
   commandCentreGroupId?: string;
+  /**
+   * Load the illustrative Hat Yai stations and zones into an empty store: only when LINE is the
+   * emulator (in-process, or one on this machine via LINE_API_BASE_URL), never for a real OA.
+   */
+  demoData: boolean;
 }
 
 export class ConfigError extends Error {
@@ -113,5 +118,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     publicBaseUrl: e.PUBLIC_BASE_URL,
     commandCentreGroupId: e.COMMAND_CENTRE_GROUP_ID,
+    demoData: emulated || isLoopback(e.LINE_API_BASE_URL),
   };
+}
+
+/** An emulator started with `npm run emulator` listens on this machine; LINE and proxies to it do not. */
+function isLoopback(url: string | undefined): boolean {
+  if (!url) return false;
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       ? new GoogleGeocoder({ apiKey: config.googleMapsApiKey, baseUrl: config.googleMapsBaseUrl, logger })
       : disabledGeocoder,
     media: new FileMediaStore(path.join(config.dataDir, 'media')),
-    seedDemoData: true,
+    seedDemoData: config.demoData,
   });
   const resumed = await hub.start();
   hub.scheduler.start();
