@@ -99,8 +99,20 @@ function deepFreeze<V>(value: V): V {
   return value;
 }
 
-export function helpMessage(t: T, reason: 'howTo' | 'unknown' | 'unsupported'): Message {
-  return text(t(`help.${reason}`), mainMenuItems(t));
+/**
+ * Help with the main actions. A person who consented also gets "withdraw consent" there (PDPA:
+ * withdrawing is as easy as giving consent); an officer also reads the officer commands.
+ */
+export function helpMessage(
+  t: T,
+  reason: 'howTo' | 'unknown' | 'unsupported',
+  who: { canWithdraw?: boolean; officer?: boolean } = {},
+): Message {
+  const body = who.officer ? `${t(`help.${reason}`)}\n\n${t('help.officer')}` : t(`help.${reason}`);
+  const items = who.canWithdraw
+    ? [...mainMenuItems(t), postbackItem(t('privacy.withdraw'), { a: 'consent', v: 'withdraw' })]
+    : mainMenuItems(t);
+  return text(body, items);
 }
 
 export function comingSoonMessage(t: T, feature: string): Message {
