@@ -1,5 +1,6 @@
 import type { Language } from '../src/domain/people';
 import type { LocalizedName } from '../src/domain/places';
+import type { T } from '../src/i18n/i18n';
 
 const DATE_LOCALE: Record<Language, string> = {
   // Thai readers expect the Buddhist era: 25 พ.ย. 2569, not 2026.
@@ -10,8 +11,7 @@ const DATE_LOCALE: Record<Language, string> = {
 
 const formatters = new Map<Language, Intl.DateTimeFormat>();
 
-/** Date and time in Bangkok, in the reader's language and calendar. */
-export function formatDateTime(at: number, lang: Language): string {
+function formatterFor(lang: Language): Intl.DateTimeFormat {
   let f = formatters.get(lang);
   if (!f) {
     f = new Intl.DateTimeFormat(DATE_LOCALE[lang], {
@@ -26,7 +26,21 @@ export function formatDateTime(at: number, lang: Language): string {
     });
     formatters.set(lang, f);
   }
-  return f.format(at);
+  return f;
+}
+
+/**
+ * Date and time in Bangkok, in the reader's language and calendar. With `t`, in the words a
+ * resident reads (bot:dateTime): Thai as Thai documents write it, "30 พ.ย. 2569 เวลา 01:30 น.",
+ * and English and Malay saying it is Thai time (Malaysia is an hour ahead).
+ */
+export function formatDateTime(at: number, lang: Language, t?: T): string {
+  const f = formatterFor(lang);
+  if (!t) return f.format(at);
+  const parts = f.formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  const date = `${part('day')} ${part('month')} ${part('year')}`;
+  return t('bot:dateTime', { date, time: `${part('hour')}:${part('minute')}` });
 }
 
 export function nameIn(name: LocalizedName | undefined, lang: Language): string {

@@ -292,7 +292,7 @@ describe('reports end to end', () => {
     await f.emulator.driver.postback({ userId: JOHN }, 'a=my-cases');
     await f.settle();
     const carousel = last(f, JOHN);
-    expect(carousel.altText).toBe('Your 2 reported cases');
+    expect(carousel.altText).toBe('Your reported cases (2)');
     const json = JSON.stringify(carousel.message);
     expect(json.indexOf('KHH-69-000001')).toBeLessThan(json.indexOf('HYI-69-000001'));
     expect(json).toContain('Acknowledged');
@@ -306,7 +306,7 @@ describe('reports end to end', () => {
     expect(last(f, SOMCHAI).text).toBe('📍 จุดนี้อยู่ในพื้นที่ ชุมชนสันติสุข\nดูแลโดย สถานีตำรวจภูธรหาดใหญ่ โทร 074-243-333');
     expect(last(f, SOMCHAI).quickReply?.[0]).toBe('แจ้งเหตุที่นี่');
     expect(last(f, JOHN).text).toMatch(
-      /outside the Smart Safety Zone\nNearest station: Hat Yai Police Station \(about \d+\.\d km\)/,
+      /outside the Smart Safety Zone\.\nNearest station: Hat Yai Police Station \(about \d+\.\d km\)/,
     );
   });
 
@@ -473,7 +473,7 @@ describe('reports: expiry, typed addresses and codes over time', () => {
       await f.emulator.driver.postback(u, 'a=photos-done');
       await f.emulator.driver.text(u, 'Kim Yong market');
       await f.settle();
-      expect(last(f, JOHN).text).toContain("I can't look up typed addresses right now");
+      expect(last(f, JOHN).text).toContain("We can't look up typed addresses right now");
       await f.emulator.driver.location(u, PLACES.santisuk);
       await f.emulator.driver.postback(u, 'a=anon&v=no');
       await f.emulator.driver.postback(u, 'a=report-confirm');
