@@ -1,7 +1,7 @@
 // The PDPA notice as a resident reads it, and withdrawing consent: what they are told, in their
 // language, and what the hub keeps afterwards.
 import { PLACES, startHub, uid, type HubFixture } from '../support/hub-fixture';
-import { HYI_GROUP, JOHN, SOMCHAI, setUpCity } from '../support/city';
+import { HYI_GROUP, JOHN, SOMCHAI, cityForEachTest } from '../support/city';
 
 const last = (f: HubFixture, chat: string) => f.seen(chat).at(-1)!;
 /** The words of a flex message's body (the notice card), as the person reads them. */
@@ -131,13 +131,10 @@ describe('the PDPA notice', () => {
 });
 
 describe('withdrawing consent', () => {
+  const city = cityForEachTest();
   let f: HubFixture;
-  beforeEach(async () => {
-    f = await startHub({ seed: true });
-    await setUpCity(f);
-  });
-  afterEach(async () => {
-    await f.close();
+  beforeEach(() => {
+    f = city();
   });
 
   it.each([

@@ -1,10 +1,7 @@
 import request from 'supertest';
-import { createMapsFake } from '../../src/geo/maps-fake';
-import { GoogleGeocoder } from '../../src/geo/google-geocoder';
 import { MemoryMediaStore } from '../../src/media/media-store';
-import { silentLogger } from '../../src/logger';
 import { ManualClock } from '../../src/util/clock';
-import { ADMIN_TOKEN, PLACES, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
+import { ADMIN_TOKEN, PLACES, gid, startHub, startHubWithMaps, uid, type HubFixture } from '../support/hub-fixture';
 
 import {
   HYI_GROUP,
@@ -433,12 +430,8 @@ describe('reports: expiry, typed addresses and codes over time', () => {
   });
 
   it('when a typed address is given with a Maps key, then it is geocoded (fake Maps) and the card shows the Thai address', async () => {
-    const maps = createMapsFake();
-    const server = await maps.listen(0);
-    const f = await startHub({
-      seed: true,
-      geocoder: new GoogleGeocoder({ apiKey: 'test-maps-key-123', baseUrl: server.url, logger: silentLogger }),
-    });
+    const f = await startHubWithMaps({ seed: true });
+    const maps = f.maps;
     try {
       await setUpCity(f);
       const u = { userId: SOMCHAI };
@@ -458,7 +451,6 @@ describe('reports: expiry, typed addresses and codes over time', () => {
       expect(maps.calls.some((call) => call.query.address === 'ตลาดกิมหยง')).toBe(true);
     } finally {
       await f.close();
-      await server.close();
     }
   });
 

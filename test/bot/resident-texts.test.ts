@@ -1,11 +1,8 @@
 // What residents read along the report flow, the pin reply and the help menu, in Thai, English and
 // Malay: prompts that do not contradict themselves, labels that are not cut, dates and phone numbers
 // a visitor can use, and Thai words matched however they are spaced.
-import { createMapsFake } from '../../src/geo/maps-fake';
-import { GoogleGeocoder } from '../../src/geo/google-geocoder';
-import { silentLogger } from '../../src/logger';
-import { PLACES, startHub, uid, type HubFixture } from '../support/hub-fixture';
-import { HYI_GROUP, JOHN, OFFICER_A, SOMCHAI, setUpCity } from '../support/city';
+import { PLACES, startHubWithMaps, uid, type HubFixture } from '../support/hub-fixture';
+import { HYI_GROUP, JOHN, OFFICER_A, SOMCHAI, cityForEachTest, setUpCity } from '../support/city';
 
 const last = (f: HubFixture, chat: string) => f.seen(chat).at(-1)!;
 /** "Label: value" rows of a card, as the person reads them. */
@@ -29,14 +26,11 @@ async function toLocationStep(f: HubFixture, userId: string, words: string): Pro
   await f.emulator.driver.postback(u, 'a=photos-done');
 }
 
-describe('report flow texts', () => {
+describe('what residents read in a small city', () => {
+  const city = cityForEachTest();
   let f: HubFixture;
-  beforeEach(async () => {
-    f = await startHub({ seed: true });
-    await setUpCity(f);
-  });
-  afterEach(async () => {
-    await f.close();
+  beforeEach(() => {
+    f = city();
   });
 
   it('when no address search is configured, then the location prompt asks only for a pin, and a typed address gets one clear answer', async () => {
@@ -119,44 +113,6 @@ describe('report flow texts', () => {
     expect(carousel.altText).toBe('Your reported cases (1)');
     expect(JSON.stringify(carousel.message)).toContain('25 Nov 2026, 20:00 (Thai time)');
   });
-});
-
-describe('a typed address with address search on', () => {
-  it('when an English resident types a place, then their confirm card shows it in English and the officers read it in Thai', async () => {
-    const maps = createMapsFake();
-    const server = await maps.listen(0);
-    const f = await startHub({
-      seed: true,
-      geocoder: new GoogleGeocoder({ apiKey: 'test-maps-key-123', baseUrl: server.url, logger: silentLogger }),
-    });
-    try {
-      await setUpCity(f);
-      await toLocationStep(f, JOHN, 'Bag snatched');
-      await f.emulator.driver.text({ userId: JOHN }, 'Kim Yong Market');
-      await f.emulator.driver.postback({ userId: JOHN }, 'a=anon&v=no');
-      await f.settle();
-      expect(rowsOf(last(f, JOHN).message)['Place']).toContain('Kim Yong Market, Supasarnrangsan Rd');
-      await f.emulator.driver.postback({ userId: JOHN }, 'a=report-confirm');
-      await f.settle();
-      const card = JSON.stringify(last(f, HYI_GROUP).message);
-      expect(card).toContain('ตลาดกิมหยง ถนนศุภสารรังสรรค์');
-      expect(card).not.toContain('Supasarnrangsan');
-    } finally {
-      await f.close();
-      await server.close();
-    }
-  });
-});
-
-describe('pins, help and keywords', () => {
-  let f: HubFixture;
-  beforeEach(async () => {
-    f = await startHub({ seed: true });
-    await setUpCity(f);
-  });
-  afterEach(async () => {
-    await f.close();
-  });
 
   it('when an English visitor sends a pin in a zone, then the station number is one a foreign phone can dial', async () => {
     await f.emulator.driver.location({ userId: JOHN }, PLACES.santisuk);
@@ -216,5 +172,26 @@ describe('pins, help and keywords', () => {
     expect(welcome!.text).toContain('โทร 191');
     // The news tile stays, and says honestly that it is not there yet.
     expect(last(f, nok).text).toBe('เมนู “ข่าวในพื้นที่” จะเปิดให้ใช้เร็ว ๆ นี้ค่ะ\nหากเป็นเหตุฉุกเฉิน โทร 191 ได้ทันที');
+  });
+});
+
+describe('a typed address with address search on', () => {
+  it('when an English resident types a place, then their confirm card shows it in English and the officers read it in Thai', async () => {
+    const f = await startHubWithMaps({ seed: true });
+    try {
+      await setUpCity(f);
+      await toLocationStep(f, JOHN, 'Bag snatched');
+      await f.emulator.driver.text({ userId: JOHN }, 'Kim Yong Market');
+      await f.emulator.driver.postback({ userId: JOHN }, 'a=anon&v=no');
+      await f.settle();
+      expect(rowsOf(last(f, JOHN).message)['Place']).toContain('Kim Yong Market, Supasarnrangsan Rd');
+      await f.emulator.driver.postback({ userId: JOHN }, 'a=report-confirm');
+      await f.settle();
+      const card = JSON.stringify(last(f, HYI_GROUP).message);
+      expect(card).toContain('ตลาดกิมหยง ถนนศุภสารรังสรรค์');
+      expect(card).not.toContain('Supasarnrangsan');
+    } finally {
+      await f.close();
+    }
   });
 });

@@ -1,12 +1,12 @@
 // The illustrative Hat Yai stations and zones are for the quick start against the LINE emulator.
 // A real OA must never route residents to made-up stations: with real LINE credentials nothing is
 // loaded, whatever the store holds.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
+import { spawnHub } from '../support/server-process';
 
 const SECRET = 'a-real-looking-channel-secret';
 const TOKEN = 'a-real-looking-channel-access-token';
@@ -50,14 +50,11 @@ async function freePort(): Promise<number> {
 
 describe('the hub entry point with real LINE credentials', () => {
   it('when `tsx src/server.ts` starts on an empty store with credentials, then the admin API lists no stations', async () => {
-    const root = path.join(__dirname, '..', '..');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-no-demo-'));
     const [port, closed] = [await freePort(), await freePort()];
     // LINE at 0.0.0.0 (this machine, not by a loopback name): the hub's own calls to LINE (rich
     // menus) are refused at once and nothing leaves the machine.
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
+    const { child, output } = spawnHub({
       PORT: String(port),
       DATA_DIR: dataDir,
       LINE_CHANNEL_SECRET: SECRET,
@@ -66,19 +63,12 @@ describe('the hub entry point with real LINE credentials', () => {
       LINE_API_BASE_URL: `http://0.0.0.0:${closed}`,
       LOG_LEVEL: 'silent',
       NODE_ENV: 'production',
-    };
-    const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     try {
       const up = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), 30_000);
-        child.stdout.on('data', (d: Buffer) => {
-          if (d.toString().includes('hub is up')) {
+        child.stdout.on('data', () => {
+          if (output.stdout.includes('hub is up')) {
             clearTimeout(timer);
             resolve(true);
           }
@@ -88,7 +78,7 @@ describe('the hub entry point with real LINE credentials', () => {
           resolve(false);
         });
       });
-      expect({ up, stderr }).toEqual({ up: true, stderr: '' });
+      expect({ up, stderr: output.stderr }).toEqual({ up: true, stderr: '' });
       const res = await fetch(`http://127.0.0.1:${port}/admin/stations`, {
         headers: { authorization: `Bearer ${ADMIN}` },
       });
