@@ -1,6 +1,6 @@
 // The entry point: read config, build the real adapters, listen, resume, and drain on SIGTERM.
 import type { Server } from 'node:http';
-import { createApp } from './app';
+import { configWarnings, createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { SdkLineGateway } from './messaging/line-gateway';
@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     },
     'hub listening',
   );
+  for (const warning of configWarnings(config)) logger.warn({ alert: 'config_warning' }, warning);
   // A plain summary for the person who just typed `npm start`.
   process.stdout.write(
     [
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
         : `  LINE        : ${config.line.apiBaseUrl ?? 'api.line.me'}`,
       `  data        : ${store.kind === 'mongo' ? 'MongoDB' : config.dataDir}`,
       `  health      : ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+      ...configWarnings(config).map((w) => `  WARNING     : ${w}`),
       '',
     ].join('\n') + '\n',
   );
