@@ -6,7 +6,8 @@ import path from 'node:path';
 import request from 'supertest';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import { HYI_GROUP, OFFICER_A, SOMCHAI, issueCode } from '../support/city';
-import { ADMIN_TOKEN, PLACES, gid, startHub, type HubFixture } from '../support/hub-fixture';
+import { ADMIN_TOKEN, gid, startHub, type HubFixture } from '../support/hub-fixture';
+import { fileReport } from '../support/report';
 
 const COMMAND_CENTRE = gid('9');
 const last = (f: HubFixture, chat: string) => f.seen(chat).at(-1)!;
@@ -19,18 +20,8 @@ async function resident(f: HubFixture): Promise<void> {
   await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=consent&v=accept');
 }
 
-async function report(f: HubFixture): Promise<void> {
-  const d = f.emulator.driver;
-  const u = { userId: SOMCHAI };
-  await d.postback(u, 'a=report');
-  await d.postback(u, 'a=cat&v=suspicious');
-  await d.text(u, 'มีชายสองคนวนดูรถหน้าบ้านหลายรอบ');
-  await d.postback(u, 'a=photos-done');
-  await d.location(u, PLACES.santisuk);
-  await d.postback(u, 'a=anon&v=no');
-  await d.postback(u, 'a=report-confirm');
-  await f.settle();
-}
+const report = (f: HubFixture) =>
+  fileReport(f, SOMCHAI, { category: 'suspicious', words: 'มีชายสองคนวนดูรถหน้าบ้านหลายรอบ' });
 
 const unrouted = (f: HubFixture) =>
   request(f.hub.app).get('/admin/cases?routed=false').set('authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);

@@ -6,6 +6,7 @@ import type { ManualClock } from '../../src/util/clock';
 import { HYI_GROUP, JOHN, KHH_GROUP, OFFICER_A, OFFICER_B, SOMCHAI, issueCode, setUpCity } from '../support/city';
 import { ADMIN_TOKEN, PLACES, gid, startHub, uid, type FixtureOptions, type HubFixture } from '../support/hub-fixture';
 import { captureLog } from '../support/log-capture';
+import { fileReport } from '../support/report';
 
 const COMMAND_CENTRE = gid('9');
 const PUBLIC_BASE = 'https://hub.example.test';
@@ -268,13 +269,7 @@ describe('updates in the language the person reads now', () => {
     try {
       const d = f.emulator.driver;
       const u = { userId: JOHN };
-      await d.postback(u, 'a=report');
-      await d.postback(u, 'a=cat&v=theft');
-      await d.text(u, 'My bag was snatched by a man on a red motorbike');
-      await d.postback(u, 'a=photos-done');
-      await d.location(u, PLACES.santisuk);
-      await d.postback(u, 'a=anon&v=no');
-      await d.postback(u, 'a=report-confirm');
+      await fileReport(f, JOHN, { words: 'My bag was snatched by a man on a red motorbike' });
       await d.postback(u, 'a=sos');
       await f.settle();
       expect(last(f, JOHN).text).toContain('Your SOS and the last location you sent have gone to');
