@@ -69,6 +69,8 @@ describe('SOS triggers', () => {
     ['the word "ช่วยด้วย"', (u: string) => f.emulator.driver.text({ userId: u }, 'ช่วยด้วย!!')],
     ['the word "SOS"', (u: string) => f.emulator.driver.text({ userId: u }, 'sos')],
     ['the word "tolong"', (u: string) => f.emulator.driver.text({ userId: u }, 'Tolong')],
+    ['"ช่วยด้วย ค่ะ" (with a stray space)', (u: string) => f.emulator.driver.text({ userId: u }, 'ช่วยด้วย ค่ะ')],
+    ['the common misspelling "ช่วยด้วยคะ"', (u: string) => f.emulator.driver.text({ userId: u }, 'ช่วยด้วยคะ')],
   ])(
     'when a resident uses %s, then the alert goes out and the person is asked for a location with a call-191 button',
     async (_name, trigger) => {
