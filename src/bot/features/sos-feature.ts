@@ -151,7 +151,7 @@ export function sosFeature(deps: { sos: SosService; pins: PinRepository; station
         return;
       }
     }
-    if (words !== undefined && ctx.user?.role === 'officer' && asksOfficerHelp(ctx, words, keywords)) {
+    if (words !== undefined && ctx.user?.role === 'officer' && asksOfficerHelp(words, keywords)) {
       await ctx.reply([await helpFor(ctx)], 'officer-help');
       return;
     }
@@ -162,7 +162,8 @@ export function sosFeature(deps: { sos: SosService; pins: PinRepository; station
     await next();
   };
 
-  function asksOfficerHelp(ctx: BotContext, words: string, keywords: (key: string) => string[]): boolean {
+  /** "help", "ช่วย", "/help" from an officer: the officer's commands (with SOS still one tap away). */
+  function asksOfficerHelp(words: string, keywords: (key: string) => string[]): boolean {
     return (
       words === '/help' ||
       keywords('sos:keywords.ambiguous').includes(words) ||
