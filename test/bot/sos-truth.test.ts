@@ -291,6 +291,26 @@ describe('updates in the language the person reads now', () => {
       await f.close();
     }
   });
+
+  it('when an officer chose English, then their own push of an SOS is in English while the group and the Thai officer read Thai, each sent once', async () => {
+    const f = await city();
+    try {
+      await f.emulator.driver.postback({ userId: OFFICER_B }, 'a=lang&v=en');
+      await sosAtSantisuk(f, SOMCHAI);
+      expect(f.seen(OFFICER_B).at(-2)!.text).toBe(
+        '🆘 SOS-HYI-69-000001 · Hat Yai Police Station\nTap "Acknowledge" on the card below.',
+      );
+      expect(sosCards(f, OFFICER_B).at(-1)!.altText).toMatch(/^🆘 SOS emergency SOS-HYI-69-000001/);
+      expect(f.seen(OFFICER_A).at(-2)!.text).toBe(
+        '🆘 SOS-HYI-69-000001 · สถานีตำรวจภูธรหาดใหญ่\nกด “รับเรื่อง” ที่การ์ดด้านล่างได้เลยค่ะ',
+      );
+      expect(sosCards(f, HYI_GROUP).at(-1)!.altText).toMatch(/^🆘 SOS ฉุกเฉิน SOS-HYI-69-000001/);
+      const multicasts = f.emulator.calls({ endpoint: 'multicast' }).filter((c) => c.status === 200);
+      expect(multicasts.map((c) => (c.body as { to: string[] }).to)).toEqual([[OFFICER_A], [OFFICER_B]]);
+    } finally {
+      await f.close();
+    }
+  });
 });
 
 describe('officers in their own chat', () => {
