@@ -375,7 +375,7 @@ describe('officers in their own chat', () => {
     expect(help.text).toContain('• /duty off ออกเวร');
     expect(help.text).toContain('สถานะตอนนี้: เข้าเวร');
     expect(help.message.quickReply.items.map((i: any) => i.action)).toEqual([
-      expect.objectContaining({ type: 'postback', label: '🆘 SOS', data: 'a=sos' }),
+      expect.objectContaining({ type: 'postback', data: 'a=sos' }),
       expect.objectContaining({ type: 'message', text: '/duty off' }),
       expect.objectContaining({ type: 'uri', uri: 'tel:191' }),
     ]);
