@@ -93,3 +93,15 @@ export async function expectSeen(locator: Locator, what: string): Promise<void> 
 export function screenshotPath(name: string): string {
   return path.join(os.tmpdir(), `simulator-${name}.png`);
 }
+
+/** Polls `read` until it returns `want` (images load, fonts arrive); fails with the last value seen. */
+export async function until<T>(read: () => Promise<T>, want: T, what: string): Promise<void> {
+  const deadline = Date.now() + STEP_MS;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (last === want) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${what}: wanted ${String(want)} within ${STEP_MS} ms, last saw ${String(last)}`);
+}

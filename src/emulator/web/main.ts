@@ -663,9 +663,16 @@ function init(): void {
   // Only the person's own scrolling (wheel, touch, keys, the scrollbar) decides whether the log stops
   // following: scroll events the page causes, or the browser causes when heights change, do not.
   let touchedAt = 0;
-  for (const kind of ['wheel', 'touchmove', 'keydown', 'pointerdown']) {
-    log.addEventListener(kind, () => (touchedAt = Date.now()), { passive: true });
-  }
+  const touched = () => (touchedAt = Date.now());
+  log.addEventListener('wheel', touched, { passive: true });
+  log.addEventListener('touchmove', touched, { passive: true });
+  // A press on the log itself is its scrollbar; a press on a message or a button is not scrolling.
+  log.addEventListener('pointerdown', (e) => {
+    if (e.target === log) touched();
+  });
+  log.addEventListener('keydown', (e) => {
+    if (['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'ArrowDown', ' '].includes(e.key)) touched();
+  });
   log.addEventListener('scroll', () => {
     if (Date.now() - touchedAt > 1500) return;
     state.stick = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
