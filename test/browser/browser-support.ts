@@ -105,3 +105,36 @@ export async function until<T>(read: () => Promise<T>, want: T, what: string): P
   }
   throw new Error(`${what}: wanted ${String(want)} within ${STEP_MS} ms, last saw ${String(last)}`);
 }
+
+/**
+ * A photo as a person might pick one: a street scene of `width`×`height` drawn on a canvas by the
+ * browser itself and encoded as JPEG or PNG, so no image file is needed.
+ */
+export async function drawPhoto(
+  page: import('playwright-core').Page,
+  width: number,
+  height: number,
+  type: 'image/jpeg' | 'image/png',
+): Promise<Buffer> {
+  const dataUrl = await page.evaluate(
+    ([w, h, mime]) => {
+      const doc = (globalThis as any).document;
+      const canvas = doc.createElement('canvas');
+      canvas.width = w;
+      canvas.height = h;
+      const g = canvas.getContext('2d');
+      const sky = g.createLinearGradient(0, 0, 0, h);
+      sky.addColorStop(0, '#3b5b8c');
+      sky.addColorStop(1, '#d9a86c');
+      g.fillStyle = sky;
+      g.fillRect(0, 0, w, h);
+      g.fillStyle = '#2b2b2b';
+      g.fillRect(0, h * 0.7, w, h * 0.3);
+      g.fillStyle = '#c0392b';
+      g.fillRect(w * 0.6, h * 0.52, w * 0.27, h * 0.23);
+      return canvas.toDataURL(mime, 0.85) as string;
+    },
+    [width, height, type] as const,
+  );
+  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+}

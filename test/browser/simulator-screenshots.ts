@@ -8,38 +8,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { simulatorMapOf } from '../../src/emulator';
 import { HYI_GROUP, JOHN, SOMCHAI, setUpCity } from '../support/city';
 import { startHub } from '../support/hub-fixture';
-import { CHROMIUM, LAUNCH_ARGS, expectSeen } from './browser-support';
+import { CHROMIUM, LAUNCH_ARGS, drawPhoto, expectSeen } from './browser-support';
 
 const OUT = path.join(__dirname, '..', '..', 'docs', 'screenshots');
 const DESKTOP = { width: 1280, height: 820 };
 const PHONE = { width: 390, height: 844 };
-
-// A 4×3 photo drawn as an SVG and rasterised by the browser itself, so no image file is needed.
-async function samplePhoto(page: Page): Promise<Buffer> {
-  const dataUrl = await page.evaluate(async () => {
-    const doc = (globalThis as any).document;
-    const canvas = doc.createElement('canvas');
-    canvas.width = 640;
-    canvas.height = 480;
-    const g = canvas.getContext('2d');
-    const sky = g.createLinearGradient(0, 0, 0, 480);
-    sky.addColorStop(0, '#3b5b8c');
-    sky.addColorStop(1, '#d9a86c');
-    g.fillStyle = sky;
-    g.fillRect(0, 0, 640, 480);
-    g.fillStyle = '#2b2b2b';
-    g.fillRect(0, 340, 640, 140);
-    g.fillStyle = '#c0392b';
-    g.fillRect(380, 250, 170, 110);
-    g.fillStyle = '#111';
-    g.beginPath();
-    g.arc(420, 365, 22, 0, 7);
-    g.arc(515, 365, 22, 0, 7);
-    g.fill();
-    return canvas.toDataURL('image/jpeg', 0.85) as string;
-  });
-  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
-}
 
 // tsx compiles this file with esbuild's keepNames, which wraps the functions handed to evaluate() in
 // a __name() helper that exists only in Node; the page gets a do-nothing one.
@@ -82,7 +55,7 @@ async function main(): Promise<void> {
     await page.locator('#photoInput').setInputFiles({
       name: 'scene.jpg',
       mimeType: 'image/jpeg',
-      buffer: await samplePhoto(page),
+      buffer: await drawPhoto(page, 640, 480, 'image/jpeg'),
     });
     await expectSeen(chip('เสร็จแล้ว'), 'the done chip');
     await chip('เสร็จแล้ว').click();

@@ -13,7 +13,7 @@ import { createEmulator, simulatorMapOf } from '../../src/emulator';
 import { encodePostback } from '../../src/bot/postback';
 import { HYI_GROUP, KHH_GROUP, setUpCity } from '../support/city';
 import { TOKEN, startHub, uid, type HubFixture } from '../support/hub-fixture';
-import { CHROMIUM, LAUNCH_ARGS, VIEWPORT, expectSeen, screenshotPath, until } from './browser-support';
+import { CHROMIUM, LAUNCH_ARGS, VIEWPORT, drawPhoto, expectSeen, screenshotPath, until } from './browser-support';
 
 let counter = 0;
 /** A user id no other test uses. */
@@ -396,17 +396,7 @@ if (!fs.existsSync(CHROMIUM)) {
       await f.settle();
       await openChat(resident);
 
-      const photo = await page.evaluate(async () => {
-        const doc = (globalThis as any).document;
-        const canvas = doc.createElement('canvas');
-        canvas.width = 64;
-        canvas.height = 48;
-        const g = canvas.getContext('2d');
-        g.fillStyle = '#c0392b';
-        g.fillRect(0, 0, 64, 48);
-        return canvas.toDataURL('image/png') as string;
-      });
-      const bytes = Buffer.from(photo.slice(photo.indexOf(',') + 1), 'base64');
+      const bytes = await drawPhoto(page, 64, 48, 'image/png');
       await showInputBar();
       await page.getByRole('button', { name: 'More: photo, location, sticker' }).click();
       await page.locator('#photoInput').setInputFiles({ name: 'bag.png', mimeType: 'image/png', buffer: bytes });
@@ -480,7 +470,7 @@ if (!fs.existsSync(CHROMIUM)) {
       }
     }, 30_000);
 
-    it('when the emulator restarts with the same state file, then the open page reconnects and shows the same chats', async () => {
+    it('when an empty emulator restarts with the same state file, then the page first hints where to start, then reconnects and shows the same chats', async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simulator-state-'));
       const stateFile = path.join(dir, 'line-emulator.json');
       let emulator = createEmulator({ channelSecret: 'restart-secret', stateFile });
@@ -491,6 +481,9 @@ if (!fs.existsSync(CHROMIUM)) {
       try {
         await p.goto(`${server.url}/`);
         await expectSeen(p.getByText('live', { exact: true }), 'the live indicator');
+        // A first visit to an empty emulator says where to start.
+        await expectSeen(p.getByText('No chats yet.', { exact: true }), 'the first-screen hint');
+        await expectSeen(p.getByRole('button', { name: 'New user', exact: true }), 'the New user button');
         emulator.users.add({ userId: uid('7'), displayName: 'คงอยู่', language: 'th' });
         await p.locator(`[data-chat-id="${uid('7')}"]`).waitFor();
         await server.close();

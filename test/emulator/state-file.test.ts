@@ -3,18 +3,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { messagingApi } from '@line/bot-sdk';
 import request from 'supertest';
-import { ALICE, BOB, CAROL, GROUP, startEmulator, startReceiver, text } from './emulator-fixture';
+import { ALICE, BOB, CAROL, GROUP, MENU, startEmulator, startReceiver, text } from './emulator-fixture';
 import type { EmulatorFixture, Receiver } from './emulator-fixture';
 
-const MENU: messagingApi.RichMenuRequest = {
-  size: { width: 2500, height: 843 },
-  selected: true,
-  name: 'resident menu',
-  chatBarText: 'Menu',
-  areas: [{ bounds: { x: 0, y: 0, width: 2500, height: 843 }, action: { type: 'postback', data: 'a=sos' } }],
-};
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(64, 7)]);
 
 describe('LINE emulator state kept in a file across restarts', () => {
