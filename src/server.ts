@@ -54,12 +54,15 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
 
   let emulatorServer: { url: string; close(): Promise<void> } | undefined;
+  let emulator: import('./emulator').Emulator | undefined;
   if (config.line.emulated) {
     // No LINE credentials: run the LINE platform emulator in this process so the hub works out of the box.
+    // Its simulated users, groups and chats are kept beside the hub's data, so a restart keeps both.
     const { createEmulator } = await import('./emulator');
-    const emulator = createEmulator({
+    emulator = createEmulator({
       channelSecret: config.line.channelSecret,
       webhookUrl: `http://127.0.0.1:${config.port}/webhook`,
+      stateFile: path.join(config.dataDir, 'line-emulator.json'),
     });
     emulatorServer = await emulator.listen(config.emulatorPort, '127.0.0.1');
   }
@@ -83,6 +86,11 @@ async function main(): Promise<void> {
     seedDemoData: true,
   });
   const resumed = await hub.start();
+  if (emulator) {
+    // The simulator's map picker draws the zones and stations as they are at start.
+    const { simulatorMapOf } = await import('./emulator');
+    emulator.setMap(simulatorMapOf(await hub.repos.zones.all(), await hub.repos.stations.all()));
+  }
   hub.scheduler.start();
   // In the background: LINE (or the emulator) gets the current resident menus; serving does not wait.
   void hub.richMenus.install();
