@@ -101,18 +101,17 @@ function deepFreeze<V>(value: V): V {
 
 /**
  * Help with the main actions. A person who consented also gets "withdraw consent" there (PDPA:
- * withdrawing is as easy as giving consent); an officer also reads the officer commands.
+ * withdrawing is as easy as giving consent).
  */
 export function helpMessage(
   t: T,
   reason: 'howTo' | 'unknown' | 'unsupported',
-  who: { canWithdraw?: boolean; officer?: boolean } = {},
+  who: { canWithdraw?: boolean } = {},
 ): Message {
-  const body = who.officer ? `${t(`help.${reason}`)}\n\n${t('help.officer')}` : t(`help.${reason}`);
   const items = who.canWithdraw
     ? [...mainMenuItems(t), postbackItem(t('privacy.withdraw'), { a: 'consent', v: 'withdraw' })]
     : mainMenuItems(t);
-  return text(body, items);
+  return text(t(`help.${reason}`), items);
 }
 
 export function comingSoonMessage(t: T, feature: string): Message {

@@ -17,9 +17,8 @@ const MENU_FEATURES: Record<string, string> = {
  */
 export const oneToOneFallback: Middleware = async (ctx) => {
   const { event } = ctx;
-  // Asking for the menu is where a person who consented finds "withdraw consent", and an officer the
-  // officer commands.
-  const who = { canWithdraw: ctx.user?.consent === 'accepted', officer: ctx.user?.role === 'officer' };
+  // Asking for the menu is where a person who consented finds "withdraw consent".
+  const who = { canWithdraw: ctx.user?.consent === 'accepted' };
   const raw = postbackOf(event);
   if (raw !== undefined) {
     const feature = MENU_FEATURES[decodePostback(raw).a ?? ''];
@@ -29,12 +28,12 @@ export const oneToOneFallback: Middleware = async (ctx) => {
   if (event.type !== 'message') return; // other event kinds need no answer
   const typed = textOf(event);
   if (typed === undefined) {
-    await ctx.reply([helpMessage(ctx.t, 'unsupported', { officer: who.officer })], 'help-unsupported');
+    await ctx.reply([helpMessage(ctx.t, 'unsupported')], 'help-unsupported');
     return;
   }
   const asksForHelp = ctx.deps.texts.keywords('keywords.help').includes(normalizeText(typed));
   await ctx.reply(
-    [asksForHelp ? helpMessage(ctx.t, 'howTo', who) : helpMessage(ctx.t, 'unknown', { officer: who.officer })],
+    [asksForHelp ? helpMessage(ctx.t, 'howTo', who) : helpMessage(ctx.t, 'unknown')],
     asksForHelp ? 'help' : 'help-unknown',
   );
 };

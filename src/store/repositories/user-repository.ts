@@ -80,4 +80,14 @@ export class UserRepository {
     if (onlyOnDuty) filter.onDuty = true;
     return this.users.find(filter);
   }
+
+  /** Many users at once (the language of each recipient of a multicast). */
+  many(userIds: string[]): Promise<User[]> {
+    return userIds.length === 0 ? Promise.resolve([]) : this.users.find({ _id: { $in: userIds } });
+  }
+
+  /** The name residents and groups see for an officer (rank and name), set by the officer. */
+  setPublicName(userId: string, publicName: string, now: number): Promise<User | null> {
+    return this.users.updateOne({ _id: userId, role: 'officer' }, { $set: { publicName, updatedAt: now } });
+  }
 }
