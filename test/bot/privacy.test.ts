@@ -92,7 +92,7 @@ describe('the PDPA notice', () => {
       'Data controller: the Royal Thai Police',
       'Why we use it',
       'on-duty officers',
-      'messages to and from this account: 7 days',
+      'messages to and from this account: up to 7 days',
       'location pins you send: 1 day',
       'unfinished reports: until they time out (30 minutes)',
       'kept as police records',
