@@ -1,4 +1,4 @@
-// `tsx src/server.ts` as a child process, the way a person starts the hub, for tests of what the
+// src/server.ts (through tsx) as a child process, the way a person starts the hub, for tests of what the
 // entry point does with an environment (config errors, what it loads at start).
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
@@ -16,7 +16,9 @@ export interface HubProcess {
  */
 export function spawnHub(env: NodeJS.ProcessEnv): HubProcess {
   const root = path.join(__dirname, '..', '..');
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
+  // Node with tsx's loader, not the tsx binary: that one runs the hub in a second process, which a
+  // kill of the first would leave running (and holding the test's pipes open).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
