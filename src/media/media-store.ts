@@ -13,6 +13,8 @@ export interface StoredMedia {
 export interface MediaStore {
   save(data: Buffer, hint: { messageId: string }): Promise<StoredMedia>;
   read(token: string): Promise<{ data: Buffer; contentType: string } | null>;
+  /** Deletes a file for good (a PDPA erasure); false when there was none. */
+  remove(token: string): Promise<boolean>;
 }
 
 function sniffContentType(data: Buffer): { contentType: string; ext: string } {
@@ -42,6 +44,14 @@ export class FileMediaStore implements MediaStore {
     const data = await fs.readFile(path.join(this.dir, name));
     return { data, contentType: sniffContentType(data).contentType };
   }
+
+  async remove(token: string): Promise<boolean> {
+    if (!/^[0-9a-f]{32}$/.test(token)) return false;
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    const mine = names.filter((n) => n === token || n.startsWith(`${token}-`));
+    for (const name of mine) await fs.rm(path.join(this.dir, name), { force: true });
+    return mine.length > 0;
+  }
 }
 
 /** For tests: the same contract, in memory. */
@@ -57,5 +67,8 @@ export class MemoryMediaStore implements MediaStore {
   async read(token: string) {
     const f = this.files.get(token);
     return f ? { data: f.data, contentType: f.contentType } : null;
+  }
+  async remove(token: string) {
+    return this.files.delete(token);
   }
 }

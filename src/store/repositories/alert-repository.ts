@@ -9,6 +9,15 @@ import {
 import type { Collection, Store } from '../store-port';
 import { CounterRepository } from './counter-repository';
 
+export interface AlertQuery {
+  stationCode?: string;
+  status?: AlertStatus[];
+  from?: number;
+  to?: number;
+  before?: number;
+  limit: number;
+}
+
 export class AlertRepository {
   private readonly alerts: Collection<SosAlert>;
   private readonly counters: CounterRepository;
@@ -20,6 +29,7 @@ export class AlertRepository {
   async init(): Promise<void> {
     await this.alerts.ensureIndex({ field: 'userId' });
     await this.alerts.ensureIndex({ field: 'status' });
+    await this.alerts.ensureIndex({ field: 'updatedAt' });
   }
 
   nextId(stationCode: string, at: number): Promise<string> {
@@ -112,5 +122,36 @@ export class AlertRepository {
   /** An alert that reached no group finds one later (a group bound since): only while it has none. */
   setGroup(id: string, groupId: string, at: number): Promise<SosAlert | null> {
     return this.alerts.updateOne({ _id: id, groupId: { $exists: false } }, { $set: { groupId, updatedAt: at } });
+  }
+
+  /** Alerts for the admin API, newest first; `before` pages backwards by creation time. */
+  search(q: AlertQuery): Promise<SosAlert[]> {
+    const filter: Record<string, unknown> = {};
+    if (q.stationCode) filter.stationCode = q.stationCode;
+    if (q.status) filter.status = { $in: q.status };
+    const createdAt: Record<string, number> = {};
+    if (q.from !== undefined) createdAt.$gte = q.from;
+    if (q.to !== undefined) createdAt.$lt = q.to;
+    if (q.before !== undefined) createdAt.$lt = Math.min(q.before, createdAt.$lt ?? Infinity);
+    if (Object.keys(createdAt).length > 0) filter.createdAt = createdAt;
+    return this.alerts.find(filter, { sort: { createdAt: -1 }, limit: q.limit });
+  }
+
+  /** Alerts changed at or after `since`, oldest change first: the dashboard's feed. */
+  changedSince(since: number, limit: number): Promise<SosAlert[]> {
+    return this.alerts.find({ updatedAt: { $gte: since } }, { sort: { updatedAt: 1 }, limit });
+  }
+
+  /** Every alert a person raised (a PDPA export or erasure reads them all). */
+  allByUser(userId: string): Promise<SosAlert[]> {
+    return this.alerts.find({ userId }, { sort: { createdAt: 1 } });
+  }
+
+  /** Replaces and removes personal fields of an alert (a PDPA erasure). */
+  redact(id: string, set: Partial<SosAlert>, unset: Array<keyof SosAlert>): Promise<SosAlert | null> {
+    return this.alerts.updateOne(
+      { _id: id },
+      { $set: set, ...(unset.length > 0 ? { $unset: Object.fromEntries(unset.map((k) => [k, true])) } : {}) },
+    );
   }
 }

@@ -98,4 +98,9 @@ export class OutboxRepository {
   purgeSent(before: number): Promise<number> {
     return this.outbox.deleteMany({ status: 'sent', sentAt: { $lt: before } });
   }
+
+  /** A PDPA erasure: drops what was sent (or failed or held) to one chat; messages still queued go out. */
+  forgetRecipient(to: string): Promise<number> {
+    return this.outbox.deleteMany({ to, status: { $ne: 'pending' } });
+  }
 }

@@ -35,4 +35,12 @@ export class PinRepository {
   purgeOlderThan(before: number): Promise<number> {
     return this.pins.deleteMany({ at: { $lt: before } });
   }
+
+  get(userId: string): Promise<Pin | null> {
+    return this.pins.findOne({ _id: userId });
+  }
+
+  async delete(userId: string): Promise<number> {
+    return this.pins.deleteMany({ _id: userId });
+  }
 }
