@@ -44,6 +44,18 @@ import { MessengerNotifier, VIDEO_PREVIEW_PATH } from './messaging/notifier';
 import { projectRoot } from './util/project-root';
 import fs from 'node:fs';
 import path from 'node:path';
+import { AdminAuditRepository } from './store/repositories/admin-audit-repository';
+import { AdminSessionRepository } from './store/repositories/admin-session-repository';
+import { AdminTokenRepository } from './store/repositories/admin-token-repository';
+import { PrivacyRequestRepository } from './store/repositories/privacy-request-repository';
+import { StationTargetRepository } from './store/repositories/station-target-repository';
+import { PrivacyService } from './domain/privacy/privacy-service';
+import { privacyRequestsFeature } from './bot/features/privacy-requests-feature';
+import { dashboardFeed } from './entry-points/admin-cases';
+import type { ChangeFeed, Ticker } from './entry-points/admin-events';
+import { open311Router } from './entry-points/open311-router';
+import { DEFAULT_OPEN311_CATEGORIES } from './config';
+import { languageOf } from './domain/people';
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -73,7 +85,8 @@ export function configWarnings(config: Pick<Config, 'line' | 'commandCentreGroup
 
 /** Every side effect the hub has, created by the caller (server.ts, a test, a bench) and handed in. */
 export interface AppDeps {
-  config: Pick<Config, 'line' | 'adminToken' | 'commandCentreGroupId'> & Partial<Pick<Config, 'publicBaseUrl'>>;
+  config: Pick<Config, 'line' | 'adminToken' | 'commandCentreGroupId'> &
+    Partial<Pick<Config, 'publicBaseUrl' | 'adminSessionHours' | 'open311Categories'>>;
   store: Store;
   line: LineGateway;
   clock: Clock;
@@ -88,6 +101,8 @@ export interface AppDeps {
   /** Load the illustrative Hat Yai stations and zones into an empty store at start (quick start). */
   seedDemoData?: boolean;
   categories?: string[];
+  /** Drives the dashboard feed's once-a-second read of the store; tests tick it by hand. */
+  adminFeedTicker?: Ticker;
 }
 
 export interface Hub {
@@ -107,8 +122,17 @@ export interface Hub {
     bindCodes: BindCodeRepository;
     pins: PinRepository;
     alerts: AlertRepository;
+    adminTokens: AdminTokenRepository;
+    adminAudit: AdminAuditRepository;
+    adminSessions: AdminSessionRepository;
+    privacyRequests: PrivacyRequestRepository;
+    stationTargets: StationTargetRepository;
   };
   metrics: Metrics;
+  /** PDPA requests, export and erasure. */
+  privacy: PrivacyService;
+  /** The dashboard's live feed (GET /admin/events): reads the store once a second while a dashboard is open. */
+  adminFeed: ChangeFeed;
   sos: SosService;
   /** Cron jobs (SOS ladder, retention) under store leases; server.ts starts it, tests tick it by hand. */
   scheduler: Scheduler;
@@ -143,6 +167,11 @@ export function createApp(deps: AppDeps): Hub {
     bindCodes: new BindCodeRepository(deps.store),
     pins: new PinRepository(deps.store),
     alerts: new AlertRepository(deps.store),
+    adminTokens: new AdminTokenRepository(deps.store),
+    adminAudit: new AdminAuditRepository(deps.store),
+    adminSessions: new AdminSessionRepository(deps.store),
+    privacyRequests: new PrivacyRequestRepository(deps.store),
+    stationTargets: new StationTargetRepository(deps.store),
   };
   const ledger = new QuotaLedger(deps.store, {
     clock: deps.clock,
@@ -237,6 +266,34 @@ export function createApp(deps: AppDeps): Hub {
       }
     },
   });
+  const privacy = new PrivacyService({
+    requests: repos.privacyRequests,
+    users: repos.users,
+    cases: repos.cases,
+    alerts: repos.alerts,
+    pins: repos.pins,
+    sessions: repos.sessions,
+    inbox: repos.inbox,
+    outbox: repos.outbox,
+    stations: repos.stations,
+    media,
+    zoneStation: async (zoneId) => (await repos.zones.get(zoneId))?.stationCode,
+    notifier,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+  const categories = deps.categories ?? DEFAULT_CATEGORIES;
+  const adminFeed = dashboardFeed(
+    {
+      cases: repos.cases,
+      alerts: repos.alerts,
+      targets: repos.stationTargets,
+      categories,
+      clock: deps.clock,
+      logger: deps.logger,
+    },
+    { ...(deps.adminFeedTicker ? { ticker: deps.adminFeedTicker } : {}) },
+  );
   const scheduler = new Scheduler({
     leases: repos.leases,
     sos,
@@ -248,13 +305,15 @@ export function createApp(deps: AppDeps): Hub {
       { name: 'pins', purge: (now) => repos.pins.purgeOlderThan(now - DAY_MS) },
       { name: 'sessions', purge: (now) => repos.sessions.purgeExpired(now) },
       { name: 'bindCodes', purge: (now) => repos.bindCodes.purgeExpired(now - 7 * DAY_MS) },
+      { name: 'adminSessions', purge: (now) => repos.adminSessions.purgeExpired(now) },
     ],
   });
   const features: BotFeature[] = [
     // SOS first: its pre-emption and its group buttons must win over everything else.
     sosFeature({ sos, pins: repos.pins, stations: repos.stations }),
+    privacyRequestsFeature({ privacy }),
     reportsFeature({
-      categories: deps.categories ?? DEFAULT_CATEGORIES,
+      categories,
       cases,
       pins: repos.pins,
       media,
@@ -281,17 +340,47 @@ export function createApp(deps: AppDeps): Hub {
   app.use(
     '/admin',
     adminRouter({
-      adminToken: deps.config.adminToken,
+      auth: {
+        adminToken: deps.config.adminToken,
+        tokens: repos.adminTokens,
+        sessions: repos.adminSessions,
+        audit: repos.adminAudit,
+        clock: deps.clock,
+        logger: deps.logger,
+        secureCookies: Boolean(publicBase),
+        sessionHours: deps.config.adminSessionHours ?? 12,
+      },
       binding,
+      bindCodes: repos.bindCodes,
       stations: repos.stations,
       zones: repos.zones,
       directory,
+      users: repos.users,
       cases: repos.cases,
       alerts: repos.alerts,
+      caseService: cases,
+      sos,
+      privacy,
+      privacyRequests: repos.privacyRequests,
+      targets: repos.stationTargets,
+      feed: adminFeed,
+      categories,
       ledger,
       line: deps.line,
+      // The removed officer's chat shows the resident menu again.
+      officerRemoved: (user) => richMenus.follow(user._id, languageOf(user)),
+    }),
+  );
+  // Cases for city platforms, without personal data (GeoReport v2, read-only).
+  app.use(
+    '/open311/v2',
+    open311Router({
+      cases: repos.cases,
+      stations: repos.stations,
+      zones: repos.zones,
+      texts,
+      categories: deps.config.open311Categories ?? DEFAULT_OPEN311_CATEGORIES,
       clock: deps.clock,
-      logger: deps.logger,
     }),
   );
   // The still image LINE shows for a forwarded video until it is played.
@@ -301,6 +390,7 @@ export function createApp(deps: AppDeps): Hub {
   });
   // Report photos, by an unguessable token (the card's hero image needs a public https URL).
   app.get('/media/:token', async (req, res) => {
+    res.set('x-content-type-options', 'nosniff');
     const file = await media.read(String(req.params.token));
     if (!file) {
       res.status(404).json({ message: 'not found' });
@@ -324,6 +414,8 @@ export function createApp(deps: AppDeps): Hub {
     binding,
     ledger,
     sos,
+    privacy,
+    adminFeed,
     scheduler,
     richMenus,
     handleEvent: bot.handleEvent,
@@ -352,6 +444,7 @@ export function createApp(deps: AppDeps): Hub {
       await outbox.drain();
     },
     async stop() {
+      adminFeed.close();
       await scheduler.stop();
       inbox.stop();
       await outbox.stop();

@@ -28,6 +28,11 @@ const COLLECTIONS = [
   'pins',
   'quotaLedger',
   'alerts',
+  'adminTokens',
+  'adminAudit',
+  'adminSessions',
+  'privacyRequests',
+  'stationTargets',
 ];
 
 async function openStore(config: Config): Promise<Store> {

@@ -76,6 +76,11 @@ export function route<
   return spec;
 }
 
+/** A status other than the route's usual one for this answer (PUT that created: 201). */
+export function answerWith(res: Response, status: number): void {
+  res.locals.status = status;
+}
+
 /** Parses one part of the request; every issue names its field (`location.lat`), and where it was. */
 export function parseInput<S extends Schema>(schema: S, value: unknown, where: 'body' | 'query' | 'path'): z.output<S> {
   const result = schema.safeParse(value);
@@ -106,7 +111,7 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[]): void {
         if (!res.headersSent) res.status(spec.status ?? 204).end();
         return;
       }
-      res.status(spec.status ?? 200).json(result);
+      res.status((res.locals.status as number | undefined) ?? spec.status ?? 200).json(result);
     });
   }
 }
