@@ -90,6 +90,7 @@ function zoneFeature(zone: Zone) {
     id: zone._id,
     geometry: zone.geometry,
     properties: {
+      id: zone._id,
       stationCode: zone.stationCode,
       name_th: zone.name.th,
       name_en: zone.name.en,
@@ -374,7 +375,7 @@ function placeRoutes(deps: AdminDeps): AnyRoute[] {
       response: z.object({ imported: z.number() }),
       async handle({ body, req, admin, res }) {
         for (const feature of body.features) requireStation(admin, feature.properties?.stationCode);
-        const ids = body.features.map((f) => String(f.id ?? (f.properties as { id?: unknown } | null)?.id ?? ''));
+        const ids = body.features.map((f) => String((f.properties as { id?: unknown } | null)?.id ?? f.id ?? ''));
         const before = (await Promise.all(ids.map((id) => deps.zones.get(id)))).filter((z) => z !== null);
         const result = await importZonesFromGeoJson(JSON.stringify(req.body), {
           zones: deps.zones,

@@ -114,6 +114,7 @@ export const zoneFeatureSchema = z
     id: z.string(),
     geometry,
     properties: z.object({
+      id: z.string(),
       stationCode,
       name_th: z.string(),
       name_en: z.string(),
@@ -144,8 +145,7 @@ export const zoneImportInput = z
       .max(5000),
   })
   .meta({
-    description:
-      'Features with `id` (or properties.id), properties stationCode, name_th, name_en, name_ms, and a Polygon or MultiPolygon',
+    description: 'Features with properties id, stationCode, name_th, name_en, name_ms, and a Polygon or MultiPolygon',
   });
 
 // ---- officers and bind codes

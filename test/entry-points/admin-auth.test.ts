@@ -189,7 +189,9 @@ describe('dashboard sessions', () => {
         expiresAt: signIn.body.expiresAt,
       });
       // Twelve hours from sign-in (ADMIN_SESSION_HOURS' default).
-      const stored = (await f.store.collection<{ createdAt: number; expiresAt: number }>('adminSessions').find({}))[0]!;
+      const stored = (
+        await f.store.collection<{ _id: string; createdAt: number; expiresAt: number }>('adminSessions').find({})
+      )[0]!;
       expect(stored.expiresAt - stored.createdAt).toBe(12 * 60 * 60_000);
       expect(stored.expiresAt).toBe(signIn.body.expiresAt);
 
