@@ -24,7 +24,8 @@ import { BindService } from './domain/binding/bind-service';
 import { CaseService } from './domain/reports/case-service';
 import { OfficerGate } from './domain/officer-gate';
 import { reportsFeature } from './bot/features/reports-feature';
-import { adminRouter } from './entry-points/admin-router';
+import { OPENAPI_PATH, adminRouter } from './entry-points/admin-router';
+import { adminGuard } from './entry-points/admin-auth';
 import { disabledGeocoder, type Geocoder } from './geo/geocoder';
 import { seedIfEmpty } from './geo/seed';
 import { ZoneDirectory } from './geo/zone-index';
@@ -337,19 +338,22 @@ export function createApp(deps: AppDeps): Hub {
   app.disable('x-powered-by');
   app.post('/webhook', ...webhookHandlers({ channelSecret: deps.config.line.channelSecret, inbox, metrics }));
   app.use(healthRouter({ store: deps.store, metrics, warnings: () => configWarnings(deps.config) }));
+  const adminAuth = {
+    adminToken: deps.config.adminToken,
+    tokens: repos.adminTokens,
+    sessions: repos.adminSessions,
+    audit: repos.adminAudit,
+    clock: deps.clock,
+    logger: deps.logger,
+    secureCookies: Boolean(publicBase),
+    sessionHours: deps.config.adminSessionHours ?? 12,
+  };
+  // One guard for every admin router mounted here (tokens, station scope, CSRF for the cookie, audit).
   app.use(
     '/admin',
+    ...adminGuard(adminAuth, { publicPaths: [OPENAPI_PATH] }),
     adminRouter({
-      auth: {
-        adminToken: deps.config.adminToken,
-        tokens: repos.adminTokens,
-        sessions: repos.adminSessions,
-        audit: repos.adminAudit,
-        clock: deps.clock,
-        logger: deps.logger,
-        secureCookies: Boolean(publicBase),
-        sessionHours: deps.config.adminSessionHours ?? 12,
-      },
+      auth: adminAuth,
       binding,
       bindCodes: repos.bindCodes,
       stations: repos.stations,

@@ -20,7 +20,6 @@ import type { StationTargetRepository } from '../store/repositories/station-targ
 import type { UserRepository } from '../store/repositories/user-repository';
 import type { ZoneRepository } from '../store/repositories/zone-repository';
 import {
-  adminGuard,
   closeSession,
   identify,
   openSession,
@@ -76,9 +75,12 @@ export interface AdminDeps {
   line: Pick<LineGateway, 'getQuota' | 'getQuotaConsumption'>;
   /** After an officer is removed: the person's menu and what they are told (wired in app.ts). */
   officerRemoved(user: User): Promise<void>;
+  /** Routes of other features declared with route(): mounted and described with these. */
+  extraRoutes?: AnyRoute[];
 }
 
-const OPENAPI_PATH = '/openapi.json';
+/** Served without a token: the adminGuard's `publicPaths`. */
+export const OPENAPI_PATH = '/openapi.json';
 
 function tokenView({ secretHash: _hash, _id, ...rest }: AdminToken) {
   return { id: _id, ...rest };
@@ -597,6 +599,7 @@ export function adminRoutes(deps: AdminDeps): AnyRoute[] {
       audit: deps.auth.audit,
       clock: deps.auth.clock,
     }),
+    ...(deps.extraRoutes ?? []),
   ];
   let document: unknown;
   routes.push(
@@ -625,10 +628,12 @@ export function adminRoutes(deps: AdminDeps): AnyRoute[] {
   return routes;
 }
 
-/** The station admin's HTTP API, behind the admin guard (tokens, scoping, CSRF, audit). */
+/**
+ * The station admin's HTTP API. Mount it behind adminGuard() (app.ts does, under /admin, with any
+ * other admin router after it); a route reached without the guard answers 500, never unprotected.
+ */
 export function adminRouter(deps: AdminDeps): Router {
   const router = express.Router();
-  router.use(adminGuard(deps.auth, { publicPaths: [OPENAPI_PATH] }));
   mountRoutes(router, adminRoutes(deps));
   return router;
 }

@@ -1,7 +1,12 @@
 // Who may call the admin API, and what each caller reaches: the super-admin, station admin tokens,
 // dashboard sessions (cookie + CSRF), and the audit every change leaves.
 import crypto from 'node:crypto';
+import express from 'express';
 import request from 'supertest';
+import { adminGuard } from '../../src/entry-points/admin-auth';
+import { adminOf } from '../../src/entry-points/admin-http';
+import { errorHandler } from '../../src/entry-points/http-errors';
+import { silentLogger } from '../../src/logger';
 import { sameSecret } from '../../src/domain/admin/admin-actor';
 import { sessionSchema, tokenSchema } from '../../src/entry-points/admin-schemas';
 import { fileReport } from '../support/report';
@@ -379,5 +384,67 @@ describe('audit of changes, validation, headers and the API description', () => 
     expect(res.body.components.securitySchemes.session).toEqual(
       expect.objectContaining({ in: 'cookie', name: 'ssz_admin' }),
     );
+  });
+});
+
+describe('another feature’s router behind the same guard (how /admin/broadcasts is mounted)', () => {
+  it('when a router with no auth or audit of its own is mounted after adminGuard, then it gets 401s, station scope, CSRF and an audit entry for each change', async () => {
+    const f = await startHub({ seed: true });
+    try {
+      const auth = {
+        adminToken: ADMIN_TOKEN,
+        tokens: f.hub.repos.adminTokens,
+        sessions: f.hub.repos.adminSessions,
+        audit: f.hub.repos.adminAudit,
+        clock: f.clock,
+        logger: silentLogger,
+        secureCookies: false,
+        sessionHours: 12,
+      };
+      const feature = express.Router();
+      feature.post('/broadcasts', (req, res) => {
+        res.status(201).json({ id: 'B-1', text: req.body.text, station: adminOf(res).actor.name });
+      });
+      const app = express();
+      app.use('/admin', ...adminGuard(auth), feature);
+      app.use(errorHandler(silentLogger));
+
+      expect((await request(app).post('/admin/broadcasts').send({ text: 'x' })).status).toBe(401);
+      const token = await stationToken(f, 'HYI', 'ประชาสัมพันธ์ สภ.หาดใหญ่');
+      const made = await request(app)
+        .post('/admin/broadcasts')
+        .set('authorization', `Bearer ${token}`)
+        .send({ text: 'ระวังมิจฉาชีพหลอกโอนเงิน' });
+      expect(made.status).toBe(201);
+      expect(made.headers['cache-control']).toBe('no-store');
+      const [entry] = await f.hub.repos.adminAudit.list({ targetType: 'http', limit: 5 });
+      expect(entry).toEqual(
+        expect.objectContaining({
+          action: 'POST /admin/broadcasts',
+          target: { type: 'http', id: '/admin/broadcasts' },
+          stationCode: 'HYI',
+          actor: expect.objectContaining({ name: 'ประชาสัมพันธ์ สภ.หาดใหญ่' }),
+          after: {
+            request: { text: 'ระวังมิจฉาชีพหลอกโอนเงิน' },
+            answer: { id: 'B-1', text: 'ระวังมิจฉาชีพหลอกโอนเงิน', station: 'ประชาสัมพันธ์ สภ.หาดใหญ่' },
+          },
+        }),
+      );
+
+      const signIn = await request(f.hub.app).post('/admin/session').set('authorization', `Bearer ${token}`);
+      const cookie = String(signIn.headers['set-cookie']![0]).split(';')[0]!;
+      expect((await request(app).post('/admin/broadcasts').set('cookie', cookie).send({ text: 'y' })).status).toBe(403);
+      expect(
+        (
+          await request(app)
+            .post('/admin/broadcasts')
+            .set('cookie', cookie)
+            .set('x-csrf-token', signIn.body.csrfToken)
+            .send({ text: 'y' })
+        ).status,
+      ).toBe(201);
+    } finally {
+      await f.close();
+    }
   });
 });
