@@ -97,34 +97,37 @@ export function dashboardFeed(
   deps: Pick<CaseAdminDeps, 'cases' | 'alerts' | 'targets' | 'categories' | 'clock' | 'logger'>,
   options: { ticker?: Ticker; extraSources?: ChangeSource[] } = {},
 ): ChangeFeed {
-  const cases: ChangeSource = {
-    event: 'case',
+  /** Records of one kind changed since a moment, each as its list shows it (with its station's targets). */
+  const source = <T extends { _id: string; stationCode: string; updatedAt: number }>(
+    event: string,
+    read: (since: number, limit: number) => Promise<T[]>,
+    present: (p: Presenter, item: T) => Promise<unknown>,
+    at: (item: T) => number = (item) => item.updatedAt,
+  ): ChangeSource => ({
+    event,
     async changedSince(since, limit) {
-      const present = new Presenter(deps, await deps.targets.all());
+      const p = new Presenter(deps, await deps.targets.all());
       return Promise.all(
-        (await deps.cases.changedSince(since, limit)).map(async (c) => ({
-          id: c._id,
-          stationCode: c.stationCode,
-          at: Math.max(c.updatedAt, c.routedAt ?? 0),
-          data: await present.case(c),
+        (await read(since, limit)).map(async (item) => ({
+          id: item._id,
+          stationCode: item.stationCode,
+          at: at(item),
+          data: await present(p, item),
         })),
       );
     },
-  };
-  const alerts: ChangeSource = {
-    event: 'alert',
-    async changedSince(since, limit) {
-      const present = new Presenter(deps, await deps.targets.all());
-      return Promise.all(
-        (await deps.alerts.changedSince(since, limit)).map(async (a) => ({
-          id: a._id,
-          stationCode: a.stationCode,
-          at: a.updatedAt,
-          data: await present.alert(a),
-        })),
-      );
-    },
-  };
+  });
+  const cases = source(
+    'case',
+    (since, limit) => deps.cases.changedSince(since, limit),
+    (p, c) => p.case(c),
+    (c) => Math.max(c.updatedAt, c.routedAt ?? 0),
+  );
+  const alerts = source(
+    'alert',
+    (since, limit) => deps.alerts.changedSince(since, limit),
+    (p, a) => p.alert(a),
+  );
   return new ChangeFeed({
     sources: [cases, alerts, ...(options.extraSources ?? [])],
     clock: deps.clock,

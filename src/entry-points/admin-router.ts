@@ -12,7 +12,7 @@ import type { ZoneDirectory } from '../geo/zone-index';
 import type { LineGateway } from '../messaging/line-gateway';
 import type { QuotaLedger } from '../messaging/quota-ledger';
 import type { AlertRepository } from '../store/repositories/alert-repository';
-import type { BindCodeRepository } from '../store/repositories/bind-code-repository';
+import type { BindCode, BindCodeRepository } from '../store/repositories/bind-code-repository';
 import type { CaseRepository } from '../store/repositories/case-repository';
 import type { PrivacyRequestRepository } from '../store/repositories/privacy-request-repository';
 import type { StationRepository } from '../store/repositories/station-repository';
@@ -101,6 +101,16 @@ function zoneFeature(zone: Zone) {
       createdAt: zone.createdAt,
       updatedAt: zone.updatedAt,
     },
+  };
+}
+
+function bindCodeView(code: BindCode) {
+  return {
+    code: code._id,
+    kind: code.kind,
+    stationCode: code.stationCode,
+    ...(code.zoneId ? { zoneId: code.zoneId } : {}),
+    expiresAt: new Date(code.expiresAt).toISOString(),
   };
 }
 
@@ -475,13 +485,7 @@ function peopleRoutes(deps: AdminDeps): AnyRoute[] {
       response: z.array(bindCodeSchema),
       async handle({ query, admin }) {
         const codes = await deps.bindCodes.outstanding(auth.clock.now(), stationScope(admin, query.station));
-        return codes.map((c) => ({
-          code: c._id,
-          kind: c.kind,
-          stationCode: c.stationCode,
-          ...(c.zoneId ? { zoneId: c.zoneId } : {}),
-          expiresAt: new Date(c.expiresAt).toISOString(),
-        }));
+        return codes.map(bindCodeView);
       },
     }),
     route({
@@ -509,13 +513,7 @@ function peopleRoutes(deps: AdminDeps): AnyRoute[] {
             throw err instanceof BindCodeError ? new BadRequestError(err.message) : err;
           });
         auth.logger.info({ kind: code.kind, station: code.stationCode, zone: code.zoneId }, 'bind code issued');
-        const view = {
-          code: code._id,
-          kind: code.kind,
-          stationCode: code.stationCode,
-          ...(code.zoneId ? { zoneId: code.zoneId } : {}),
-          expiresAt: new Date(code.expiresAt).toISOString(),
-        };
+        const view = bindCodeView(code);
         await recordChange(auth, res, {
           action: 'bindCode.issue',
           target: { type: 'bindCode', id: code._id },
@@ -538,13 +536,7 @@ function peopleRoutes(deps: AdminDeps): AnyRoute[] {
         requireStation(admin, code.stationCode);
         const revoked = await deps.bindCodes.revoke(params.id, auth.clock.now());
         if (!revoked) throw new ConflictError('the code was used or has expired');
-        const view = {
-          code: revoked._id,
-          kind: revoked.kind,
-          stationCode: revoked.stationCode,
-          ...(revoked.zoneId ? { zoneId: revoked.zoneId } : {}),
-          expiresAt: new Date(revoked.expiresAt).toISOString(),
-        };
+        const view = bindCodeView(revoked);
         await recordChange(auth, res, {
           action: 'bindCode.revoke',
           target: { type: 'bindCode', id: code._id },

@@ -8,6 +8,7 @@ import {
 } from '../../domain/sos/alert';
 import type { Collection, Store } from '../store-port';
 import { CounterRepository } from './counter-repository';
+import { createdWithin, setAndUnset } from './admin-queries';
 
 export interface AlertQuery {
   stationCode?: string;
@@ -129,11 +130,7 @@ export class AlertRepository {
     const filter: Record<string, unknown> = {};
     if (q.stationCode) filter.stationCode = q.stationCode;
     if (q.status) filter.status = { $in: q.status };
-    const createdAt: Record<string, number> = {};
-    if (q.from !== undefined) createdAt.$gte = q.from;
-    if (q.to !== undefined) createdAt.$lt = q.to;
-    if (q.before !== undefined) createdAt.$lt = Math.min(q.before, createdAt.$lt ?? Infinity);
-    if (Object.keys(createdAt).length > 0) filter.createdAt = createdAt;
+    Object.assign(filter, createdWithin(q));
     return this.alerts.find(filter, { sort: { createdAt: -1 }, limit: q.limit });
   }
 
@@ -149,9 +146,6 @@ export class AlertRepository {
 
   /** Replaces and removes personal fields of an alert (a PDPA erasure). */
   redact(id: string, set: Partial<SosAlert>, unset: Array<keyof SosAlert>): Promise<SosAlert | null> {
-    return this.alerts.updateOne(
-      { _id: id },
-      { $set: set, ...(unset.length > 0 ? { $unset: Object.fromEntries(unset.map((k) => [k, true])) } : {}) },
-    );
+    return this.alerts.updateOne({ _id: id }, setAndUnset(set, unset));
   }
 }

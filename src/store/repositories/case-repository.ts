@@ -1,6 +1,7 @@
 import type { AuditEntry, Case, CaseStatus } from '../../domain/reports/case';
 import type { Collection, Store } from '../store-port';
 import { CounterRepository } from './counter-repository';
+import { createdWithin, setAndUnset } from './admin-queries';
 
 export interface CaseQuery {
   stationCode?: string;
@@ -97,11 +98,7 @@ export class CaseRepository {
     if (q.status) filter.status = { $in: q.status };
     if (q.category) filter.category = { $in: q.category };
     if (q.zoneId) filter.zoneId = { $in: q.zoneId };
-    const createdAt: Record<string, number> = {};
-    if (q.from !== undefined) createdAt.$gte = q.from;
-    if (q.to !== undefined) createdAt.$lt = q.to;
-    if (q.before !== undefined) createdAt.$lt = Math.min(q.before, createdAt.$lt ?? Infinity);
-    if (Object.keys(createdAt).length > 0) filter.createdAt = createdAt;
+    Object.assign(filter, createdWithin(q));
     return this.cases.find(filter, { sort: { createdAt: -1 }, limit: q.limit });
   }
 
@@ -120,9 +117,6 @@ export class CaseRepository {
 
   /** Replaces and removes personal fields of a case (a PDPA erasure). */
   redact(id: string, set: Partial<Case>, unset: Array<keyof Case>): Promise<Case | null> {
-    return this.cases.updateOne(
-      { _id: id },
-      { $set: set, ...(unset.length > 0 ? { $unset: Object.fromEntries(unset.map((k) => [k, true])) } : {}) },
-    );
+    return this.cases.updateOne({ _id: id }, setAndUnset(set, unset));
   }
 }
