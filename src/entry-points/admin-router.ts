@@ -44,6 +44,7 @@ import {
   sessionSchema,
   stationInput,
   stationParams,
+  stationQuery,
   stationSchema,
   tokenInput,
   tokenSchema,
@@ -211,7 +212,7 @@ function tokenRoutes(deps: AdminDeps): AnyRoute[] {
       path: '/tokens',
       tag: 'tokens',
       summary: 'Station admin tokens (never the secrets); a station admin sees their station’s',
-      query: z.object({ station: stationParams.shape.code.optional() }),
+      query: stationQuery,
       response: z.array(tokenSchema),
       async handle({ query, admin }) {
         return (await auth.tokens.list(stationScope(admin, query.station))).map(tokenView);
@@ -354,7 +355,7 @@ function placeRoutes(deps: AdminDeps): AnyRoute[] {
       path: '/zones',
       tag: 'zones',
       summary: 'Zones as a GeoJSON FeatureCollection (the shape POST /zones takes)',
-      query: z.object({ station: stationParams.shape.code.optional() }),
+      query: stationQuery,
       response: zoneCollectionSchema,
       async handle({ query, admin }) {
         const station = stationScope(admin, query.station);
@@ -425,7 +426,7 @@ function peopleRoutes(deps: AdminDeps): AnyRoute[] {
       path: '/officers',
       tag: 'officers',
       summary: 'Registered officers and whether each is on duty (gets SOS pushes)',
-      query: z.object({ station: stationParams.shape.code.optional() }),
+      query: stationQuery,
       response: z.array(officerSchema),
       async handle({ query, admin }) {
         return (await deps.users.officers(stationScope(admin, query.station))).map(officerView);
@@ -481,7 +482,7 @@ function peopleRoutes(deps: AdminDeps): AnyRoute[] {
       path: '/bind-codes',
       tag: 'officers',
       summary: 'Bind codes not used yet and not expired',
-      query: z.object({ station: stationParams.shape.code.optional() }),
+      query: stationQuery,
       response: z.array(bindCodeSchema),
       async handle({ query, admin }) {
         const codes = await deps.bindCodes.outstanding(auth.clock.now(), stationScope(admin, query.station));

@@ -68,6 +68,8 @@ export const stationCode = z.string().regex(/^[A-Z0-9]{2,8}$/, '2-8 capital lett
 const lineUserId = z.string().regex(/^U[0-9a-f]{32}$/, 'a LINE user id (U + 32 hex)');
 export const userIdParams = z.object({ userId: lineUserId });
 export const stationParams = z.object({ code: stationCode });
+/** `?station=HYI`: one station (a station admin's own is the default and the only one allowed). */
+export const stationQuery = z.object({ station: stationCode.optional() });
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 
 const epochMs = z.number().int().meta({ description: 'epoch milliseconds' });
