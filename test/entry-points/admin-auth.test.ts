@@ -7,6 +7,7 @@ import { adminGuard } from '../../src/entry-points/admin-auth';
 import { adminOf } from '../../src/entry-points/admin-http';
 import { errorHandler } from '../../src/entry-points/http-errors';
 import { silentLogger } from '../../src/logger';
+import type { ManualClock } from '../../src/util/clock';
 import { sameSecret } from '../../src/domain/admin/admin-actor';
 import { sessionSchema, tokenSchema } from '../../src/entry-points/admin-schemas';
 import { fileReport } from '../support/report';
@@ -243,6 +244,20 @@ describe('dashboard sessions', () => {
       const [made] = await f.hub.repos.adminTokens.list('KHH');
       await request(f.hub.app).delete(`/admin/tokens/${made!._id}`).set('authorization', SUPER).expect(200);
       expect((await request(f.hub.app).get('/admin/cases').set('cookie', cookie)).status).toBe(401);
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('when a session is older than ADMIN_SESSION_HOURS, then its cookie no longer works', async () => {
+    const f = await startHub({ seed: true, clock: 'manual' });
+    try {
+      const signIn = await request(f.hub.app).post('/admin/session').set('authorization', SUPER);
+      const cookie = cookieOf(signIn).split(';')[0]!;
+      (f.clock as ManualClock).advance(12 * 60 * 60_000 - 1);
+      expect((await request(f.hub.app).get('/admin/session').set('cookie', cookie)).status).toBe(200);
+      (f.clock as ManualClock).advance(1);
+      expect((await request(f.hub.app).get('/admin/session').set('cookie', cookie)).status).toBe(401);
     } finally {
       await f.close();
     }

@@ -161,6 +161,9 @@ describe('export and erasure', () => {
     ]);
     expect(res.body.media).toHaveLength(2);
     expect(res.body.media[0].url).toBe(`/media/${res.body.media[0].token}`);
+    const photo = await request(f.hub.app).get(res.body.media[0].url);
+    expect(photo.status).toBe(200);
+    expect(photo.headers['x-content-type-options']).toBe('nosniff');
     expect(JSON.stringify(res.body)).not.toContain('My bicycle was stolen');
     const audit = await request(f.hub.app).get('/admin/audit?type=person').set('authorization', SUPER);
     expect(audit.body[0]).toEqual(
