@@ -75,8 +75,8 @@ export const KEPT_AFTER_ERASURE: ReadonlyArray<{ what: string; why: string }> = 
     why: 'accountability: who erased, and when',
   },
   {
-    what: 'messages already queued to the person (sent, then purged after 7 days) and events not yet handled',
-    why: 'they are in flight; nothing else is sent afterwards, and handled events drop their content',
+    what: 'messages already queued to the person, and multicasts they were one of many recipients of (purged 7 days after sending); events not yet handled',
+    why: 'they are in flight or shared with others; handled events drop their content',
   },
 ];
 

@@ -99,8 +99,12 @@ export class OutboxRepository {
     return this.outbox.deleteMany({ status: 'sent', sentAt: { $lt: before } });
   }
 
-  /** A PDPA erasure: drops what was sent (or failed or held) to one chat; messages still queued go out. */
+  /**
+   * A PDPA erasure: drops what was sent (or failed or held) to one person alone; messages still
+   * queued go out. A multicast row is shared with others (its key stops a re-run sending it twice):
+   * it stays until the 7-day purge.
+   */
   forgetRecipient(to: string): Promise<number> {
-    return this.outbox.deleteMany({ to, status: { $ne: 'pending' } });
+    return this.outbox.deleteMany({ to, kind: { $ne: 'multicast' }, status: { $ne: 'pending' } });
   }
 }
