@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { configWarnings, createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { SdkLineGateway } from './messaging/line-gateway';
 import { createMetrics } from './metrics';
 import { EmbeddedStore } from './store/embedded/nedb-store';
@@ -30,10 +30,16 @@ const COLLECTIONS = [
   'alerts',
 ];
 
-async function openStore(config: Config): Promise<Store> {
+async function openStore(config: Config, logger: Logger): Promise<Store> {
   if (config.mongodbUri) {
     const { MongoStore } = await import('./store/mongo/mongo-store');
-    return MongoStore.connect(config.mongodbUri);
+    // A refused server (MongoDB before 5.0, FerretDB) stops start-up with one line naming it.
+    return MongoStore.connect(config.mongodbUri, {
+      onWarning: (message) => {
+        logger.warn(message);
+        process.stderr.write(`WARNING: ${message}\n`);
+      },
+    });
   }
   const store = new EmbeddedStore({ dir: config.dataDir });
   await store.open(COLLECTIONS);
@@ -67,7 +73,7 @@ async function main(): Promise<void> {
     emulatorServer = await emulator.listen(config.emulatorPort, '127.0.0.1');
   }
 
-  const store = await openStore(config);
+  const store = await openStore(config, logger);
   const line = new SdkLineGateway({
     channelAccessToken: config.line.channelAccessToken,
     baseUrl: config.line.apiBaseUrl,

@@ -206,6 +206,59 @@ export interface MongoConnectOptions {
   dbName?: string;
   /** How long an operation (and the first connect) waits for a usable server; driver default 30 s. */
   serverSelectionTimeoutMs?: number;
+  /** Told, once at connect, of a deployment the hub runs on but should not (a standalone server). */
+  onWarning?: (message: string) => void;
+}
+
+/** What the server said it is, at connect. */
+export interface MongoServerInfo {
+  version: string;
+  topology: 'replica set' | 'sharded cluster' | 'standalone';
+  /** The replica set's name, when it is one. */
+  replicaSet?: string;
+}
+
+/** The server answered, but it is not one the hub can keep its promises on. */
+export class UnsupportedMongoServerError extends Error {
+  constructor(
+    readonly found: string,
+    reason: string,
+  ) {
+    super(`unsupported MongoDB server: ${found}. ${reason}`);
+    this.name = 'UnsupportedMongoServerError';
+  }
+}
+
+const SUPPORTED = 'The hub needs MongoDB 5.0 or newer, as a replica set or Atlas M10 or larger (see README).';
+
+/**
+ * Refuses what cannot work and names it; returns warnings for what works with less safety.
+ * FerretDB imitates a MongoDB version in buildInfo and names itself in `ferretdbVersion`; 1.x runs
+ * findAndModify as a read and a separate write (every compare-and-set of the hub races) and rejects
+ * nested arrays (zone boundaries). MongoDB before 5.0 is past its end of life.
+ */
+async function inspectServer(conn: Connection): Promise<{ info: MongoServerInfo; warnings: string[] }> {
+  const admin = conn.getClient().db('admin');
+  const hello = await admin.command({ hello: 1 });
+  const build = await admin.command({ buildInfo: 1 });
+  const version = String(build.version ?? 'unknown');
+  if (build.ferretdbVersion !== undefined) {
+    throw new UnsupportedMongoServerError(
+      `FerretDB ${String(build.ferretdbVersion)} (answering as MongoDB ${version})`,
+      `FerretDB is not supported: in 1.x findAndModify is not atomic, so case numbers, first-acknowledge-wins and single-use bind codes break, and nested arrays (zone boundaries) are refused. ${SUPPORTED}`,
+    );
+  }
+  const major = Number(Array.isArray(build.versionArray) ? build.versionArray[0] : version.split('.')[0]);
+  if (!(major >= 5)) throw new UnsupportedMongoServerError(`MongoDB ${version}`, SUPPORTED);
+  const replicaSet = typeof hello.setName === 'string' ? hello.setName : undefined;
+  const topology = replicaSet ? 'replica set' : hello.msg === 'isdbgrid' ? 'sharded cluster' : 'standalone';
+  const warnings: string[] = [];
+  if (topology === 'standalone') {
+    warnings.push(
+      `MongoDB ${version} is a standalone server, not a replica set: no failover and no retryable writes, so while it restarts every hub instance fails the writes it attempts (webhooks answer 500 and LINE redelivers). Run a replica set (one member is enough to start) or Atlas M10 or larger.`,
+    );
+  }
+  return { info: { version, topology, ...(replicaSet ? { replicaSet } : {}) }, warnings };
 }
 
 export class MongoConnectError extends Error {
@@ -235,7 +288,10 @@ export class MongoStore implements Store {
   }
   private readonly collections = new Map<string, MongoCollection<Doc>>();
 
-  private constructor(private readonly conn: Connection) {}
+  private constructor(
+    private readonly conn: Connection,
+    readonly server: MongoServerInfo,
+  ) {}
 
   static async connect(uri: string, opts: MongoConnectOptions = {}): Promise<MongoStore> {
     // A connection of our own rather than mongoose's default one, so several stores (and tests)
@@ -244,23 +300,33 @@ export class MongoStore implements Store {
     // timeout to reason about instead of mongoose's queue plus the driver's.
     // sanitizeFilter off on the connection, where it outranks any global mongoose setting: the
     // repositories' filters use $or, $in, $ne on purpose.
+    // Write concern majority with journal, whatever the server's default: a write the hub was told
+    // is done (an inbox entry LINE got 200 for, a counter step) survives a failover; with w:1, as
+    // primary-secondary-arbiter sets default to, a failover can roll it back.
     const conn = mongoose.createConnection(uri, {
       ...(opts.dbName !== undefined ? { dbName: opts.dbName } : {}),
       ...(opts.serverSelectionTimeoutMs !== undefined
         ? { serverSelectionTimeoutMS: opts.serverSelectionTimeoutMs }
         : {}),
+      writeConcern: { w: 'majority', journal: true },
+      retryWrites: true,
       autoIndex: false,
       autoCreate: false,
       bufferCommands: false,
       sanitizeFilter: false,
     });
+    let server: MongoServerInfo;
     try {
       await conn.asPromise();
+      const inspected = await inspectServer(conn);
+      server = inspected.info;
+      for (const warning of inspected.warnings) opts.onWarning?.(warning);
     } catch (err) {
       await conn.close().catch(() => undefined);
+      if (err instanceof UnsupportedMongoServerError) throw err;
       throw new MongoConnectError(describeUri(uri), err);
     }
-    return new MongoStore(conn);
+    return new MongoStore(conn, server);
   }
 
   collection<T extends Doc>(name: string): Collection<T> {
