@@ -127,6 +127,48 @@ export function describeStoreContract(
       expect(await things.findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 1, tag: 'x' });
     });
 
+    it('when a compound key is unique, then only a clash on the whole key is a DuplicateKeyError', async () => {
+      const things = store.collection<Thing>('things');
+      await things.ensureIndex({ fields: { tag: 1, n: 1 }, unique: true });
+      await things.insert({ _id: 'a', n: 1, tag: 'x' });
+      await things.insert({ _id: 'b', n: 2, tag: 'x' });
+      await things.insert({ _id: 'c', n: 1, tag: 'y' });
+      await expect(things.insert({ _id: 'd', n: 1, tag: 'x' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await things.count({})).toBe(3);
+    });
+
+    it('when a compound index is declared twice and then dropped, then queries answer the same throughout', async () => {
+      const things = store.collection<Thing>('things');
+      const index = { fields: { tag: 1, at: -1 }, embeddedField: 'tag' } as const;
+      await things.ensureIndex(index);
+      await things.ensureIndex(index);
+      for (let i = 0; i < 6; i++) await things.insert({ _id: `t${i}`, n: i, tag: i % 2 ? 'odd' : 'even', at: i });
+      const newestOdd = async () => (await things.find({ tag: 'odd' }, { sort: { at: -1 }, limit: 2 })).map((t) => t.n);
+      expect(await newestOdd()).toEqual([5, 3]);
+      await things.dropIndex(index);
+      await things.dropIndex(index); // already gone: nothing happens
+      await things.dropIndex({ field: 'never-declared' });
+      expect(await newestOdd()).toEqual([5, 3]);
+    });
+
+    it('when the oldest are deleted in batches, then only matching documents go, oldest first, at most the limit each time', async () => {
+      const things = store.collection<Thing>('things');
+      await things.ensureIndex({ field: 'at' });
+      for (const i of [7, 2, 9, 0, 4, 6, 1, 8, 3, 5]) {
+        await things.insert({ _id: `t${i}`, n: i, tag: i % 2 ? 'odd' : 'even', at: 1000 + i });
+      }
+      const old = { tag: 'even', at: { $lt: 1008 } };
+      const remaining = async () => (await things.find({}, { sort: { at: 1 } })).map((t) => t.n);
+      expect(await things.deleteOldest(old, 'at', 2)).toBe(2);
+      expect(await remaining()).toEqual([1, 3, 4, 5, 6, 7, 8, 9]);
+      expect(await things.deleteOldest(old, 'at', 2)).toBe(2);
+      expect(await things.deleteOldest(old, 'at', 2)).toBe(0);
+      expect(await remaining()).toEqual([1, 3, 5, 7, 8, 9]);
+      // Without an index on the field it orders by, the same answer.
+      expect(await things.deleteOldest({ tag: 'odd', n: { $gte: 3 } }, 'n', 2)).toBe(2);
+      expect(await remaining()).toEqual([1, 7, 8, 9]);
+    });
+
     it('when it is asked, then ping answers', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -56,6 +56,8 @@ function bytesOf(v: unknown): Buffer {
   return v instanceof Binary ? Buffer.from(v.buffer) : (v as Buffer);
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 export function compareValues(a: unknown, b: unknown): number {
   const ra = typeRank(a);
   const rb = typeRank(b);
@@ -66,8 +68,12 @@ export function compareValues(a: unknown, b: unknown): number {
     case 2:
       return Number(a) < Number(b) ? -1 : Number(a) > Number(b) ? 1 : 0;
     case 3:
-      // MongoDB compares strings by their UTF-8 bytes (the simple collation).
-      return Buffer.compare(Buffer.from(a as string, 'utf8'), Buffer.from(b as string, 'utf8'));
+      if (a === b) return 0;
+      // MongoDB compares strings by their UTF-8 bytes (the simple collation), which is code point
+      // order; JavaScript's < compares UTF-16 units, the same except around surrogate pairs.
+      if (SURROGATE.test(a as string) || SURROGATE.test(b as string))
+        return Buffer.compare(Buffer.from(a as string, 'utf8'), Buffer.from(b as string, 'utf8'));
+      return (a as string) < (b as string) ? -1 : 1;
     case 4: {
       const ea = Object.entries(a as Document);
       const eb = Object.entries(b as Document);
@@ -172,6 +178,17 @@ function rangeMatch(values: unknown[], op: string, bound: unknown): boolean {
   });
 }
 
+const inSetCache = new WeakMap<unknown[], { simple: Set<string>; others: unknown[] }>();
+function inSets(arg: unknown[]): { simple: Set<string>; others: unknown[] } {
+  let found = inSetCache.get(arg);
+  if (!found) {
+    const isSimple = (a: unknown) => typeof a === 'string' || typeof a === 'number';
+    found = { simple: new Set(arg.filter(isSimple).map(keyOf)), others: arg.filter((a) => !isSimple(a)) };
+    inSetCache.set(arg, found);
+  }
+  return found;
+}
+
 function conditionMatch(values: unknown[], condition: unknown): boolean {
   if (!isOperatorObject(condition)) return equalsAny(values, condition);
   for (const [op, arg] of Object.entries(condition)) {
@@ -182,10 +199,16 @@ function conditionMatch(values: unknown[], condition: unknown): boolean {
       case '$ne':
         if (equalsAny(values, arg)) return false;
         break;
-      case '$in':
+      case '$in': {
         if (!Array.isArray(arg)) throw badValue('$in needs an array');
-        if (!arg.some((a) => equalsAny(values, a))) return false;
+        // Strings and numbers by key (a webhook batch marks hundreds of ids done in one $in).
+        const { simple, others } = inSets(arg);
+        const hit =
+          leaves(values).some((v) => (typeof v === 'string' || typeof v === 'number') && simple.has(keyOf(v))) ||
+          others.some((a) => equalsAny(values, a));
+        if (!hit) return false;
         break;
+      }
       case '$nin':
         if (!Array.isArray(arg)) throw badValue('$nin needs an array');
         if (arg.some((a) => equalsAny(values, a))) return false;

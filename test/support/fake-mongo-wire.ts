@@ -41,7 +41,7 @@ export interface RecordedCommand {
   writeConcern?: Document;
 }
 
-const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findandmodify', 'createindexes']);
+const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findandmodify', 'createindexes', 'dropindexes']);
 
 interface OpenCursor {
   ns: string;
@@ -215,6 +215,8 @@ export class FakeMongoWire {
         return this.createIndexes(db, cmd);
       case 'listindexes':
         return this.listIndexes(db, cmd);
+      case 'dropindexes':
+        return this.dropIndexes(db, cmd);
       case 'insert':
         return this.insert(db, cmd);
       case 'find':
@@ -296,6 +298,16 @@ export class FakeMongoWire {
     if (!coll) throw new ServerError(26, 'NamespaceNotFound', `ns does not exist: ${db}.${String(cmd.listIndexes)}`);
     const docs = coll.indexes.map((i) => ({ v: 2, ...i }));
     return this.cursorReply(`${db}.${coll.name}`, docs, cmd);
+  }
+
+  private dropIndexes(db: string, cmd: Document): Document {
+    const coll = this.collection(db, String(cmd.dropIndexes), false);
+    if (!coll) throw new ServerError(26, 'NamespaceNotFound', `ns not found ${db}.${String(cmd.dropIndexes)}`);
+    const at = coll.indexes.findIndex((i) => i.name === cmd.index && i.name !== '_id_');
+    if (at < 0) throw new ServerError(27, 'IndexNotFound', `index not found with name [${String(cmd.index)}]`);
+    const before = coll.indexes.length;
+    coll.indexes.splice(at, 1);
+    return { nIndexesWas: before, ok: 1 };
   }
 
   /** Lets other commands run: MongoDB makes no multi-document write atomic, and neither does this. */

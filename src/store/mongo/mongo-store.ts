@@ -185,13 +185,29 @@ class MongoCollection<T extends Doc> implements Collection<T> {
     return result.deletedCount;
   }
 
+  async deleteOldest(filter: Filter, oldestBy: string, limit: number): Promise<number> {
+    const oldest = await this.model
+      .find(filter as MongoFilter, { _id: 1 })
+      .sort({ [oldestBy]: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: string }>>()
+      .exec();
+    if (oldest.length === 0) return 0;
+    // The filter again: a document that changed since it was read (a failed row retried) stays.
+    const result = await this.model
+      .deleteMany({ $and: [filter, { _id: { $in: oldest.map((d) => d._id) } }] } as MongoFilter)
+      .exec();
+    return result.deletedCount;
+  }
+
   async ensureIndex(spec: IndexSpec): Promise<void> {
-    if (spec.field === '_id') return;
+    const key = indexKey(spec);
+    if (key === null) return;
     const options: { unique?: boolean; sparse?: boolean } = {};
     if (spec.unique) options.unique = true;
     if (spec.sparse) options.sparse = true;
     try {
-      await this.raw.createIndex({ [spec.field]: 1 }, options);
+      await this.raw.createIndex(key, options);
     } catch (err) {
       // NeDB keeps the first index declared on a field and ignores later declarations; MongoDB
       // refuses one that differs in options. Same outcome: the existing index stays.
@@ -199,6 +215,31 @@ class MongoCollection<T extends Doc> implements Collection<T> {
       throw err;
     }
   }
+
+  async dropIndex(spec: IndexSpec): Promise<void> {
+    const key = indexKey(spec);
+    if (key === null) return;
+    try {
+      // By key rather than by name: an index is found whatever it was called.
+      const found = (await this.raw.listIndexes().toArray()).find(
+        (index) => JSON.stringify(index.key) === JSON.stringify(key),
+      );
+      if (found?.name) await this.raw.dropIndex(found.name);
+    } catch (err) {
+      // The collection, or the index, is not there (another instance dropped it first).
+      if (NOTHING_TO_DROP_CODES.has(codeOf(err) as number)) return;
+      throw err;
+    }
+  }
+}
+
+// NamespaceNotFound, IndexNotFound.
+const NOTHING_TO_DROP_CODES = new Set([26, 27]);
+
+/** The key document of an index; null for `_id` alone, which MongoDB always has. */
+function indexKey(spec: IndexSpec): Record<string, 1 | -1> | null {
+  if ('field' in spec) return spec.field === '_id' ? null : { [spec.field]: 1 };
+  return spec.fields;
 }
 
 export interface MongoConnectOptions {
