@@ -244,7 +244,13 @@ export function createApp(deps: AppDeps): Hub {
     logger: deps.logger,
     retention: [
       { name: 'inbox', purge: (now) => repos.inbox.purgeDone(now - 7 * DAY_MS) },
+      // A failed event is kept for diagnosis a week, then without what the person wrote for a month.
+      { name: 'inbox failed events', purge: (now) => repos.inbox.dropFailedEvents(now - 7 * DAY_MS) },
+      { name: 'inbox failed', purge: (now) => repos.inbox.purgeFailed(now - 30 * DAY_MS) },
       { name: 'outbox', purge: (now) => repos.outbox.purgeSent(now - 7 * DAY_MS) },
+      { name: 'outbox failed', purge: (now) => repos.outbox.purgeUnsent('failed', now - 30 * DAY_MS) },
+      // Held for the monthly quota: past a month and a half nobody is waiting for it any more.
+      { name: 'outbox held', purge: (now) => repos.outbox.purgeUnsent('held', now - 45 * DAY_MS) },
       { name: 'pins', purge: (now) => repos.pins.purgeOlderThan(now - DAY_MS) },
       { name: 'sessions', purge: (now) => repos.sessions.purgeExpired(now) },
       { name: 'bindCodes', purge: (now) => repos.bindCodes.purgeExpired(now - 7 * DAY_MS) },

@@ -6,6 +6,10 @@ import { LeaseRepository } from '../../src/store/repositories/lease-repository';
 import { SessionRepository, StaleSessionError } from '../../src/store/repositories/session-repository';
 import { UserRepository } from '../../src/store/repositories/user-repository';
 import { GroupRepository } from '../../src/store/repositories/group-repository';
+import { OutboxRepository, type OutboxEntry, type OutboxStatus } from '../../src/store/repositories/outbox-repository';
+import { PURGE_BATCH } from '../../src/store/repositories/retention';
+
+const DAY = 24 * 60 * 60_000;
 
 interface Thing {
   _id: string;
@@ -249,6 +253,106 @@ export function describeStoreContract(
         expect(declined).not.toHaveProperty('profileLanguage');
         expect(declined).toMatchObject({ _id: 'U1', consent: 'declined', chosenLanguage: 'ms' });
         expect(await users.saveProfile('U1', { displayName: 'Somchai' }, 5)).toBeNull();
+      });
+
+      it('when retention runs, then done entries go after their window, and a failed entry loses the event first and the rest later', async () => {
+        const inbox = new InboxRepository(store);
+        await inbox.init();
+        const entry = (id: string, seq: number): InboxEntry => ({
+          _id: id,
+          seq,
+          sourceKey: 'user:U1',
+          event: { type: 'message', message: { type: 'text', text: 'บ้านเลขที่ 12 โดนงัด' } },
+          status: 'pending',
+          receivedAt: DAY,
+          attempts: 0,
+        });
+        await inbox.accept(
+          ['done-old', 'done-new', 'failed-old', 'failed-new', 'pending'].map((id, i) => entry(id, i)),
+        );
+        await inbox.markManyDone(['done-old'], 1 * DAY);
+        await inbox.markManyDone(['done-new'], 9 * DAY);
+        await inbox.markFailed('failed-old', 'TypeError: boom', 1 * DAY);
+        await inbox.markFailed('failed-new', 'TypeError: boom', 9 * DAY);
+
+        expect(await inbox.purgeDone(2 * DAY)).toBe(1);
+        expect(await inbox.dropFailedEvents(2 * DAY)).toBe(1);
+        expect(await inbox.dropFailedEvents(2 * DAY)).toBe(0);
+        expect(await inbox.get('failed-old')).toEqual(
+          expect.objectContaining({ status: 'failed', error: 'TypeError: boom', doneAt: DAY, event: undefined }),
+        );
+        expect((await inbox.get('failed-new'))?.event).toEqual(entry('x', 0).event);
+
+        expect(await inbox.purgeFailed(2 * DAY)).toBe(1);
+        expect(await inbox.get('failed-old')).toBeNull();
+        expect(await inbox.get('done-old')).toBeNull();
+        expect((await inbox.unfinished()).map((e) => e._id)).toEqual(['pending']);
+        expect(await inbox.count()).toBe(3);
+      });
+
+      it('when retention runs, then sent rows go by when they were sent, and failed and held rows by when they were queued', async () => {
+        const outbox = new OutboxRepository(store);
+        await outbox.init();
+        const row = (id: string, status: OutboxStatus, createdAt: number, sentAt?: number): OutboxEntry => ({
+          _id: id,
+          kind: 'push',
+          to: 'U1',
+          messages: [{ type: 'text', text: 'รับเรื่องแล้วค่ะ' }],
+          retryKey: `key-${id}`,
+          orderKey: 'U1',
+          status,
+          attempts: 1,
+          nextAttemptAt: createdAt,
+          createdAt,
+          seq: createdAt,
+          purpose: 'help',
+          ...(sentAt !== undefined ? { sentAt } : {}),
+        });
+        for (const r of [
+          row('sent-old', 'sent', 1 * DAY, 1 * DAY),
+          row('sent-late', 'sent', 1 * DAY, 9 * DAY),
+          row('failed-old', 'failed', 1 * DAY),
+          row('failed-new', 'failed', 9 * DAY),
+          row('held-old', 'held', 1 * DAY),
+          row('held-new', 'held', 9 * DAY),
+          row('pending-old', 'pending', 1 * DAY),
+        ])
+          await outbox.add(r);
+
+        expect(await outbox.purgeSent(2 * DAY)).toBe(1);
+        expect(await outbox.purgeUnsent('failed', 2 * DAY)).toBe(1);
+        expect(await outbox.purgeUnsent('held', 2 * DAY)).toBe(1);
+        expect((await outbox.find({})).map((r) => r._id).sort()).toEqual([
+          'failed-new',
+          'held-new',
+          'pending-old',
+          'sent-late',
+        ]);
+      });
+
+      it('when more rows are due than one batch holds, then the purge takes them all and leaves the rest', async () => {
+        const inbox = new InboxRepository(store);
+        await inbox.init();
+        const n = PURGE_BATCH * 2 + 500;
+        const entries: InboxEntry[] = Array.from({ length: n + 10 }, (_, i) => ({
+          _id: `e${i}`,
+          seq: i,
+          sourceKey: 'user:U1',
+          status: 'pending',
+          receivedAt: 0,
+          attempts: 0,
+        }));
+        await inbox.accept(entries);
+        await inbox.markManyDone(
+          entries.slice(0, n).map((e) => e._id),
+          1 * DAY,
+        );
+        await inbox.markManyDone(
+          entries.slice(n).map((e) => e._id),
+          9 * DAY,
+        );
+        expect(await inbox.purgeDone(2 * DAY)).toBe(n);
+        expect(await inbox.count('done')).toBe(10);
       });
 
       it('when a group is bound and then left, then the binding is gone', async () => {
