@@ -10,7 +10,7 @@ import type { Store } from './store/store-port';
 import { systemClock } from './util/clock';
 import { disabledGeocoder } from './geo/geocoder';
 import { GoogleGeocoder } from './geo/google-geocoder';
-import { FileMediaStore } from './media/media-store';
+import { FileMediaStore, type MediaStore } from './media/media-store';
 import path from 'node:path';
 
 const COLLECTIONS = [
@@ -30,20 +30,23 @@ const COLLECTIONS = [
   'alerts',
 ];
 
-async function openStore(config: Config, logger: Logger): Promise<Store> {
+/** The store, and where report photos go: a GridFS bucket every instance reads, or DATA_DIR/media. */
+async function openStore(config: Config, logger: Logger): Promise<{ store: Store; media: MediaStore }> {
   if (config.mongodbUri) {
     const { MongoStore } = await import('./store/mongo/mongo-store');
+    const { GridFsMediaStore } = await import('./media/gridfs-media-store');
     // A refused server (MongoDB before 5.0, FerretDB) stops start-up with one line naming it.
-    return MongoStore.connect(config.mongodbUri, {
+    const store = await MongoStore.connect(config.mongodbUri, {
       onWarning: (message) => {
         logger.warn(message);
         process.stderr.write(`WARNING: ${message}\n`);
       },
     });
+    return { store, media: new GridFsMediaStore(store.gridFsBucket('media')) };
   }
   const store = new EmbeddedStore({ dir: config.dataDir });
   await store.open(COLLECTIONS);
-  return store;
+  return { store, media: new FileMediaStore(path.join(config.dataDir, 'media')) };
 }
 
 async function main(): Promise<void> {
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
     emulatorServer = await emulator.listen(config.emulatorPort, '127.0.0.1');
   }
 
-  const store = await openStore(config, logger);
+  const { store, media } = await openStore(config, logger);
   const line = new SdkLineGateway({
     channelAccessToken: config.line.channelAccessToken,
     baseUrl: config.line.apiBaseUrl,
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
     geocoder: config.googleMapsApiKey
       ? new GoogleGeocoder({ apiKey: config.googleMapsApiKey, baseUrl: config.googleMapsBaseUrl, logger })
       : disabledGeocoder,
-    media: new FileMediaStore(path.join(config.dataDir, 'media')),
+    media,
     seedDemoData: true,
   });
   const resumed = await hub.start();

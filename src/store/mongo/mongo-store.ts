@@ -393,6 +393,13 @@ export class MongoStore implements Store {
     await this.conn.close();
   }
 
+  /** A GridFS bucket in the hub's database (report photos), with the connection's write concern. */
+  gridFsBucket(bucketName: string): mongoose.mongo.GridFSBucket {
+    const db = this.conn.db;
+    if (!db) throw new Error('MongoDB connection has no database');
+    return new mongoose.mongo.GridFSBucket(db, { bucketName });
+  }
+
   /** Tests only: each run uses a database of its own and removes it afterwards. */
   async dropDatabase(): Promise<void> {
     await this.conn.dropDatabase();
