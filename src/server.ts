@@ -28,6 +28,7 @@ const COLLECTIONS = [
   'pins',
   'quotaLedger',
   'alerts',
+  'versions',
 ];
 
 /** The store, and where report photos go: a GridFS bucket every instance reads, or DATA_DIR/media. */
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
   }
   hub.scheduler.start();
   // In the background: LINE (or the emulator) gets the current resident menus; serving does not wait.
-  void hub.richMenus.install();
+  void hub.installRichMenus();
   const server: Server = await new Promise((resolve, reject) => {
     const s = hub.app.listen(config.port, () => resolve(s));
     s.on('error', reject);
