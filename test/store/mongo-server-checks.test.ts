@@ -56,6 +56,15 @@ describe('connecting to MongoDB', () => {
     expect(warnings[0]).toMatch(/replica set \(one member is enough to start\) or Atlas M10/);
   });
 
+  it('when the replica set has an arbiter, then the store connects and warns that writes wait while a member is down', async () => {
+    const double = await serverAs('replica-set-with-arbiter');
+    const warnings: string[] = [];
+    const store = await MongoStore.connect(double.uri('hub'), { onWarning: (w) => warnings.push(w) });
+    await store.close();
+    expect(store.server).toEqual({ version: '7.0.14', topology: 'replica set', replicaSet: 'rs0' });
+    expect(warnings).toEqual([expect.stringMatching(/^Replica set rs0 has an arbiter: .*three data-bearing members/)]);
+  });
+
   it('when the server is MongoDB 4.4, then the store refuses it, naming the version found and the one needed', async () => {
     const double = await serverAs('mongodb-4.4');
     const connecting = MongoStore.connect(double.uri('hub'));

@@ -32,7 +32,7 @@ const CHECKSUM_PRESENT = 1;
 const DEFAULT_FIRST_BATCH = 101;
 
 /** What the server says it is, in `hello` and `buildInfo`. */
-export type ServerProfile = 'replica-set' | 'standalone' | 'mongodb-4.4' | 'ferretdb-1';
+export type ServerProfile = 'replica-set' | 'replica-set-with-arbiter' | 'standalone' | 'mongodb-4.4' | 'ferretdb-1';
 
 export interface RecordedCommand {
   name: string;
@@ -259,8 +259,16 @@ export class FakeMongoWire {
       readOnly: false,
       ok: 1,
     };
-    if (this.profile === 'replica-set' || this.profile === 'mongodb-4.4') {
+    if (
+      this.profile === 'replica-set' ||
+      this.profile === 'replica-set-with-arbiter' ||
+      this.profile === 'mongodb-4.4'
+    ) {
       Object.assign(base, { setName: 'rs0', setVersion: 1, hosts: [this.me()], primary: this.me(), me: this.me() });
+    }
+    // Primary, secondary, arbiter: the secondary and the arbiter are elsewhere (nobody connects to them).
+    if (this.profile === 'replica-set-with-arbiter') {
+      Object.assign(base, { hosts: [this.me(), '127.0.0.1:1'], arbiters: ['127.0.0.1:2'] });
     }
     return base;
   }

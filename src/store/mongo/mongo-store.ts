@@ -299,6 +299,11 @@ async function inspectServer(conn: Connection): Promise<{ info: MongoServerInfo;
       `MongoDB ${version} is a standalone server, not a replica set: no failover and no retryable writes, so while it restarts every hub instance fails the writes it attempts (webhooks answer 500 and LINE redelivers). Run a replica set (one member is enough to start) or Atlas M10 or larger.`,
     );
   }
+  if (Array.isArray(hello.arbiters) && hello.arbiters.length > 0) {
+    warnings.push(
+      `Replica set ${replicaSet} has an arbiter: the hub writes with majority write concern, so while one data-bearing member is down every write waits for it. Use three data-bearing members (or Atlas) instead of an arbiter.`,
+    );
+  }
   return { info: { version, topology, ...(replicaSet ? { replicaSet } : {}) }, warnings };
 }
 
