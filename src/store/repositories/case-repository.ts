@@ -16,6 +16,8 @@ export class CaseRepository {
     // (They replace single-field indexes on reporterId and stationCode, which the embedded store keeps.)
     await this.cases.ensureIndex({ fields: { reporterId: 1, createdAt: -1 }, embeddedField: 'reporterId' });
     await this.cases.ensureIndex({ fields: { stationCode: 1, createdAt: -1 }, embeddedField: 'stationCode' });
+    // Cases that reached no group, oldest first: a missing groupId is the null key of a non-sparse index.
+    await this.cases.ensureIndex({ fields: { groupId: 1, createdAt: 1 } });
   }
 
   /** Allocates the next case number for a station and Buddhist-era year, atomically. */
