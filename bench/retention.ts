@@ -191,7 +191,8 @@ async function main(): Promise<void> {
     const stall = stalls.summary();
     const probed = probes.summary();
     const paused = gcPauses.summary();
-    const slowest = [...batches].sort((a, b) => b.wallMs - a.wallMs)[0] ?? { wallMs: Number.NaN, cpuMs: Number.NaN };
+    const slowestAt = batches.reduce((at, b, i) => (b.wallMs > (batches[at]?.wallMs ?? -1) ? i : at), 0);
+    const slowest = batches[slowestAt] ?? { wallMs: Number.NaN, cpuMs: Number.NaN };
     const busiest = Math.max(...batches.map((b) => b.cpuMs));
     // The probes' entries are in the inbox too.
     const remaining = (await table.count({})) - (args.kind === 'inbox' ? probeSeq : 0);
@@ -204,7 +205,7 @@ async function main(): Promise<void> {
           ? `  purge failed after ${ms(purgeMs)} ms: ${error}`
           : `  removed ${removed} rows in ${(purgeMs / 1000).toFixed(2)} s (${Math.round(removed / (purgeMs / 1000))} rows/s); ${remaining} recent rows kept`,
         `  event-loop stall: max ${ms(stall.max)} ms, p99 ${ms(stall.p99)} ms (1 ms timer, ${stall.count} ticks); limit ${args['limit-ms']} ms: ${passed ? 'PASS' : 'FAIL'}`,
-        `  batches: ${batches.length}; slowest ${ms(slowest.wallMs)} ms (CPU ${ms(slowest.cpuMs)} ms); most CPU in one batch ${ms(busiest)} ms`,
+        `  batches: ${batches.length}; slowest ${ms(slowest.wallMs)} ms (CPU ${ms(slowest.cpuMs)} ms, batch ${slowestAt + 1}); first ${ms(batches[0]?.wallMs ?? Number.NaN)} ms; most CPU in one batch ${ms(busiest)} ms`,
         `  garbage collection meanwhile: ${paused.count} pauses, longest ${ms(paused.max)} ms, ${ms(paused.mean * paused.count)} ms in all`,
         `  webhook-like store work meanwhile (accept + mark done): ${probed.count} done, p50 ${ms(probed.p50)} ms, p99 ${ms(probed.p99)} ms, max ${ms(probed.max)} ms`,
         `  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; cores busy before start ${Number.isNaN(busyAtStart) ? '-' : busyAtStart.toFixed(2)}, other processes during the run ${otherCores.toFixed(2)}`,

@@ -1,7 +1,7 @@
 import type { Collection, Doc, Filter } from '../store-port';
 
 /** Rows one store operation of a purge deletes. */
-export const PURGE_BATCH = 500;
+export const PURGE_BATCH = 250;
 
 /**
  * Deletes every document matching `filter`, lowest `oldestBy` first, a batch at a time with a turn
