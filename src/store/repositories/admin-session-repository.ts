@@ -1,4 +1,5 @@
 import type { Collection, Store } from '../store-port';
+import { purgeInBatches } from './retention';
 
 /**
  * A signed-in dashboard: the cookie carries a random id, the store only its hash, so a copy of the
@@ -40,6 +41,6 @@ export class AdminSessionRepository {
   }
 
   purgeExpired(now: number): Promise<number> {
-    return this.sessions.deleteMany({ expiresAt: { $lt: now } });
+    return purgeInBatches(this.sessions, { expiresAt: { $lt: now } }, 'expiresAt');
   }
 }

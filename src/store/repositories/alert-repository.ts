@@ -29,8 +29,13 @@ export class AlertRepository {
 
   async init(): Promise<void> {
     await this.alerts.ensureIndex({ field: 'userId' });
-    await this.alerts.ensureIndex({ field: 'status' });
+    // Unacknowledged alerts whose next ladder step is due (every 10 s); the embedded store keeps its
+    // index on status.
+    await this.alerts.ensureIndex({ fields: { status: 1, nextEscalationAt: 1 }, embeddedField: 'status' });
+    // The dashboard: a station's alerts newest first, and what changed since the feed's last read.
+    await this.alerts.ensureIndex({ fields: { stationCode: 1, createdAt: -1 }, embeddedField: 'stationCode' });
     await this.alerts.ensureIndex({ field: 'updatedAt' });
+    await this.alerts.ensureIndex({ field: 'createdAt' });
   }
 
   nextId(stationCode: string, at: number): Promise<string> {

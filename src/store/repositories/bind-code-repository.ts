@@ -1,4 +1,5 @@
 import type { Collection, Store } from '../store-port';
+import { purgeInBatches } from './retention';
 
 export type BindKind = 'station' | 'community' | 'officer';
 
@@ -41,7 +42,7 @@ export class BindCodeRepository {
   }
 
   purgeExpired(before: number): Promise<number> {
-    return this.codes.deleteMany({ expiresAt: { $lt: before } });
+    return purgeInBatches(this.codes, { expiresAt: { $lt: before } }, 'expiresAt');
   }
 
   /** Codes not used yet and not expired, newest first (one station's, or all). */
