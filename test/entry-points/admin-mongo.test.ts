@@ -9,7 +9,8 @@ import { GridFsMediaStore } from '../../src/media/gridfs-media-store';
 import { MongoStore } from '../../src/store/mongo/mongo-store';
 import { FakeMongoWire } from '../support/fake-mongo-wire';
 import { SOMCHAI, setUpCity } from '../support/city';
-import { PLACES, startHub, testHub, type HubFixture } from '../support/hub-fixture';
+import { startHub, testHub, type HubFixture } from '../support/hub-fixture';
+import { fileReport } from '../support/report';
 import { SUPER, numbered, stationToken } from '../support/admin';
 
 const double = new FakeMongoWire();
@@ -44,17 +45,7 @@ describe('the admin API on MongoDB (wire double), two instances', () => {
   });
 
   it('when a case is filed, moved from the web on one instance and read on the other, then lists, audit and the other instance’s feed all agree', async () => {
-    const d = f.emulator.driver;
-    const u = { userId: SOMCHAI };
-    await d.postback(u, 'a=report');
-    await d.postback(u, 'a=cat&v=theft');
-    await d.text(u, 'มีคนงัดรถจักรยานยนต์หน้าร้าน');
-    await d.image(u);
-    await d.postback(u, 'a=photos-done');
-    await d.location(u, PLACES.santisuk);
-    await d.postback(u, 'a=anon&v=no');
-    await d.postback(u, 'a=report-confirm');
-    await f.settle();
+    await fileReport(f, SOMCHAI, { category: 'theft', words: 'มีคนงัดรถจักรยานยนต์หน้าร้าน', photos: 1 });
     const id = numbered(f, 'HYI', 1);
 
     // A dashboard on the first instance; the token is made there and used on the second.

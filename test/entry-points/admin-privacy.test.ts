@@ -15,21 +15,6 @@ const last = (f: HubFixture, chat: string) => f.seen(chat).at(-1)?.text ?? '';
 const requestNo = (f: HubFixture, n: number) =>
   `PDPA-${String(buddhistYear(f.clock.now()) % 100).padStart(2, '0')}-${String(n).padStart(6, '0')}`;
 
-/** A report with a photo, as a resident files it. */
-async function reportWithPhoto(f: HubFixture, userId: string, words: string): Promise<void> {
-  const d = f.emulator.driver;
-  const u = { userId };
-  await d.postback(u, 'a=report');
-  await d.postback(u, 'a=cat&v=theft');
-  await d.text(u, words);
-  await d.image(u);
-  await d.postback(u, 'a=photos-done');
-  await d.location(u, PLACES.santisuk);
-  await d.postback(u, 'a=anon&v=no');
-  await d.postback(u, 'a=report-confirm');
-  await f.settle();
-}
-
 describe('asking about one’s data from LINE', () => {
   it('when residents type “my data” in Thai, English and Malay, then each request is recorded for the right station and each is answered in their language with its number', async () => {
     const f = await startHub({ seed: true });
@@ -115,7 +100,7 @@ describe('export and erasure', () => {
     f = await startHub({ seed: true, media });
     await setUpCity(f);
     await f.emulator.driver.text({ userId: OFFICER_A }, '/duty on');
-    await reportWithPhoto(f, SOMCHAI, 'ชายใส่หมวกสีแดงขโมยกระเป๋า โทร 081-234-5678');
+    await fileReport(f, SOMCHAI, { words: 'ชายใส่หมวกสีแดงขโมยกระเป๋า โทร 081-234-5678', photos: 1 });
     await f.emulator.driver.location({ userId: SOMCHAI }, PLACES.santisuk);
     await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
     await f.emulator.driver.text({ userId: SOMCHAI }, 'อยู่หลังร้านเซเว่น');
