@@ -270,4 +270,31 @@ describe('export and erasure', () => {
     const after = await request(f.hub.app).get(`/admin/privacy/users/${SOMCHAI}/export`).set('authorization', SUPER);
     expect([after.body.profile, after.body.cases, after.body.sosAlerts]).toEqual([null, [], []]);
   });
+
+  it('when the super-admin erases someone with two open requests without naming one, then both are closed as erased and the person is told once', async () => {
+    await f.emulator.driver.text({ userId: JOHN }, 'my data');
+    await f.emulator.driver.text({ userId: JOHN }, 'delete my data');
+    await f.settle();
+    const before = f.seen(JOHN).length;
+    const res = await request(f.hub.app)
+      .post(`/admin/privacy/users/${JOHN}/erase`)
+      .set('authorization', SUPER)
+      .send({});
+    await f.settle();
+    expect(res.status).toBe(200);
+    expect(res.body.removed.privacyRequests).toBe(2);
+    const closed = (await f.hub.repos.privacyRequests.list({ limit: 10 })).filter(
+      (r) => r.kind && r.userId === 'erased',
+    );
+    expect(closed.map((r) => [r.status, r.outcome])).toEqual([
+      ['closed', 'erased'],
+      ['closed', 'erased'],
+      ['closed', 'erased'],
+    ]);
+    const told = f
+      .seen(JOHN)
+      .slice(before)
+      .map((m) => m.text);
+    expect(told).toEqual([expect.stringMatching(/^Request PDPA-\d{2}-\d{6}: your personal data has been deleted\./)]);
+  });
 });

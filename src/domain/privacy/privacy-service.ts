@@ -154,8 +154,7 @@ export class PrivacyService {
 
   /**
    * Erases what the hub holds about one LINE user. Refused while an SOS of theirs is open (help is
-   * under way). With a request, the person is told first (the message is queued to them), then it
-   * is closed as erased.
+   * under way). Their open requests are closed as erased, and they are told once.
    */
   async erase(userId: string, options: { requestId?: string; by: string }): Promise<ErasureReport> {
     const { deps } = this;
@@ -199,8 +198,13 @@ export class PrivacyService {
         ['userName'],
       );
     }
-    // Told before their id leaves the requests (the message is queued to them now).
-    if (options.requestId) await this.close(options.requestId, 'erased', { by: options.by, userId });
+    // Every open request of theirs is settled by the erasure; they are told once (on the request named,
+    // else their latest), before their id leaves the requests (the message is queued to them now).
+    const open = (await deps.requests.byUser(userId)).filter((r) => r.status === 'open');
+    const told = options.requestId ?? open.at(-1)?._id;
+    for (const r of open)
+      if (r._id !== told) await deps.requests.close(r._id, { at: now, by: options.by, outcome: 'erased' });
+    if (told) await this.close(told, 'erased', { by: options.by, userId });
     const removed: Record<string, number> = {
       profile: (await deps.users.delete(userId)) ? 1 : 0,
       pin: await deps.pins.delete(userId),
