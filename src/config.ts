@@ -26,7 +26,14 @@ export interface Config {
    * emulator (in-process, or one on this machine via LINE_API_BASE_URL), never for a real OA.
    */
   demoData: boolean;
+  /** How long a dashboard session lasts after sign-in. */
+  adminSessionHours: number;
+  /** Report categories served to city platforms over Open311 (none: the Open311 endpoints serve nothing). */
+  open311Categories: string[];
 }
+
+/** Published over Open311 when OPEN311_CATEGORIES is not set: not assault or drugs (people at risk). */
+export const DEFAULT_OPEN311_CATEGORIES = ['theft', 'suspicious', 'accident', 'noise', 'infrastructure', 'other'];
 
 export class ConfigError extends Error {
   constructor(
@@ -69,6 +76,14 @@ const envSchema = z.object({
     z
       .string()
       .regex(/^C[0-9a-f]{32}$/, 'must be a LINE group id (C + 32 hex)')
+      .optional(),
+  ),
+  ADMIN_SESSION_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(168).optional()),
+  OPEN311_CATEGORIES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^(none|[a-z_]+(,[a-z_]+)*)$/, 'must be category codes separated by commas, or none')
       .optional(),
   ),
   NODE_ENV: z.string().optional(),
@@ -119,6 +134,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL,
     commandCentreGroupId: e.COMMAND_CENTRE_GROUP_ID,
     demoData: emulated || isLoopback(e.LINE_API_BASE_URL),
+    adminSessionHours: e.ADMIN_SESSION_HOURS ?? 12,
+    open311Categories:
+      e.OPEN311_CATEGORIES === 'none' ? [] : (e.OPEN311_CATEGORIES?.split(',') ?? DEFAULT_OPEN311_CATEGORIES),
   };
 }
 

@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { configWarnings, createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { SdkLineGateway } from './messaging/line-gateway';
 import { createMetrics } from './metrics';
 import { EmbeddedStore } from './store/embedded/nedb-store';
@@ -10,7 +10,7 @@ import type { Store } from './store/store-port';
 import { systemClock } from './util/clock';
 import { disabledGeocoder } from './geo/geocoder';
 import { GoogleGeocoder } from './geo/google-geocoder';
-import { FileMediaStore } from './media/media-store';
+import { FileMediaStore, type MediaStore } from './media/media-store';
 import path from 'node:path';
 
 const COLLECTIONS = [
@@ -28,16 +28,31 @@ const COLLECTIONS = [
   'pins',
   'quotaLedger',
   'alerts',
+  'versions',
+  'adminTokens',
+  'adminAudit',
+  'adminSessions',
+  'privacyRequests',
+  'stationTargets',
 ];
 
-async function openStore(config: Config): Promise<Store> {
+/** The store, and where report photos go: a GridFS bucket every instance reads, or DATA_DIR/media. */
+async function openStore(config: Config, logger: Logger): Promise<{ store: Store; media: MediaStore }> {
   if (config.mongodbUri) {
     const { MongoStore } = await import('./store/mongo/mongo-store');
-    return MongoStore.connect(config.mongodbUri);
+    const { GridFsMediaStore } = await import('./media/gridfs-media-store');
+    // A refused server (MongoDB before 5.0, FerretDB) stops start-up with one line naming it.
+    const store = await MongoStore.connect(config.mongodbUri, {
+      onWarning: (message) => {
+        logger.warn(message);
+        process.stderr.write(`WARNING: ${message}\n`);
+      },
+    });
+    return { store, media: new GridFsMediaStore(store.gridFsBucket('media')) };
   }
   const store = new EmbeddedStore({ dir: config.dataDir });
   await store.open(COLLECTIONS);
-  return store;
+  return { store, media: new FileMediaStore(path.join(config.dataDir, 'media')) };
 }
 
 async function main(): Promise<void> {
@@ -67,7 +82,7 @@ async function main(): Promise<void> {
     emulatorServer = await emulator.listen(config.emulatorPort, '127.0.0.1');
   }
 
-  const store = await openStore(config);
+  const { store, media } = await openStore(config, logger);
   const line = new SdkLineGateway({
     channelAccessToken: config.line.channelAccessToken,
     baseUrl: config.line.apiBaseUrl,
@@ -82,7 +97,7 @@ async function main(): Promise<void> {
     geocoder: config.googleMapsApiKey
       ? new GoogleGeocoder({ apiKey: config.googleMapsApiKey, baseUrl: config.googleMapsBaseUrl, logger })
       : disabledGeocoder,
-    media: new FileMediaStore(path.join(config.dataDir, 'media')),
+    media,
     seedDemoData: config.demoData,
   });
   const resumed = await hub.start();
@@ -93,7 +108,7 @@ async function main(): Promise<void> {
   }
   hub.scheduler.start();
   // In the background: LINE (or the emulator) gets the current resident menus; serving does not wait.
-  void hub.richMenus.install();
+  void hub.installRichMenus();
   const server: Server = await new Promise((resolve, reject) => {
     const s = hub.app.listen(config.port, () => resolve(s));
     s.on('error', reject);

@@ -1,4 +1,5 @@
-import { caseReached, reportCard, reporterUpdate } from '../../flex-templates/report-card';
+import { caseReached, groupUpdate, reportCard, reporterUpdate } from '../../flex-templates/report-card';
+import { privacyRequestClosed } from '../../flex-templates/privacy';
 import {
   forwardedMessage,
   officerPush,
@@ -101,6 +102,10 @@ export class MessengerNotifier implements Notifier {
         return [caseReached(t, notice.c, notice.station, notice.to, lang)];
       case 'case-update':
         return [reporterUpdate(t, notice.c, notice.officer, notice.station, lang)];
+      case 'case-group-update':
+        return [groupUpdate(t, notice.c, notice.officer)];
+      case 'privacy-closed':
+        return [privacyRequestClosed(t, notice.request, notice.station, lang)];
       case 'sos-card':
         return [sosCard(t, { ...notice, lang })];
       case 'sos-officer-alert':

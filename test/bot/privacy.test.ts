@@ -1,5 +1,7 @@
 // The PDPA notice as a resident reads it, and withdrawing consent: what they are told, in their
 // language, and what the hub keeps afterwards.
+import { LANGUAGES } from '../../src/domain/people';
+import { loadTexts, normalizeText } from '../../src/i18n/i18n';
 import { PLACES, startHub, uid, type HubFixture } from '../support/hub-fixture';
 import { HYI_GROUP, JOHN, SOMCHAI, cityForEachTest } from '../support/city';
 
@@ -97,6 +99,8 @@ describe('the PDPA notice', () => {
       'unfinished reports: until they time out (30 minutes)',
       'kept as police records',
       'Your rights',
+      'type "my data"',
+      'type "delete my data"',
       'Contact',
       "Thailand's Personal Data Protection Act B.E. 2562 (2019)",
     ])
@@ -128,6 +132,29 @@ describe('the PDPA notice', () => {
     // Nothing to withdraw: the help offers no "withdraw consent".
     expect(help!.quickReply).not.toContain('Withdraw consent');
   });
+});
+
+describe('the words the notices tell people to type', () => {
+  it.each(LANGUAGES)(
+    'when a %s privacy text says to type something, then the hub understands exactly those words',
+    (lang) => {
+      // "type “ถอนความยินยอม”", "type \"delete my data\"": a word the hub does not know would leave
+      // the person with "sorry, we didn't understand" when they try to use a right.
+      const texts = loadTexts();
+      const t = texts.t(lang);
+      const known = new Set(
+        ['keywords.withdraw', 'keywords.help', 'privacy:keywords.myData', 'privacy:keywords.eraseMyData'].flatMap((k) =>
+          texts.keywords(k),
+        ),
+      );
+      const said = ['body', 'accepted', 'declined', 'withdrawn', 'full.rights']
+        .map((key) => t(`privacy.${key}`))
+        .join('\n');
+      const typed = [...said.matchAll(/(?:พิมพ์|type|typing|taip|menaip)\s*[“"]([^”"]+)[”"]/gu)].map((m) => m[1]!);
+      expect(typed.length).toBeGreaterThanOrEqual(4);
+      expect(typed.filter((words) => !known.has(normalizeText(words)))).toEqual([]);
+    },
+  );
 });
 
 describe('withdrawing consent', () => {
