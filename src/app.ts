@@ -40,6 +40,25 @@ import { SosService } from './domain/sos/sos-service';
 import { sosFeature } from './bot/features/sos-feature';
 import { Scheduler } from './entry-points/scheduler';
 import { ResidentMenus } from './messaging/rich-menus';
+import { randomUUID } from 'node:crypto';
+import { text } from '../flex-templates/common';
+import { nameIn } from '../flex-templates/format';
+import { BroadcastService } from './domain/broadcasts/broadcast-service';
+import { NoticeService } from './domain/broadcasts/notice-service';
+import { PatrolService } from './domain/patrols/patrol-service';
+import { SubscriptionService } from './domain/subscriptions/subscription-service';
+import { broadcastsFeature } from './bot/features/broadcasts-feature';
+import { officerMenuFeature } from './bot/features/officer-menu-feature';
+import { patrolsFeature } from './bot/features/patrols-feature';
+import { broadcastAdminRouter } from './entry-points/broadcast-router';
+import { haversineM } from './geo/zone-index';
+import { OfficerMenus } from './messaging/officer-menus';
+import { lineQuotaSource, outboxBatchSender, ZoneNewsNotifier, ZoneNewsRenderer } from './messaging/zone-news';
+import { BroadcastRepository } from './store/repositories/broadcast-repository';
+import { NoticeRepository } from './store/repositories/notice-repository';
+import { PatrolRepository } from './store/repositories/patrol-repository';
+import { SubscriptionRepository } from './store/repositories/subscription-repository';
+import { languageOf } from './domain/people';
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -91,6 +110,10 @@ export interface Hub {
     bindCodes: BindCodeRepository;
     pins: PinRepository;
     alerts: AlertRepository;
+    subscriptions: SubscriptionRepository;
+    broadcasts: BroadcastRepository;
+    notices: NoticeRepository;
+    patrols: PatrolRepository;
   };
   metrics: Metrics;
   sos: SosService;
@@ -102,6 +125,11 @@ export interface Hub {
   ledger: QuotaLedger;
   /** The resident rich menus: server.ts installs them after start (tests that need them do too). */
   richMenus: ResidentMenus;
+  /** The officers' rich menus, installed after the resident ones; also decides which menu a person sees. */
+  officerMenus: OfficerMenus;
+  broadcasts: BroadcastService;
+  patrols: PatrolService;
+  subscriptions: SubscriptionService;
   handleEvent: ReturnType<typeof createBot>['handleEvent'];
   /** Creates indexes and resumes what a previous process left pending. Call once before serving. */
   start(): Promise<{ resumedEvents: number; resumedMessages: number }>;
@@ -127,6 +155,10 @@ export function createApp(deps: AppDeps): Hub {
     bindCodes: new BindCodeRepository(deps.store),
     pins: new PinRepository(deps.store),
     alerts: new AlertRepository(deps.store),
+    subscriptions: new SubscriptionRepository(deps.store),
+    broadcasts: new BroadcastRepository(deps.store),
+    notices: new NoticeRepository(deps.store),
+    patrols: new PatrolRepository(deps.store),
   };
   const ledger = new QuotaLedger(deps.store, {
     clock: deps.clock,
@@ -143,13 +175,30 @@ export function createApp(deps: AppDeps): Hub {
       onSent: (row) =>
         row.kind === 'multicast'
           ? ledger.recordMulticast((row.to as string[]).length)
-          : ledger.recordPush(row.to as string),
+          : // LINE's broadcast reaches every friend: only LINE knows how many (GET /admin/quota shows its count).
+            row.kind === 'broadcast'
+            ? Promise.resolve()
+            : ledger.recordPush(row.to as string),
     },
     deps.outboxOptions,
   );
   const richMenus = new ResidentMenus({ line: deps.line.richMenus, texts, logger: deps.logger });
+  const officerMenus = new OfficerMenus({
+    line: deps.line.richMenus,
+    texts,
+    logger: deps.logger,
+    users: repos.users,
+    residents: richMenus,
+  });
+  const subscriptions = new SubscriptionService({
+    subscriptions: repos.subscriptions,
+    users: repos.users,
+    zones: repos.zones,
+    logger: deps.logger,
+  });
   const botDeps: BotDeps = {
-    menus: richMenus,
+    menus: officerMenus,
+    onUnfollow: (userId, now) => subscriptions.unfollowed(userId, now).then(() => undefined),
     users: repos.users,
     groups: repos.groups,
     sessions: repos.sessions,
@@ -208,6 +257,60 @@ export function createApp(deps: AppDeps): Hub {
     zoneStation: async (zoneId) => (await repos.zones.get(zoneId))?.stationCode,
     officers,
   });
+  // Zone news: broadcasts, community notices and patrol digests, rendered at the messaging edge.
+  const instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const renderer = new ZoneNewsRenderer({ stations: repos.stations, zones: repos.zones, texts, clock: deps.clock });
+  const sender = outboxBatchSender(outbox, repos.outbox);
+  const quota = lineQuotaSource(deps.line, deps.clock, deps.logger);
+  const notifier = new ZoneNewsNotifier({
+    stations: repos.stations,
+    zones: repos.zones,
+    users: repos.users,
+    messenger: botDeps.messenger,
+    texts,
+    logger: deps.logger,
+    lastFailure: async (runId) =>
+      (await repos.broadcasts.batchesOf(runId)).filter((b) => b.lineAnswer).at(-1)?.lineAnswer,
+  });
+  const broadcasts = new BroadcastService({
+    broadcasts: repos.broadcasts,
+    subscriptions: repos.subscriptions,
+    users: repos.users,
+    groups: repos.groups,
+    zones: repos.zones,
+    leases: repos.leases,
+    sender,
+    quota,
+    renderer,
+    reporter: notifier,
+    clock: deps.clock,
+    logger: deps.logger,
+    holder: instance,
+  });
+  const notices = new NoticeService({
+    notices: repos.notices,
+    groups: repos.groups,
+    users: repos.users,
+    zones: repos.zones,
+    broadcasts,
+    officers,
+    desk: notifier,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+  const patrols = new PatrolService({
+    patrols: repos.patrols,
+    subscriptions: repos.subscriptions,
+    users: repos.users,
+    groups: repos.groups,
+    zones: { lookup: (point) => directory.lookup(point), get: (id) => repos.zones.get(id) },
+    sender,
+    quota,
+    renderer: renderer.digest,
+    haversineM,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
   const scheduler = new Scheduler({
     leases: repos.leases,
     sos,
@@ -219,6 +322,15 @@ export function createApp(deps: AppDeps): Hub {
       { name: 'pins', purge: (now) => repos.pins.purgeOlderThan(now - DAY_MS) },
       { name: 'sessions', purge: (now) => repos.sessions.purgeExpired(now) },
       { name: 'bindCodes', purge: (now) => repos.bindCodes.purgeExpired(now - 7 * DAY_MS) },
+      { name: 'subscriptions', purge: (now) => repos.subscriptions.purgeEnded(now - 90 * DAY_MS) },
+      { name: 'broadcastBatches', purge: (now) => repos.broadcasts.purgeBatches(now - 30 * DAY_MS) },
+      { name: 'patrolCheckIns', purge: (now) => repos.patrols.purgeCheckIns(now - 30 * DAY_MS) },
+      { name: 'patrolDigests', purge: (now) => repos.patrols.purgeDigests(now - 90 * DAY_MS) },
+    ],
+    jobs: [
+      // Due broadcasts start within 15 s of their minute; a restart resumes unfinished runs at once.
+      { name: 'broadcasts', cron: '*/15 * * * * *', ttlMs: 30_000, atStart: true, run: () => broadcasts.tick() },
+      { name: 'patrol-digests', cron: '30 * * * * *', ttlMs: 60_000, run: () => patrols.digestTick() },
     ],
   });
   const features: BotFeature[] = [
@@ -234,7 +346,21 @@ export function createApp(deps: AppDeps): Hub {
       stations: repos.stations,
       zones: repos.zones,
       flows: () => bot.flows,
+      zoneNews: subscriptions,
     }),
+    broadcastsFeature({
+      subscriptions,
+      notices,
+      broadcasts,
+      stations: repos.stations,
+      zones: repos.zones,
+      renderer,
+      media,
+      mediaUrl: publicBase ? (token) => `${publicBase}/media/${token}` : undefined,
+      flows: () => bot.flows,
+    }),
+    patrolsFeature({ patrols, pins: repos.pins, flows: () => bot.flows }),
+    officerMenuFeature({ cases: repos.cases, alerts: repos.alerts, stations: repos.stations, menus: officerMenus }),
   ];
   const bot = createBot(botDeps, features);
   const inbox = new Inbox({
@@ -260,6 +386,33 @@ export function createApp(deps: AppDeps): Hub {
       cases: repos.cases,
       ledger,
       line: deps.line,
+      clock: deps.clock,
+      logger: deps.logger,
+    }),
+  );
+  app.use(
+    '/admin',
+    broadcastAdminRouter({
+      adminToken: deps.config.adminToken,
+      broadcasts,
+      renderer,
+      notices: repos.notices,
+      patrols,
+      patrolRecords: repos.patrols,
+      stations: repos.stations,
+      users: repos.users,
+      menus: officerMenus,
+      tellRemoved: async (userId, stationCode) => {
+        const user = await repos.users.get(userId);
+        const lang = languageOf(user);
+        const station = await repos.stations.get(stationCode);
+        const t = texts.t(lang);
+        await botDeps.messenger.push(
+          userId,
+          [text(t('officer:removed', { station: nameIn(station?.name, lang) || stationCode }))],
+          'officer-removed',
+        );
+      },
       clock: deps.clock,
       logger: deps.logger,
     }),
@@ -291,6 +444,10 @@ export function createApp(deps: AppDeps): Hub {
     sos,
     scheduler,
     richMenus,
+    officerMenus,
+    broadcasts,
+    patrols,
+    subscriptions,
     handleEvent: bot.handleEvent,
     async start() {
       await Promise.all(Object.values(repos).map((r) => r.init()));

@@ -21,6 +21,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicBaseUrl?: string;
   commandCentreGroupId?: string;
+  /** Multicast calls a second the hub allows itself; undefined = the outbox's default (LINE's ~200 less 10%). */
+  lineMulticastPerSecond?: number;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +68,7 @@ const envSchema = z.object({
       .regex(/^C[0-9a-f]{32}$/, 'must be a LINE group id (C + 32 hex)')
       .optional(),
   ),
+  LINE_MULTICAST_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(2000).optional()),
   NODE_ENV: z.string().optional(),
 });
 
@@ -113,5 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     publicBaseUrl: e.PUBLIC_BASE_URL,
     commandCentreGroupId: e.COMMAND_CENTRE_GROUP_ID,
+    lineMulticastPerSecond: e.LINE_MULTICAST_PER_SECOND,
   };
 }

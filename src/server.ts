@@ -4,6 +4,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { SdkLineGateway } from './messaging/line-gateway';
+import { defaultOutboxOptions } from './messaging/outbox';
 import { createMetrics } from './metrics';
 import { EmbeddedStore } from './store/embedded/nedb-store';
 import type { Store } from './store/store-port';
@@ -28,6 +29,14 @@ const COLLECTIONS = [
   'pins',
   'quotaLedger',
   'alerts',
+  'subscriptions',
+  'broadcasts',
+  'broadcastRuns',
+  'broadcastBatches',
+  'notices',
+  'patrolCheckIns',
+  'patrolDigests',
+  'patrolSettings',
 ];
 
 async function openStore(config: Config): Promise<Store> {
@@ -81,11 +90,18 @@ async function main(): Promise<void> {
       : disabledGeocoder,
     media: new FileMediaStore(path.join(config.dataDir, 'media')),
     seedDemoData: true,
+    ...(config.lineMulticastPerSecond
+      ? {
+          outboxOptions: {
+            ratePerSecond: { ...defaultOutboxOptions.ratePerSecond, multicast: config.lineMulticastPerSecond },
+          },
+        }
+      : {}),
   });
   const resumed = await hub.start();
   hub.scheduler.start();
-  // In the background: LINE (or the emulator) gets the current resident menus; serving does not wait.
-  void hub.richMenus.install();
+  // In the background: LINE (or the emulator) gets the current resident and officer menus; serving does not wait.
+  void hub.richMenus.install().then(() => hub.officerMenus.install());
   const server: Server = await new Promise((resolve, reject) => {
     const s = hub.app.listen(config.port, () => resolve(s));
     s.on('error', reject);

@@ -52,7 +52,7 @@ const stationRequest = z.object({
   sosLadderMinutes: z.array(z.number().positive()).min(1).max(5).optional(),
 });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+export function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -61,7 +61,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   return result.data;
 }
 
-function bearer(token: string, logger: Logger): RequestHandler {
+export function bearer(token: string, logger: Logger): RequestHandler {
   const expected = Buffer.from(token);
   return (req, _res, next) => {
     const given = Buffer.from(/^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');

@@ -5,6 +5,16 @@ import type { Logger } from '../logger';
 import type { LeaseRepository } from '../store/repositories/lease-repository';
 import type { Clock } from '../util/clock';
 
+/** A job of a feature (broadcasts, patrol digests): a cron pattern, a lease time, and the use case to call. */
+export interface ScheduledJob {
+  name: string;
+  cron: string;
+  ttlMs: number;
+  /** Also run once as the scheduler starts (work a previous process left unfinished). */
+  atStart?: boolean;
+  run(): Promise<number>;
+}
+
 export interface RetentionTarget {
   name: string;
   purge(now: number): Promise<number>;
@@ -25,6 +35,7 @@ export class Scheduler {
       leases: LeaseRepository;
       sos: SosService;
       retention: RetentionTarget[];
+      jobs?: ScheduledJob[];
       clock: Clock;
       logger: Logger;
     },
@@ -45,10 +56,21 @@ export class Scheduler {
     });
   }
 
+  /** One run of a named job, if this instance holds its lease. */
+  async tick(name: string): Promise<number> {
+    const job = this.deps.jobs?.find((j) => j.name === name);
+    if (!job) throw new Error(`no scheduled job named ${name}`);
+    return this.underLease(job.name, job.ttlMs, () => job.run());
+  }
+
   start(): void {
     // Every 10 s: an escalation is at most 10 s late against a ladder measured in minutes.
     this.tasks.push(cron.schedule('*/10 * * * * *', () => void this.escalationTick(), { name: 'sos-escalation' }));
     this.tasks.push(cron.schedule('17 * * * *', () => void this.retentionTick(), { name: 'retention' }));
+    for (const job of this.deps.jobs ?? []) {
+      this.tasks.push(cron.schedule(job.cron, () => void this.tick(job.name), { name: job.name }));
+      if (job.atStart) void this.tick(job.name);
+    }
   }
 
   async stop(): Promise<void> {

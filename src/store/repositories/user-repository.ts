@@ -75,6 +75,28 @@ export class UserRepository {
     return this.users.updateOne({ _id: userId, role: 'officer' }, { $set: { onDuty, updatedAt: now } });
   }
 
+  /** The records of these people (those the hub knows), for a fan-out that needs their languages. */
+  many(userIds: string[]): Promise<User[]> {
+    return userIds.length === 0 ? Promise.resolve([]) : this.users.find({ _id: { $in: userIds } });
+  }
+
+  /** No longer an officer: back to a resident (the station and duty state go). */
+  removeOfficer(userId: string, now: number): Promise<User | null> {
+    return this.users.updateOne(
+      { _id: userId, role: 'officer' },
+      { $set: { role: 'resident', updatedAt: now }, $unset: { stationCode: true, onDuty: true } },
+    );
+  }
+
+  /** Everyone with the officer role (rich menus are relinked when the officer menus change). */
+  allOfficers(): Promise<User[]> {
+    return this.users.find({ role: 'officer' });
+  }
+
+  countFollowing(): Promise<number> {
+    return this.users.count({ following: true });
+  }
+
   officersOf(stationCode: string, onlyOnDuty = false): Promise<User[]> {
     const filter: Record<string, unknown> = { role: 'officer', stationCode };
     if (onlyOnDuty) filter.onDuty = true;
