@@ -1,0 +1,54 @@
+// The small city of city.ts with zone news around it: a Malay-speaking resident, and the Santisuk
+// community's LINE group bound to its zone with a community code.
+import request from 'supertest';
+import { issueCode, setUpCity } from './city';
+import { ADMIN_TOKEN, gid, startHub, uid, type FixtureOptions, type HubFixture } from './hub-fixture';
+
+export const SANTISUK = 'HYI-santisuk';
+export const KHLONG_HAE = 'KHH-khlong-hae';
+export const AMINAH = uid('7');
+export const COMMUNITY = gid('5');
+export const LEADER = uid('8');
+export const NEIGHBOUR = uid('9');
+
+export async function newsCity(options: FixtureOptions = {}): Promise<HubFixture> {
+  const f = await startHub({ seed: true, ...options });
+  await setUpCity(f);
+  f.emulator.users.add({ userId: AMINAH, displayName: 'Aminah', language: 'ms' });
+  await f.emulator.driver.follow(AMINAH);
+  await f.emulator.driver.postback({ userId: AMINAH }, 'a=consent&v=accept');
+  f.emulator.users.add({ userId: LEADER, displayName: 'ผู้ใหญ่สมศักดิ์', language: 'th' });
+  f.emulator.users.add({ userId: NEIGHBOUR, displayName: 'ป้าแดง', language: 'th' });
+  f.emulator.groups.add({ groupId: COMMUNITY, groupName: 'ชุมชนสันติสุข', memberIds: [LEADER, NEIGHBOUR] });
+  await f.emulator.driver.join(COMMUNITY);
+  const code = await issueCode(f, { kind: 'community', stationCode: 'HYI', zoneId: SANTISUK });
+  await f.emulator.driver.text({ groupId: COMMUNITY, userId: LEADER }, `/bind ${code}`);
+  await f.settle();
+  return f;
+}
+
+/** The person taps "get this zone's news" for a zone (as offered under a pin). */
+export async function follows(f: HubFixture, userId: string, zoneId = SANTISUK): Promise<void> {
+  await f.emulator.driver.postback({ userId }, `a=follow&z=${zoneId}&s=pin`);
+  await f.settle();
+}
+
+export function admin(f: HubFixture) {
+  const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  return {
+    post: (path: string, body?: object) => request(f.hub.app).post(path).set(auth).send(body),
+    get: (path: string) => request(f.hub.app).get(path).set(auth),
+    put: (path: string, body: object) => request(f.hub.app).put(path).set(auth).send(body),
+    delete: (path: string) => request(f.hub.app).delete(path).set(auth),
+  };
+}
+
+/** The flex messages a chat received whose alt text starts like a broadcast. */
+export function broadcastsSeen(f: HubFixture, chatId: string): Array<{ altText?: string; message: any }> {
+  return f.seen(chatId).filter((m) => m.type === 'flex' && m.altText?.startsWith('📢'));
+}
+
+/** Every LINE send call of one kind that the emulator accepted. */
+export function accepted(f: HubFixture, endpoint: 'multicast' | 'push' | 'broadcast') {
+  return f.emulator.calls({ endpoint }).filter((c) => c.status === 200);
+}
