@@ -52,3 +52,38 @@ export function broadcastsSeen(f: HubFixture, chatId: string): Array<{ altText?:
 export function accepted(f: HubFixture, endpoint: 'multicast' | 'push' | 'broadcast') {
   return f.emulator.calls({ endpoint }).filter((c) => c.status === 200);
 }
+
+export const MARKET = 'HYI-market';
+
+/** A second Hat Yai zone (around the market, north of Santisuk), so an officer has zones to choose from. */
+export async function addMarketZone(f: HubFixture): Promise<void> {
+  const [lng, lat, size] = [100.474, 7.0095, 0.003];
+  const res = await admin(f).post('/admin/zones', {
+    type: 'FeatureCollection',
+    features: [
+      {
+        type: 'Feature',
+        properties: {
+          id: MARKET,
+          stationCode: 'HYI',
+          name_th: 'ย่านตลาดกิมหยง',
+          name_en: 'Kim Yong Market',
+          name_ms: 'Pasar Kim Yong',
+        },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [lng, lat],
+              [lng + size, lat],
+              [lng + size, lat + size],
+              [lng, lat + size],
+              [lng, lat],
+            ],
+          ],
+        },
+      },
+    ],
+  });
+  if (res.status !== 200) throw new Error(`zone import refused: ${JSON.stringify(res.body)}`);
+}

@@ -205,7 +205,9 @@ export class BroadcastService {
     if (b.status !== 'held') return 'not-held';
     const moved = await this.deps.broadcasts.update(id, { status: 'sending', updatedAt: now }, { status: ['held'] });
     if (!moved) return 'not-held';
-    return this.startRun(moved, now);
+    // A run of its own, after the held one (the same millisecond would name the held run again).
+    const [latest] = await this.deps.broadcasts.runsOf(id);
+    return this.startRun(moved, Math.max(now, (latest?.dueAt ?? 0) + 1));
   }
 
   /**
