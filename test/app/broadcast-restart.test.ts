@@ -1,6 +1,7 @@
 // A hub dies in the middle of a broadcast's fan-out (some batches planned and sent, the rest not);
 // the next process on the same store finishes it: every follower gets the broadcast exactly once.
 import type { Hub } from '../../src/app';
+import type { Group } from '../../src/domain/people';
 import { createEmulator, type Emulator } from '../../src/emulator';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import type { Store } from '../../src/store/store-port';
@@ -42,7 +43,7 @@ async function seed(store: Store): Promise<string[]> {
   await store.collection('subscriptions').insertNew(
     ids.map((id) => ({ _id: `${id}|${ZONE}`, userId: id, zoneId: ZONE, patrolNews: false, source: 'pin', createdAt: now, updatedAt: now })),
   );
-  await store.collection('groups').insertNew([
+  await store.collection<Group>('groups').insertNew([
     { _id: GROUP, kind: 'community', stationCode: 'HYI', zoneId: ZONE, active: true, joinedAt: now, updatedAt: now },
   ]);
   return ids;

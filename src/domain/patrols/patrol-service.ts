@@ -5,7 +5,7 @@ import type { PatrolRepository } from '../../store/repositories/patrol-repositor
 import type { SubscriptionRepository } from '../../store/repositories/subscription-repository';
 import type { UserRepository } from '../../store/repositories/user-repository';
 import type { Clock } from '../../util/clock';
-import { inWindow } from '../bangkok-time';
+import { BANGKOK_OFFSET_MS, inWindow } from '../bangkok-time';
 import { MAX_MULTICAST } from '../broadcasts/broadcast';
 import type { BatchSender, QuotaSource } from '../broadcasts/broadcast-service';
 import type { Language, User } from '../people';
@@ -130,11 +130,14 @@ export class PatrolService {
     if (!zone) return false;
     const settings = await this.settingsOf(zone.stationCode);
     if (settings.quietHours && inWindow(now, settings.quietHours)) return false;
+    // Periods follow the Bangkok clock (hourly: on the hour); a digest covers the periods since the
+    // last one, up to the start of the current period.
     const periodMs = settings.periodMinutes * 60_000;
+    const cutoff = Math.floor((now + BANGKOK_OFFSET_MS) / periodMs) * periodMs - BANGKOK_OFFSET_MS;
     const last = await deps.patrols.lastDigest(zoneId);
-    if (last && now - last.createdAt < periodMs) return false;
+    if (last && last.to >= cutoff) return false;
     const from = Math.max(last?.to ?? 0, now - MAX_DIGEST_SPAN_MS);
-    const checkIns = (await deps.patrols.since(from, zoneId)).filter((c) => c.at <= now);
+    const checkIns = (await deps.patrols.since(from, zoneId)).filter((c) => c.at <= cutoff);
     if (checkIns.length === 0) return false;
 
     const places: string[] = [];
@@ -142,11 +145,11 @@ export class PatrolService {
       if (c.place && !places.includes(c.place)) places.push(c.place);
     }
     const digest: PatrolDigest = {
-      _id: `${zoneId}:${Math.floor(now / periodMs)}`,
+      _id: `${zoneId}:${cutoff}`,
       zoneId,
       stationCode: zone.stationCode,
-      from,
-      to: checkIns.at(-1)!.at,
+      from: checkIns[0]!.at,
+      to: cutoff,
       count: checkIns.length,
       places: places.slice(0, MAX_PLACES + 1),
       lastAt: checkIns.at(-1)!.at,

@@ -16,12 +16,13 @@ export interface PatrolCheckIn extends LatLng {
 
 /** One digest of a zone's check-ins, sent (or held for the quota) once per period. */
 export interface PatrolDigest {
-  /** `<zoneId>:<period number>`: two schedulers in the same period make one digest. */
+  /** `<zoneId>:<end of the periods it covers>`: two schedulers in the same period make one digest. */
   _id: string;
   zoneId: string;
   stationCode: string;
-  /** Check-ins after `from` up to and including `to`. */
+  /** The first check-in it counts. */
   from: number;
+  /** It counts check-ins up to this time (the start of the period it was sent in); the next one after it. */
   to: number;
   count: number;
   places: string[];
