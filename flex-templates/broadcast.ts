@@ -103,8 +103,12 @@ function wordsFor(v: NewsView, lang: Language): string {
   return v.text[lang] ?? v.text.th;
 }
 
+/** In the "zone news" carousel each text is cut to this: ten whole 2,000-character texts pass LINE's 50 KB. */
+const CAROUSEL_TEXT = 600;
+
 function bubbleIn(t: T, v: NewsView, lang: Language, size: 'mega' | 'kilo' = 'mega'): messagingApi.FlexBubble {
   const image = hero(v);
+  const words = size === 'kilo' ? clip(wordsFor(v, lang), CAROUSEL_TEXT) : wordsFor(v, lang);
   return {
     type: 'bubble',
     size,
@@ -115,7 +119,7 @@ function bubbleIn(t: T, v: NewsView, lang: Language, size: 'mega' | 'kilo' = 'me
       layout: 'vertical',
       spacing: 'md',
       contents: [
-        { type: 'text', text: wordsFor(v, lang), size: 'sm', wrap: true, color: '#222222' },
+        { type: 'text', text: words, size: 'sm', wrap: true, color: '#222222' },
         { type: 'separator' },
         ...footerLines(t, v, lang),
       ],
