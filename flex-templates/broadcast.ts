@@ -77,7 +77,14 @@ function header(t: T, v: NewsView, lang: Language): messagingApi.FlexBox {
     backgroundColor: v.voice.kind === 'community' ? COMMUNITY : ACCENT,
     paddingAll: '12px',
     contents: [
-      { type: 'text', text: `📢 ${voiceLine(t, v.voice, lang)}`, color: '#FFFFFF', weight: 'bold', size: 'sm', wrap: true },
+      {
+        type: 'text',
+        text: `📢 ${voiceLine(t, v.voice, lang)}`,
+        color: '#FFFFFF',
+        weight: 'bold',
+        size: 'sm',
+        wrap: true,
+      },
       { type: 'text', text: zonesLine(t, v, lang), color: '#FFFFFF', size: 'xxs', wrap: true },
     ],
   };
@@ -160,7 +167,14 @@ export function multilingualNewsMessage(texts: (lang: Language) => T, v: NewsVie
       backgroundColor: v.voice.kind === 'community' ? COMMUNITY : ACCENT,
       paddingAll: '12px',
       contents: [
-        { type: 'text', text: `📢 ${voiceLine(th, v.voice, 'th')}`, color: '#FFFFFF', weight: 'bold', size: 'sm', wrap: true },
+        {
+          type: 'text',
+          text: `📢 ${voiceLine(th, v.voice, 'th')}`,
+          color: '#FFFFFF',
+          weight: 'bold',
+          size: 'sm',
+          wrap: true,
+        },
         { type: 'text', text: voiceLine(en, v.voice, 'en'), color: '#FFFFFF', size: 'xs', wrap: true },
         { type: 'text', text: zonesLine(th, v, 'th'), color: '#FFFFFF', size: 'xxs', wrap: true },
       ],
@@ -194,7 +208,10 @@ export function zoneNewsMessage(t: T, items: NewsView[], lang: Language): Messag
 /** Someone who follows no zone yet: how to start, and their home zone in one tap when they have one. */
 export function noZonesMessage(t: T, home: { id: string; name: LocalizedName } | undefined, lang: Language): Message {
   const items: QuickReplyItem[] = [];
-  if (home) items.push(postbackItem(t('broadcast:follow.offerHome', { zone: nameIn(home.name, lang) }), followData(home.id, 'home')));
+  if (home)
+    items.push(
+      postbackItem(t('broadcast:follow.offerHome', { zone: nameIn(home.name, lang) }), followData(home.id, 'home')),
+    );
   items.push(locationItem(t('broadcast:menu.sendPin')));
   return text(t('broadcast:news.noZones'), items);
 }
@@ -292,7 +309,11 @@ export function zoneNewsReply(t: T, key: string, zone: LocalizedName | undefined
 
 const cancelCompose = (t: T): QuickReplyItem => postbackItem(t('broadcast:compose.cancel'), { a: 'bc-cancel' });
 
-export function askZones(t: T, zones: Array<{ id: string; name: LocalizedName; chosen: boolean }>, lang: Language): Message {
+export function askZones(
+  t: T,
+  zones: Array<{ id: string; name: LocalizedName; chosen: boolean }>,
+  lang: Language,
+): Message {
   const chosen = zones.filter((z) => z.chosen);
   const items: QuickReplyItem[] = zones
     .slice(0, 9)
@@ -416,7 +437,14 @@ export function noticeCard(t: T, v: NoticeView, lang: Language): Message {
         backgroundColor: COMMUNITY,
         paddingAll: '12px',
         contents: [
-          { type: 'text', text: t('broadcast:notice.cardTitle'), color: '#FFFFFF', weight: 'bold', size: 'sm', wrap: true },
+          {
+            type: 'text',
+            text: t('broadcast:notice.cardTitle'),
+            color: '#FFFFFF',
+            weight: 'bold',
+            size: 'sm',
+            wrap: true,
+          },
           { type: 'text', text: v.id, color: '#FFFFFF', size: 'xxs' },
         ],
       },
@@ -432,7 +460,10 @@ export function noticeCard(t: T, v: NoticeView, lang: Language): Message {
           detailRow(t('broadcast:notice.cardWhen'), formatDateTime(v.at, lang)),
         ],
       },
-      footer: buttonRow([button('broadcast:notice.approve', 'ok', 'primary'), button('broadcast:notice.reject', 'no', 'secondary')]),
+      footer: buttonRow([
+        button('broadcast:notice.approve', 'ok', 'primary'),
+        button('broadcast:notice.reject', 'no', 'secondary'),
+      ]),
     },
   };
 }

@@ -40,7 +40,14 @@ function listMessage(
     contents.push(r);
   });
   if (more > 0)
-    contents.push({ type: 'text', text: t('officer:list.more', { count: more }), size: 'xs', color: '#888888', wrap: true, margin: 'md' });
+    contents.push({
+      type: 'text',
+      text: t('officer:list.more', { count: more }),
+      size: 'xs',
+      color: '#888888',
+      wrap: true,
+      margin: 'md',
+    });
   return {
     type: 'flex',
     altText: clip(heading, 400),
@@ -63,28 +70,46 @@ function listMessage(
 export function openCasesMessage(t: T, cases: Case[], station: LocalizedName | undefined, lang: Language): Message {
   const name = nameIn(station, lang);
   if (cases.length === 0) return text(t('officer:list.noCases', { station: name }));
-  const rows = cases.slice(0, MAX_ROWS).map((c) =>
-    row(
-      `${c._id} · ${t(`report:status.${c.status}`)}`,
-      `${t(`report:categories.${c.category}`)} · ${clip(placeOf(c), 80)}`,
-      formatDateTime(c.createdAt, lang),
-      mapsLink(c.location.lat, c.location.lng),
-    ),
+  const rows = cases
+    .slice(0, MAX_ROWS)
+    .map((c) =>
+      row(
+        `${c._id} · ${t(`report:status.${c.status}`)}`,
+        `${t(`report:categories.${c.category}`)} · ${clip(placeOf(c), 80)}`,
+        formatDateTime(c.createdAt, lang),
+        mapsLink(c.location.lat, c.location.lng),
+      ),
+    );
+  return listMessage(
+    t,
+    t('officer:list.casesTitle', { station: name, count: cases.length }),
+    rows,
+    cases.length - rows.length,
+    '#1F6FEB',
   );
-  return listMessage(t, t('officer:list.casesTitle', { station: name, count: cases.length }), rows, cases.length - rows.length, '#1F6FEB');
 }
 
 /** The station's open SOS alerts, newest first. */
 export function openSosMessage(t: T, alerts: SosAlert[], station: LocalizedName | undefined, lang: Language): Message {
   const name = nameIn(station, lang);
   if (alerts.length === 0) return text(t('officer:list.noSos', { station: name }));
-  const rows = alerts.slice(0, MAX_ROWS).map((a) =>
-    row(
-      `${a._id} · ${t(`sos:status.${a.status}`)}`,
-      a.position ? clip(a.position.address ?? `${a.position.lat.toFixed(5)}, ${a.position.lng.toFixed(5)}`, 80) : t('sos:card.noLocation'),
-      formatDateTime(a.createdAt, lang),
-      a.position ? mapsLink(a.position.lat, a.position.lng) : undefined,
-    ),
+  const rows = alerts
+    .slice(0, MAX_ROWS)
+    .map((a) =>
+      row(
+        `${a._id} · ${t(`sos:status.${a.status}`)}`,
+        a.position
+          ? clip(a.position.address ?? `${a.position.lat.toFixed(5)}, ${a.position.lng.toFixed(5)}`, 80)
+          : t('sos:card.noLocation'),
+        formatDateTime(a.createdAt, lang),
+        a.position ? mapsLink(a.position.lat, a.position.lng) : undefined,
+      ),
+    );
+  return listMessage(
+    t,
+    t('officer:list.sosTitle', { station: name, count: alerts.length }),
+    rows,
+    alerts.length - rows.length,
+    '#D93025',
   );
-  return listMessage(t, t('officer:list.sosTitle', { station: name, count: alerts.length }), rows, alerts.length - rows.length, '#D93025');
 }

@@ -17,7 +17,8 @@ export interface MenuTile {
   word: string;
   hint: string;
   look: 'sos' | 'plain' | 'alert' | 'on' | 'off' | 'switch';
-  action: { kind: 'postback'; data: PostbackData; shown: string } | { kind: 'switch'; alias: string; data: PostbackData };
+  action:
+    { kind: 'postback'; data: PostbackData; shown: string } | { kind: 'switch'; alias: string; data: PostbackData };
 }
 
 /** The alias of an officer's menu: officer or resident view, on or off duty, in a language. */

@@ -34,7 +34,9 @@ export function askCheckInPin(t: T, lastPinAgeMs?: number): Message {
   if (lastPinAgeMs !== undefined) items.push(postbackItem(t('patrol:checkIn.useLast'), { a: 'patrol-last' }));
   items.push(cancelItem(t));
   return text(
-    lastPinAgeMs !== undefined ? t('patrol:checkIn.askOrLast', { ago: timeAgo(t, lastPinAgeMs) }) : t('patrol:checkIn.ask'),
+    lastPinAgeMs !== undefined
+      ? t('patrol:checkIn.askOrLast', { ago: timeAgo(t, lastPinAgeMs) })
+      : t('patrol:checkIn.ask'),
     items,
   );
 }

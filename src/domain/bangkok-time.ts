@@ -7,7 +7,7 @@ const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /** Minutes since Bangkok midnight (0..1439). */
 export function bangkokMinuteOfDay(at: number): number {
-  return Math.floor((((at + BANGKOK_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / MINUTE_MS);
+  return Math.floor(((((at + BANGKOK_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
 }
 
 /** "HH:mm" -> minutes since midnight, or undefined when malformed. */

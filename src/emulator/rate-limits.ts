@@ -35,7 +35,10 @@ export class RateLimits {
   /** `multicast=200,push=2000` (the EMULATOR_RATE_LIMITS form). */
   static parse(spec: string): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of spec
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const [name, value] = part.split('=');
       const n = Number(value);
       if (!name || !(n > 0)) throw new RangeError(`rate limit "${part}" is not endpoint=requestsPerSecond`);

@@ -54,7 +54,11 @@ const broadcastRequest = z
 
 const patrolSettingsRequest = z
   .object({
-    periodMinutes: z.number().int().min(15).max(24 * 60),
+    periodMinutes: z
+      .number()
+      .int()
+      .min(15)
+      .max(24 * 60),
     quietHours: z
       .object({ from: z.string(), to: z.string() })
       .strict()
@@ -150,7 +154,9 @@ export function broadcastAdminRouter(deps: BroadcastAdminDeps): Router {
     const result = await deps.broadcasts.cancel(String(req.params.id));
     if (result === null) throw new NotFoundError('no such broadcast');
     if (result === 'too-late') {
-      res.status(409).json({ message: 'already sent or going out: only scheduled, recurring or held broadcasts can be cancelled' });
+      res
+        .status(409)
+        .json({ message: 'already sent or going out: only scheduled, recurring or held broadcasts can be cancelled' });
       return;
     }
     res.json(shown(result));

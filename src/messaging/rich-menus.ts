@@ -122,7 +122,11 @@ export async function ensureMenu(
   line: RichMenuApi,
   spec: { alias: string; build(name: string): messagingApi.RichMenuRequest; image: Buffer },
 ): Promise<{ id: string; created: boolean; previous: string | null }> {
-  const version = createHash('sha256').update(JSON.stringify(spec.build(''))).update(spec.image).digest('hex').slice(0, 12);
+  const version = createHash('sha256')
+    .update(JSON.stringify(spec.build('')))
+    .update(spec.image)
+    .digest('hex')
+    .slice(0, 12);
   const name = `${spec.alias}-${version}`;
   const current = await line.aliasTarget(spec.alias);
   if (current && (await line.nameOf(current)) === name) return { id: current, created: false, previous: null };

@@ -128,7 +128,8 @@ export async function newsViewOf(b: Broadcast, names: Names, at: number): Promis
   let voice: NewsVoice = station ? { kind: 'station', station: station.name } : { kind: 'oa' };
   if (b.origin.kind === 'community') {
     const community = zones.find((z) => z._id === (b.origin as { zoneId: string }).zoneId);
-    if (community) voice = { kind: 'community', community: community.name, ...(station ? { station: station.name } : {}) };
+    if (community)
+      voice = { kind: 'community', community: community.name, ...(station ? { station: station.name } : {}) };
   }
   return {
     id: b._id,
@@ -152,7 +153,13 @@ export class ZoneNewsRenderer implements BroadcastRenderer {
 
   readonly digest: DigestRenderer = {
     render: (digest, zone, lang) => {
-      const view = { zone: zone.name, count: digest.count, places: digest.places, from: digest.from, lastAt: digest.lastAt };
+      const view = {
+        zone: zone.name,
+        count: digest.count,
+        places: digest.places,
+        from: digest.from,
+        lastAt: digest.lastAt,
+      };
       return lang === 'multi'
         ? [groupDigestMessage(this.deps.texts.t, view)]
         : [digestMessage(this.deps.texts.t(lang), view, lang)];
@@ -255,15 +262,23 @@ export class ZoneNewsNotifier implements BroadcastReporter, NoticeDesk {
 
   private async toComposer(b: Broadcast, run: BroadcastRun, state: 'held' | 'finished'): Promise<void> {
     if (b.origin.kind !== 'officer') {
-      this.deps.logger.info({ broadcastId: b._id, runId: run._id, state, origin: b.origin.kind }, 'broadcast run report');
+      this.deps.logger.info(
+        { broadcastId: b._id, runId: run._id, state, origin: b.origin.kind },
+        'broadcast run report',
+      );
       return;
     }
     const officer = await this.deps.users.get(b.origin.userId);
     const lang = languageOf(officer);
     const figures = runFigures(b, run);
     if (state === 'finished' && (figures.failed ?? 0) > 0) figures.answer = await this.deps.lastFailure(run._id);
-    await this.deps.messenger.push(b.origin.userId, [runReport(this.deps.texts.t(lang), state, figures)], `broadcast-${state}`, {
-      dedupeKey: `${run._id}:${state}`,
-    });
+    await this.deps.messenger.push(
+      b.origin.userId,
+      [runReport(this.deps.texts.t(lang), state, figures)],
+      `broadcast-${state}`,
+      {
+        dedupeKey: `${run._id}:${state}`,
+      },
+    );
   }
 }

@@ -37,15 +37,36 @@ class DiesAtBatch extends InterceptedStore {
 async function seed(store: Store): Promise<string[]> {
   const now = TEST_EPOCH;
   const ids = Array.from({ length: FOLLOWERS }, (_, i) => `U${i.toString(16).padStart(32, '0')}`);
-  await store.collection('users').insertNew(
-    ids.map((_id) => ({ _id, consent: 'accepted', role: 'resident', following: true, createdAt: now, updatedAt: now })),
-  );
-  await store.collection('subscriptions').insertNew(
-    ids.map((id) => ({ _id: `${id}|${ZONE}`, userId: id, zoneId: ZONE, patrolNews: false, source: 'pin', createdAt: now, updatedAt: now })),
-  );
-  await store.collection<Group>('groups').insertNew([
-    { _id: GROUP, kind: 'community', stationCode: 'HYI', zoneId: ZONE, active: true, joinedAt: now, updatedAt: now },
-  ]);
+  await store
+    .collection('users')
+    .insertNew(
+      ids.map((_id) => ({
+        _id,
+        consent: 'accepted',
+        role: 'resident',
+        following: true,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+  await store
+    .collection('subscriptions')
+    .insertNew(
+      ids.map((id) => ({
+        _id: `${id}|${ZONE}`,
+        userId: id,
+        zoneId: ZONE,
+        patrolNews: false,
+        source: 'pin',
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+  await store
+    .collection<Group>('groups')
+    .insertNew([
+      { _id: GROUP, kind: 'community', stationCode: 'HYI', zoneId: ZONE, active: true, joinedAt: now, updatedAt: now },
+    ]);
   return ids;
 }
 
@@ -98,7 +119,8 @@ describe('a restart in the middle of a fan-out', () => {
     expect(new Set(reached)).toEqual(new Set(followers));
     // What the dead process had sent went again under the same retry key, and LINE said "already accepted".
     expect(calls.filter((c) => c.status === 409)).toHaveLength(2);
-    for (const id of [followers[0]!, followers[999]!, followers[1_599]!]) expect(emulator.delivered(id)).toHaveLength(1);
+    for (const id of [followers[0]!, followers[999]!, followers[1_599]!])
+      expect(emulator.delivered(id)).toHaveLength(1);
     expect(emulator.delivered(GROUP)).toHaveLength(1);
 
     const [broadcast] = await next.hub.repos.broadcasts.list();

@@ -10,11 +10,20 @@ const WORDS = 'พรุ่งนี้ 19:00 ประชุมเวรยา�
 async function propose(f: HubFixture, words = WORDS) {
   await f.emulator.driver.text({ groupId: COMMUNITY, userId: LEADER }, `/notice ${words}`);
   await f.settle();
-  const card = f.seen(HYI_GROUP).filter((m) => m.altText?.startsWith('ข้อเสนอประกาศจากชุมชน')).at(-1);
+  const card = f
+    .seen(HYI_GROUP)
+    .filter((m) => m.altText?.startsWith('ข้อเสนอประกาศจากชุมชน'))
+    .at(-1);
   return card;
 }
 
-async function tapCard(f: HubFixture, card: any, verdict: 'approve' | 'reject', userId = OFFICER_A, groupId = HYI_GROUP) {
+async function tapCard(
+  f: HubFixture,
+  card: any,
+  verdict: 'approve' | 'reject',
+  userId = OFFICER_A,
+  groupId = HYI_GROUP,
+) {
   const buttons = card.message.contents.footer.contents;
   const data = buttons[verdict === 'approve' ? 0 : 1].action.data;
   await f.emulator.driver.postback({ groupId, userId }, data);
@@ -51,11 +60,15 @@ describe('community notices', () => {
   it('when an officer of the station approves, then the zone’s followers and the group get it signed with the community’s name, and a second tap is told it was decided', async () => {
     const card = await propose(f);
     await tapCard(f, card, 'approve');
-    expect(last(f, HYI_GROUP).text).toMatch(/^✅ ร\.ต\.อ\. อนันต์ อนุมัติประกาศ NT-[0-9A-F]{10} ของชุมชนสันติสุขแล้ว กำลังส่งถึง 2 คน และ 1 กลุ่ม$/);
+    expect(last(f, HYI_GROUP).text).toMatch(
+      /^✅ ร\.ต\.อ\. อนันต์ อนุมัติประกาศ NT-[0-9A-F]{10} ของชุมชนสันติสุขแล้ว กำลังส่งถึง 2 คน และ 1 กลุ่ม$/,
+    );
     const [english] = broadcastsSeen(f, JOHN);
     expect(english!.message.contents.header.contents[0].text).toBe('📢 Announcement from Santisuk Community');
     expect(english!.message.contents.body.contents[0].text).toBe(WORDS);
-    expect(JSON.stringify(english!.message.contents.body)).toContain('Proposed by the community, approved by Hat Yai Police Station');
+    expect(JSON.stringify(english!.message.contents.body)).toContain(
+      'Proposed by the community, approved by Hat Yai Police Station',
+    );
     expect(broadcastsSeen(f, SOMCHAI)[0]!.message.contents.header.contents[0].text).toBe('📢 ประกาศจากชุมชนสันติสุข');
     expect(broadcastsSeen(f, COMMUNITY)).toHaveLength(1);
     const [notice] = await f.hub.repos.notices.list({ status: 'approved' });

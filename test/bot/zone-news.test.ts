@@ -137,7 +137,9 @@ describe('zone news: following a zone', () => {
     expect(kept).toMatchObject({ lang: 'en' });
     expect((await f.hub.repos.users.get(visitor))?.displayName).toBeUndefined();
 
-    await announce(f, 'ไฟดับคืนนี้', { text: { th: 'ไฟดับคืนนี้', en: 'Power cut tonight', ms: 'Bekalan elektrik terputus malam ini' } });
+    await announce(f, 'ไฟดับคืนนี้', {
+      text: { th: 'ไฟดับคืนนี้', en: 'Power cut tonight', ms: 'Bekalan elektrik terputus malam ini' },
+    });
     const [news] = broadcastsSeen(f, visitor);
     expect(news!.message.contents.body.contents[0].text).toBe('Power cut tonight');
   });

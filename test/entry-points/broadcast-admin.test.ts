@@ -28,12 +28,32 @@ const TEXT = {
 async function seedFollowers(store: Store, n: number, lang: 'th' | 'en' | 'ms', zoneId: string, tag: string) {
   const now = TEST_EPOCH;
   const ids = Array.from({ length: n }, (_, i) => `U${tag}${i.toString(16).padStart(31 - tag.length, '0')}`);
-  await store.collection('users').insertNew(
-    ids.map((_id) => ({ _id, consent: 'accepted', role: 'resident', following: true, chosenLanguage: lang, createdAt: now, updatedAt: now })),
-  );
-  await store.collection('subscriptions').insertNew(
-    ids.map((id) => ({ _id: `${id}|${zoneId}`, userId: id, zoneId, patrolNews: false, source: 'pin', createdAt: now, updatedAt: now })),
-  );
+  await store
+    .collection('users')
+    .insertNew(
+      ids.map((_id) => ({
+        _id,
+        consent: 'accepted',
+        role: 'resident',
+        following: true,
+        chosenLanguage: lang,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+  await store
+    .collection('subscriptions')
+    .insertNew(
+      ids.map((id) => ({
+        _id: `${id}|${zoneId}`,
+        userId: id,
+        zoneId,
+        patrolNews: false,
+        source: 'pin',
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
   return ids;
 }
 
@@ -53,7 +73,9 @@ describe('broadcasts through the admin API', () => {
     expect(preview.body.recipients).toEqual({ people: 3, groups: 1 });
     expect(preview.body.messages.th[0].contents.body.contents[0].text).toBe(TEXT.th);
     expect(preview.body.messages.en[0].contents.body.contents[0].text).toBe(TEXT.en);
-    expect(preview.body.messages.ms[0].contents.header.contents[0].text).toBe('📢 Pengumuman daripada Balai Polis Hat Yai');
+    expect(preview.body.messages.ms[0].contents.header.contents[0].text).toBe(
+      '📢 Pengumuman daripada Balai Polis Hat Yai',
+    );
     expect(accepted(f, 'multicast')).toHaveLength(0);
 
     const sent = await admin(f).post('/admin/broadcasts', { zones: [SANTISUK], text: TEXT });
@@ -68,7 +90,10 @@ describe('broadcasts through the admin API', () => {
 
     const record = await admin(f).get(`/admin/broadcasts/${sent.body.broadcast._id}`);
     expect(record.body.broadcast.status).toBe('sent');
-    expect(record.body.runs[0]).toMatchObject({ state: 'done', batches: { total: 4, accepted: 4, failed: 0, held: 0 } });
+    expect(record.body.runs[0]).toMatchObject({
+      state: 'done',
+      batches: { total: 4, accepted: 4, failed: 0, held: 0 },
+    });
     expect(record.body.lastRunBatches.map((b: any) => [b.kind, b.lang, b.state])).toEqual(
       expect.arrayContaining([
         ['multicast', 'th', 'accepted'],
@@ -136,7 +161,10 @@ describe('broadcasts through the admin API', () => {
   });
 
   it.each([
-    [{ zones: [SANTISUK], text: { th: 'x', en: 'only English' } }, 'text: give Thai only, or Thai, English and Malay together'],
+    [
+      { zones: [SANTISUK], text: { th: 'x', en: 'only English' } },
+      'text: give Thai only, or Thai, English and Malay together',
+    ],
     [{ zones: ['nowhere'], text: { th: 'x' } }, 'zones: unknown zone nowhere'],
     [{ text: { th: 'x' } }, 'zones: give either zones or allFollowers: true'],
     [{ zones: [SANTISUK], text: { th: 'x' }, at: '2026-11-25T19:00' }, 'at: is in the past'],

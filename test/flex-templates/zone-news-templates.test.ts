@@ -44,13 +44,22 @@ const NAME: LocalizedName = {
   ms: 'Komuniti Santisuk dan Pasar Kim Yong Timur',
 };
 const STATION: LocalizedName = { th: 'สถานีตำรวจภูธรหาดใหญ่', en: 'Hat Yai Police Station', ms: 'Balai Polis Hat Yai' };
-const IMAGE = { url: 'https://hub.example.go.th/media/' + 'a'.repeat(32), previewUrl: 'https://hub.example.go.th/media/p' };
+const IMAGE = {
+  url: 'https://hub.example.go.th/media/' + 'a'.repeat(32),
+  previewUrl: 'https://hub.example.go.th/media/p',
+};
 
 function views(): NewsView[] {
   const text = { th: THAI_2000, en: THAI_2000, ms: THAI_2000 };
   return [
     { id: 'BC-1', voice: { kind: 'station', station: STATION }, zones: [NAME, NAME, NAME], text, image: IMAGE, at: AT },
-    { id: 'BC-2', voice: { kind: 'community', community: NAME, station: STATION }, zones: [NAME], text: { th: THAI_2000 }, at: AT },
+    {
+      id: 'BC-2',
+      voice: { kind: 'community', community: NAME, station: STATION },
+      zones: [NAME],
+      text: { th: THAI_2000 },
+      at: AT,
+    },
     { id: 'BC-3', voice: { kind: 'oa' }, zones: [], text, at: AT },
   ];
 }
@@ -62,20 +71,35 @@ function catalogue(t: T, lang: Language): Array<[string, Message]> {
     out.push([`newsMessage(${v.voice.kind})`, newsMessage(t, v, lang)]);
     out.push([`multilingualNewsMessage(${v.voice.kind})`, multilingualNewsMessage(textsFor, v)]);
   }
-  out.push(['zoneNewsMessage(10)', zoneNewsMessage(t, [...views(), ...views(), ...views(), ...views()].slice(0, 10), lang)]);
+  out.push([
+    'zoneNewsMessage(10)',
+    zoneNewsMessage(t, [...views(), ...views(), ...views(), ...views()].slice(0, 10), lang),
+  ]);
   out.push(['zoneNewsMessage(none)', zoneNewsMessage(t, [], lang)]);
   out.push(['noZonesMessage(home)', noZonesMessage(t, { id: 'HYI-santisuk', name: NAME }, lang)]);
   out.push(['followedMessage(declined)', followedMessage(t, { zone: NAME, already: false, declined: true, lang })]);
   const twelve = Array.from({ length: 14 }, (_, i) => ({ id: `Z-${i}`, name: NAME, patrolNews: i % 2 === 0 }));
   out.push(['myZonesMessage(14, capped)', myZonesMessage(t, twelve, lang)]);
-  out.push(['askZones(12)', askZones(t, twelve.map((z, i) => ({ ...z, chosen: i < 3 })), lang)]);
-  for (const key of ['askText', 'askTextAgain', 'askEnglish', 'askMalay']) out.push([`composePrompt(${key})`, composePrompt(t, key)]);
+  out.push([
+    'askZones(12)',
+    askZones(
+      t,
+      twelve.map((z, i) => ({ ...z, chosen: i < 3 })),
+      lang,
+    ),
+  ]);
+  for (const key of ['askText', 'askTextAgain', 'askEnglish', 'askMalay'])
+    out.push([`composePrompt(${key})`, composePrompt(t, key)]);
   out.push(['composePrompt(textTooLong)', composePrompt(t, 'textTooLong', { length: 4321 })]);
   out.push(['askPhoto(prefix)', askPhoto(t, t('broadcast:compose.photoFailed'))]);
   out.push(['askLanguages(prefix)', askLanguages(t, t('broadcast:compose.photoNoPublicUrl'))]);
   out.push([
     'composeSummary',
-    composeSummary(t, { people: 1_234_567, groups: 50, zones: twelve.map((z) => z.name), languages: ['th', 'en', 'ms'], lang }, languageName),
+    composeSummary(
+      t,
+      { people: 1_234_567, groups: 50, zones: twelve.map((z) => z.name), languages: ['th', 'en', 'ms'], lang },
+      languageName,
+    ),
   ]);
   const figures = {
     id: 'BC-0123456789',
@@ -91,15 +115,35 @@ function catalogue(t: T, lang: Language): Array<[string, Message]> {
     used: 14_988,
     limit: 15_000,
   };
-  for (const state of ['sending', 'held', 'finished', 'nobody'] as const) out.push([`runReport(${state})`, runReport(t, state, figures)]);
-  out.push(['noticeCard', noticeCard(t, { id: 'NT-0123456789', text: THAI_2000, community: NAME, proposer: 'ผู้ใหญ่'.repeat(20), at: AT }, lang)]);
-  out.push(['groupText(groupRejected)', groupText(textsFor, 'broadcast:notice.groupRejected', (l) => ({ text: THAI, station: STATION[l], phone: '074-243-333' }))]);
-  const digest = { zone: NAME, count: 37, places: ['ซอยสันติสุข 3', 'วัดสันติสุข', 'ตลาดเช้า', 'สวนสาธารณะ'], from: AT - 3_600_000, lastAt: AT };
+  for (const state of ['sending', 'held', 'finished', 'nobody'] as const)
+    out.push([`runReport(${state})`, runReport(t, state, figures)]);
+  out.push([
+    'noticeCard',
+    noticeCard(t, { id: 'NT-0123456789', text: THAI_2000, community: NAME, proposer: 'ผู้ใหญ่'.repeat(20), at: AT }, lang),
+  ]);
+  out.push([
+    'groupText(groupRejected)',
+    groupText(textsFor, 'broadcast:notice.groupRejected', (l) => ({
+      text: THAI,
+      station: STATION[l],
+      phone: '074-243-333',
+    })),
+  ]);
+  const digest = {
+    zone: NAME,
+    count: 37,
+    places: ['ซอยสันติสุข 3', 'วัดสันติสุข', 'ตลาดเช้า', 'สวนสาธารณะ'],
+    from: AT - 3_600_000,
+    lastAt: AT,
+  };
   out.push(['digestMessage', digestMessage(t, digest, lang)]);
   out.push(['groupDigestMessage', groupDigestMessage(textsFor, digest)]);
   out.push(['askCheckInPin(last)', askCheckInPin(t, 4 * 60_000)]);
   out.push(['checkedIn(outside)', checkedIn(t, { at: AT, lang })]);
-  out.push(['nearPatrolMessage(found)', nearPatrolMessage(t, { place: THAI, zone: NAME, distanceM: 487, agoMs: 3 * 3_600_000 }, lang)]);
+  out.push([
+    'nearPatrolMessage(found)',
+    nearPatrolMessage(t, { place: THAI, zone: NAME, distanceM: 487, agoMs: 3 * 3_600_000 }, lang),
+  ]);
   out.push(['nearPatrolMessage(none)', nearPatrolMessage(t, undefined, lang)]);
   out.push(['openCasesMessage(none)', openCasesMessage(t, [], STATION, lang)]);
   out.push(['openSosMessage(none)', openSosMessage(t, [], STATION, lang)]);
@@ -111,26 +155,32 @@ describe('zone-news templates within LINE limits', () => {
     catalogue(texts.t(lang), lang).map(([name, message]) => [`${lang} ${name}`, message] as const),
   );
 
-  it.each(cases)('when %s is rendered with the longest data, then LINE’s rules accept it and no key or placeholder shows', (_name, message) => {
-    expect(validateMessages([message])).toEqual([]);
-    const json = JSON.stringify(message);
-    expect(json).not.toMatch(/\{\{|broadcast:|patrol:|officer:/);
-  });
+  it.each(cases)(
+    'when %s is rendered with the longest data, then LINE’s rules accept it and no key or placeholder shows',
+    (_name, message) => {
+      expect(validateMessages([message])).toEqual([]);
+      const json = JSON.stringify(message);
+      expect(json).not.toMatch(/\{\{|broadcast:|patrol:|officer:/);
+    },
+  );
 
-  it.each(LANGUAGES)('when the %s officer menus are built, then every area has a label within 20 characters and sits inside the image', (lang) => {
-    const t = texts.t(lang);
-    for (const view of ['officer', 'resident'] as const)
-      for (const onDuty of [true, false]) {
-        const menu = officerRichMenu(t, 'x', tilesFor(view, onDuty, lang));
-        expect(menu.chatBarText.length).toBeLessThanOrEqual(14);
-        expect(menu.chatBarText).not.toContain('…');
-        for (const area of menu.areas) {
-          const label = (area.action as { label: string }).label;
-          expect(label.length).toBeLessThanOrEqual(20);
-          expect(label).not.toContain('…');
-          expect(area.bounds.x + area.bounds.width).toBeLessThanOrEqual(menu.size.width);
-          expect(area.bounds.y + area.bounds.height).toBeLessThanOrEqual(menu.size.height);
+  it.each(LANGUAGES)(
+    'when the %s officer menus are built, then every area has a label within 20 characters and sits inside the image',
+    (lang) => {
+      const t = texts.t(lang);
+      for (const view of ['officer', 'resident'] as const)
+        for (const onDuty of [true, false]) {
+          const menu = officerRichMenu(t, 'x', tilesFor(view, onDuty, lang));
+          expect(menu.chatBarText.length).toBeLessThanOrEqual(14);
+          expect(menu.chatBarText).not.toContain('…');
+          for (const area of menu.areas) {
+            const label = (area.action as { label: string }).label;
+            expect(label.length).toBeLessThanOrEqual(20);
+            expect(label).not.toContain('…');
+            expect(area.bounds.x + area.bounds.width).toBeLessThanOrEqual(menu.size.width);
+            expect(area.bounds.y + area.bounds.height).toBeLessThanOrEqual(menu.size.height);
+          }
         }
-      }
-  });
+    },
+  );
 });

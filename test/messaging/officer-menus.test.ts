@@ -17,7 +17,8 @@ const IMAGES = path.join(__dirname, '../../flex-templates/rich-menu');
 const NEW_OFFICER = uid('1');
 const last = (f: HubFixture, chat: string) => f.seen(chat).at(-1)!;
 type Area = { bounds: { x: number; width: number }; action: Record<string, string> };
-const areasOf = (f: HubFixture, userId: string) => (f.emulator.richMenus.shownTo(userId)!.menu.areas as Area[]).map((a) => a.action);
+const areasOf = (f: HubFixture, userId: string) =>
+  (f.emulator.richMenus.shownTo(userId)!.menu.areas as Area[]).map((a) => a.action);
 
 async function installAll(f: HubFixture) {
   const residents = await f.hub.richMenus.install();
@@ -112,7 +113,9 @@ describe('the officers’ rich menus', () => {
     );
     const back = residentView.find((a) => a.type === 'richmenuswitch')!;
     expect(back).toMatchObject({ richMenuAliasId: 'ssz-officer-on-th', label: '👮 เมนูเจ้าหน้าที่' });
-    await f.emulator.driver.postback({ userId: NEW_OFFICER }, back.data!, { newRichMenuAliasId: back.richMenuAliasId! });
+    await f.emulator.driver.postback({ userId: NEW_OFFICER }, back.data!, {
+      newRichMenuAliasId: back.richMenuAliasId!,
+    });
     await f.settle();
     expect(f.emulator.richMenus.shownTo(NEW_OFFICER)!.richMenuId).toBe(aliases['ssz-officer-on-th']);
     // Switching views is silent: the menu itself is the answer.
@@ -125,7 +128,9 @@ describe('the officers’ rich menus', () => {
     const res = await admin(f).delete(`/admin/officers/${NEW_OFFICER}`);
     expect(res.status).toBe(200);
     await f.settle();
-    expect(f.emulator.richMenus.shownTo(NEW_OFFICER)!.richMenuId).toBe(f.emulator.richMenus.aliases()['ssz-resident-en']);
+    expect(f.emulator.richMenus.shownTo(NEW_OFFICER)!.richMenuId).toBe(
+      f.emulator.richMenus.aliases()['ssz-resident-en'],
+    );
     expect(await f.hub.repos.users.get(NEW_OFFICER)).toMatchObject({ role: 'resident' });
     expect(last(f, NEW_OFFICER).text).toBe(
       'You are no longer a registered officer of Hat Yai Police Station in this system. Your menu is now the resident menu.',
@@ -139,7 +144,8 @@ describe('the officers’ rich menus', () => {
   it('when a Thai officer is removed, then the per-person menu is unlinked and LINE shows the default Thai resident menu', async () => {
     await installAll(f);
     await register(f, NEW_OFFICER);
-    const unlinks = () => f.emulator.calls({ endpoint: 'userRichMenuUnlink' }).filter((c) => c.path.includes(NEW_OFFICER));
+    const unlinks = () =>
+      f.emulator.calls({ endpoint: 'userRichMenuUnlink' }).filter((c) => c.path.includes(NEW_OFFICER));
     const before = unlinks().length;
     await admin(f).delete(`/admin/officers/${NEW_OFFICER}`);
     await f.settle();

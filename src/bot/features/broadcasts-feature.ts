@@ -48,12 +48,19 @@ export function broadcastsFeature(deps: BroadcastsFeatureDeps): BotFeature {
     const followed = await deps.subscriptions.zonesOf(userId);
     if (followed.length === 0) {
       const home = ctx.user?.homeZoneId ? await deps.zones.get(ctx.user.homeZoneId) : null;
-      await ctx.reply([noZonesMessage(ctx.t, home ? { id: home._id, name: home.name } : undefined, ctx.lang)], 'zone-news');
+      await ctx.reply(
+        [noZonesMessage(ctx.t, home ? { id: home._id, name: home.name } : undefined, ctx.lang)],
+        'zone-news',
+      );
       return;
     }
-    const latest = await deps.broadcasts.latestFor(followed.map((f) => f.zone._id), 10);
+    const latest = await deps.broadcasts.latestFor(
+      followed.map((f) => f.zone._id),
+      10,
+    );
     const views = [];
-    for (const b of latest) views.push(await newsViewOf(b, { stations: deps.stations, zones: deps.zones }, b.lastSentAt!));
+    for (const b of latest)
+      views.push(await newsViewOf(b, { stations: deps.stations, zones: deps.zones }, b.lastSentAt!));
     await ctx.reply([zoneNewsMessage(ctx.t, views, ctx.lang)], 'zone-news');
   }
 
@@ -76,7 +83,10 @@ export function broadcastsFeature(deps: BroadcastsFeatureDeps): BotFeature {
     const raw = postbackOf(ctx.event);
     const p = raw ? decodePostback(raw) : undefined;
     const typed = textOf(ctx.event);
-    if (p?.a === 'news' || (typed !== undefined && ctx.deps.texts.keywords('broadcast:keywords.news').includes(normalizeText(typed))))
+    if (
+      p?.a === 'news' ||
+      (typed !== undefined && ctx.deps.texts.keywords('broadcast:keywords.news').includes(normalizeText(typed)))
+    )
       return zoneNews(ctx, userId);
     if (p?.a === 'my-zones') return myZones(ctx, userId);
     if (p?.a === 'follow' && p.z) {
@@ -94,7 +104,10 @@ export function broadcastsFeature(deps: BroadcastsFeatureDeps): BotFeature {
       const zone = await zoneOrSorry(ctx, p.z);
       if (!zone) return;
       const stopped = await deps.subscriptions.stop(userId, zone._id, ctx.now);
-      await ctx.reply([zoneNewsReply(ctx.t, stopped ? 'zones.stopped' : 'zones.notFollowing', zone.name, ctx.lang)], 'zone-unfollowed');
+      await ctx.reply(
+        [zoneNewsReply(ctx.t, stopped ? 'zones.stopped' : 'zones.notFollowing', zone.name, ctx.lang)],
+        'zone-unfollowed',
+      );
       return;
     }
     if (p?.a === 'patrol-news' && p.z) {
@@ -121,13 +134,19 @@ export function broadcastsFeature(deps: BroadcastsFeatureDeps): BotFeature {
       if (zones.length === 0) return ctx.reply([text(ctx.t('broadcast:compose.noZones'))], 'broadcast-no-zones');
       // One zone: nothing to choose.
       if (zones.length === 1) {
-        return deps.flows().start(ctx, userId, compose, 'text', { stationCode: station, zoneIds: [zones[0]!._id] }, [
-          composePrompt(ctx.t, 'askText'),
-        ]);
+        return deps
+          .flows()
+          .start(ctx, userId, compose, 'text', { stationCode: station, zoneIds: [zones[0]!._id] }, [
+            composePrompt(ctx.t, 'askText'),
+          ]);
       }
       const draft = { stationCode: station, zoneIds: [] };
       return deps.flows().start(ctx, userId, compose, 'zones', draft, [
-        askZones(ctx.t, zones.map((z) => ({ id: z._id, name: z.name, chosen: false })), ctx.lang),
+        askZones(
+          ctx.t,
+          zones.map((z) => ({ id: z._id, name: z.name, chosen: false })),
+          ctx.lang,
+        ),
       ]);
     }
     if (p.a === 'bc-retry' && p.id) {
@@ -155,7 +174,9 @@ export function broadcastsFeature(deps: BroadcastsFeatureDeps): BotFeature {
       if (result.why === 'unknown') return ctx.reply([text(t('broadcast:notice.unknown'))], 'notice-refused');
       if (result.why === 'decided') {
         const n = result.notice!;
-        const decision = t(n.status === 'approved' ? 'broadcast:notice.decisionApproved' : 'broadcast:notice.decisionRejected');
+        const decision = t(
+          n.status === 'approved' ? 'broadcast:notice.decisionApproved' : 'broadcast:notice.decisionRejected',
+        );
         return ctx.reply(
           [text(t('broadcast:notice.alreadyDecided', { id: n._id, decision, officer: n.deciderName ?? '' }))],
           'notice-refused',
@@ -171,7 +192,10 @@ export function broadcastsFeature(deps: BroadcastsFeatureDeps): BotFeature {
     const zone = await deps.zones.get(notice.zoneId);
     const community = nameIn(zone?.name, lang);
     if (notice.status === 'rejected')
-      return ctx.reply([text(t('broadcast:notice.rejected', { officer: officerName, id: notice._id, community }))], 'notice-rejected');
+      return ctx.reply(
+        [text(t('broadcast:notice.rejected', { officer: officerName, id: notice._id, community }))],
+        'notice-rejected',
+      );
     const b = notice.broadcastId ? await deps.broadcasts.get(notice.broadcastId) : null;
     const figures = b && run ? runFigures(b, run) : undefined;
     const key = run?.state === 'held' ? 'broadcast:notice.approvedHeld' : 'broadcast:notice.approved';
@@ -224,7 +248,9 @@ export function broadcastsFeature(deps: BroadcastsFeatureDeps): BotFeature {
           phone: station?.phone ?? '191',
         }));
       }
-      const key = { 'not-community': 'notCommunity', empty: 'usage', 'too-long': 'tooLong', 'too-many': 'tooMany' }[result.why];
+      const key = { 'not-community': 'notCommunity', empty: 'usage', 'too-long': 'tooLong', 'too-many': 'tooMany' }[
+        result.why
+      ];
       return say(`broadcast:notice.${key}`);
     }
     const zone = await deps.zones.get(result.notice.zoneId);

@@ -24,9 +24,9 @@ export function patrolsFeature(deps: PatrolFlowDeps & { flows: () => FlowEngine 
     if (p.a === 'patrol') {
       if (ctx.user?.role !== 'officer') return ctx.reply([text(ctx.t('officer:notOfficer'))], 'patrol-refused');
       const last = await deps.pins.recent(userId, ctx.now, CHECK_IN_PIN_MAX_AGE_MS);
-      return deps.flows().start(ctx, userId, checkIn, 'where', {}, [
-        askCheckInPin(ctx.t, last ? ctx.now - last.at : undefined),
-      ]);
+      return deps
+        .flows()
+        .start(ctx, userId, checkIn, 'where', {}, [askCheckInPin(ctx.t, last ? ctx.now - last.at : undefined)]);
     }
     if (p.a === 'near-patrol') {
       const pin = await deps.pins.recent(userId, ctx.now, NEAR_PIN_MAX_AGE_MS);

@@ -187,7 +187,10 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
       const where = deps.cases.locate({ lat: m.latitude, lng: m.longitude });
       const zone = where.inZone ? where.zones[0] : undefined;
       const offer = zone && (await newsOffer(ctx.userId, zone._id));
-      return ctx.reply([zoneInfo(ctx.t, where, ctx.lang, offer ? [followOffer(ctx.t, zone._id, 'pin')] : [])], 'zone-info');
+      return ctx.reply(
+        [zoneInfo(ctx.t, where, ctx.lang, offer ? [followOffer(ctx.t, zone._id, 'pin')] : [])],
+        'zone-info',
+      );
     }
     await next();
   };

@@ -158,7 +158,8 @@ export function composeFlow(deps: ComposeFlowDeps): FlowDefinition<ComposeStep, 
     async photo(ctx, data, input) {
       if (input.kind === 'postback' && input.data.a === 'bc-nophoto') return stay('langs', data, [askLanguages(ctx.t)]);
       if (input.kind !== 'image') return stay('photo', data, [askPhoto(ctx.t)]);
-      if (!deps.mediaUrl) return stay('langs', data, [askLanguages(ctx.t, ctx.t('broadcast:compose.photoNoPublicUrl'))]);
+      if (!deps.mediaUrl)
+        return stay('langs', data, [askLanguages(ctx.t, ctx.t('broadcast:compose.photoNoPublicUrl'))]);
       try {
         const bytes = await ctx.deps.line.getMessageContent(input.messageId);
         const stored = await deps.media.save(bytes, { messageId: input.messageId });
@@ -204,7 +205,11 @@ export function composeFlow(deps: ComposeFlowDeps): FlowDefinition<ComposeStep, 
         text: draftBroadcast(data).text,
         ...(data.image ? { image: data.image } : {}),
         schedule: { kind: 'now' },
-        origin: { kind: 'officer', userId: ctx.userId!, ...(ctx.user?.displayName ? { name: ctx.user.displayName } : {}) },
+        origin: {
+          kind: 'officer',
+          userId: ctx.userId!,
+          ...(ctx.user?.displayName ? { name: ctx.user.displayName } : {}),
+        },
         stationCode: data.stationCode,
       });
       return { done: true, replies: [runAnswer(ctx, broadcast, run)] };
@@ -221,7 +226,11 @@ export function composeFlow(deps: ComposeFlowDeps): FlowDefinition<ComposeStep, 
 }
 
 /** What the composer is told right after a send: going out, held with the numbers, or nobody to reach. */
-export function runAnswer(ctx: BotContext, b: Broadcast, run: Parameters<typeof runFigures>[1] | undefined): LineMessage {
+export function runAnswer(
+  ctx: BotContext,
+  b: Broadcast,
+  run: Parameters<typeof runFigures>[1] | undefined,
+): LineMessage {
   if (!run) return text(ctx.t('broadcast:run.notHeld'));
   const figures = runFigures(b, run);
   if (run.state === 'held') return runReport(ctx.t, 'held', figures);

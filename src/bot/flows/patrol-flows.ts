@@ -32,7 +32,12 @@ export async function recordCheckIn(
   source: 'pin' | 'last-pin',
 ): Promise<LineMessage> {
   const { checkIn, zone } = await deps.patrols.checkIn(`PC-${ctx.event.webhookEventId}`, ctx.user!, where, source);
-  return checkedIn(ctx.t, { ...(checkIn.place ? { place: checkIn.place } : {}), zone: zone?.name, at: checkIn.at, lang: ctx.lang });
+  return checkedIn(ctx.t, {
+    ...(checkIn.place ? { place: checkIn.place } : {}),
+    zone: zone?.name,
+    at: checkIn.at,
+    lang: ctx.lang,
+  });
 }
 
 /** Patrol check-in: a pin, or the officer's last pin if it is fresh. */

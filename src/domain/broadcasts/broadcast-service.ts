@@ -129,7 +129,12 @@ export class BroadcastService {
     const broadcast = await this.draft(input);
     await this.deps.broadcasts.create(broadcast);
     this.deps.logger.info(
-      { broadcastId: broadcast._id, audience: broadcast.audience, schedule: broadcast.schedule, origin: input.origin.kind },
+      {
+        broadcastId: broadcast._id,
+        audience: broadcast.audience,
+        schedule: broadcast.schedule,
+        origin: input.origin.kind,
+      },
       'broadcast created',
     );
     if (input.schedule.kind !== 'now') return { broadcast };
@@ -142,7 +147,8 @@ export class BroadcastService {
     const now = this.deps.clock.now();
     const zones = await this.checkAudience(input.audience, input.stationCode);
     checkText(input.text);
-    if (input.image && !/^https:\/\//.test(input.image.url)) throw new BroadcastInputError('image.url', 'must be https');
+    if (input.image && !/^https:\/\//.test(input.image.url))
+      throw new BroadcastInputError('image.url', 'must be https');
     let nextRunAt: number | undefined;
     if (input.schedule.kind === 'at') {
       if (input.schedule.at < now - PAST_TOLERANCE_MS) throw new BroadcastInputError('at', 'is in the past');
@@ -154,8 +160,7 @@ export class BroadcastService {
     const stations = new Set(zones.map((z) => z.stationCode));
     return {
       _id: ids(),
-      audience:
-        input.audience.kind === 'zones' ? { kind: 'zones', zoneIds: zones.map((z) => z._id) } : { kind: 'all' },
+      audience: input.audience.kind === 'zones' ? { kind: 'zones', zoneIds: zones.map((z) => z._id) } : { kind: 'all' },
       zoneIds: zones.map((z) => z._id),
       ...(stations.size === 1 ? { stationCode: [...stations][0] } : {}),
       text: input.text,
@@ -269,7 +274,11 @@ export class BroadcastService {
       if (now - dueAt > RECURRING_GRACE_MS) {
         // The hub was down when it was due: a nightly tip hours late is noise, so that one is skipped.
         const skipped = await this.deps.broadcasts.advance(b._id, dueAt, { nextRunAt: next, updatedAt: now }, false);
-        if (skipped) this.deps.logger.warn({ broadcastId: b._id, dueAt }, 'recurring broadcast missed while the hub was down: skipped');
+        if (skipped)
+          this.deps.logger.warn(
+            { broadcastId: b._id, dueAt },
+            'recurring broadcast missed while the hub was down: skipped',
+          );
         return false;
       }
     }
@@ -439,7 +448,8 @@ export class BroadcastService {
       const batches = await deps.broadcasts.batchesOf(run._id);
       const byLanguage: Partial<Record<Language, number>> = {};
       for (const x of batches)
-        if (x.kind === 'multicast') byLanguage[x.lang as Language] = (byLanguage[x.lang as Language] ?? 0) + x.to.length;
+        if (x.kind === 'multicast')
+          byLanguage[x.lang as Language] = (byLanguage[x.lang as Language] ?? 0) + x.to.length;
       const now = deps.clock.now();
       const planned = await deps.broadcasts.updateRun(run._id, {
         planned: true,
@@ -511,9 +521,11 @@ export class BroadcastService {
       await deps.broadcasts.update(b._id, { status: 'sent', updatedAt: now }, { status: ['sending'] });
     deps.logger.info({ broadcastId: b._id, runId: run._id, ...tally }, 'broadcast run finished');
     if (await deps.broadcasts.claimReport(run._id)) {
-      await deps.reporter.finished(b, updated).catch((err: unknown) =>
-        deps.logger.warn({ err, runId: run._id }, 'could not tell the composer how the broadcast went'),
-      );
+      await deps.reporter
+        .finished(b, updated)
+        .catch((err: unknown) =>
+          deps.logger.warn({ err, runId: run._id }, 'could not tell the composer how the broadcast went'),
+        );
     }
     return updated;
   }

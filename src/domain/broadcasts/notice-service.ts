@@ -58,7 +58,8 @@ export class NoticeService {
   ): Promise<ProposeResult> {
     const { deps } = this;
     const group = await deps.groups.get(groupId);
-    if (!group || group.kind !== 'community' || !group.zoneId || !group.stationCode) return { ok: false, why: 'not-community' };
+    if (!group || group.kind !== 'community' || !group.zoneId || !group.stationCode)
+      return { ok: false, why: 'not-community' };
     const words = text.trim();
     if (words === '') return { ok: false, why: 'empty' };
     if (words.length > MAX_TEXT) return { ok: false, why: 'too-long' };

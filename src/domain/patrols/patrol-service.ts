@@ -10,13 +10,7 @@ import { MAX_MULTICAST } from '../broadcasts/broadcast';
 import type { BatchSender, QuotaSource } from '../broadcasts/broadcast-service';
 import type { Language, User } from '../people';
 import type { LatLng, Zone, ZoneLookup } from '../places';
-import {
-  DEFAULT_PATROL_SETTINGS,
-  NEAR_M,
-  type PatrolCheckIn,
-  type PatrolDigest,
-  type PatrolSettings,
-} from './patrol';
+import { DEFAULT_PATROL_SETTINGS, NEAR_M, type PatrolCheckIn, type PatrolDigest, type PatrolSettings } from './patrol';
 
 /** Renders a digest for residents in one language, or for a community group ('multi'). */
 export interface DigestRenderer {
@@ -208,7 +202,10 @@ export class PatrolService {
       });
     }
     await deps.patrols.updateDigest(digest._id, { people, groups: groups.length });
-    deps.logger.info({ digestId: digest._id, checkIns: checkIns.length, people, groups: groups.length }, 'patrol digest sent');
+    deps.logger.info(
+      { digestId: digest._id, checkIns: checkIns.length, people, groups: groups.length },
+      'patrol digest sent',
+    );
     return true;
   }
 }

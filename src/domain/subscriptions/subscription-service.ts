@@ -6,8 +6,7 @@ import type { Zone } from '../places';
 import type { Subscription, SubscriptionSource } from './subscription';
 
 export type FollowResult =
-  | { ok: true; zone: Zone; subscription: Subscription; already: boolean }
-  | { ok: false; why: 'unknown-zone' };
+  { ok: true; zone: Zone; subscription: Subscription; already: boolean } | { ok: false; why: 'unknown-zone' };
 
 /**
  * Who follows which zone's news. Anyone may follow, whatever they said to the privacy notice: the

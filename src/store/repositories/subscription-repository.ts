@@ -69,7 +69,10 @@ export class SubscriptionRepository {
    * The people following any of these zones, each once, with the language kept on their subscription
    * (if any); optionally only those who want patrol news.
    */
-  async followersOf(zoneIds: string[], options: { patrolNews?: boolean } = {}): Promise<Map<string, Language | undefined>> {
+  async followersOf(
+    zoneIds: string[],
+    options: { patrolNews?: boolean } = {},
+  ): Promise<Map<string, Language | undefined>> {
     const people = new Map<string, Language | undefined>();
     for (const zoneId of zoneIds) {
       const filter: Record<string, unknown> = { zoneId, ...ACTIVE };
