@@ -4,6 +4,9 @@ import type { T } from '../src/i18n/i18n';
 import { choiceFooter, detailRow, locationItem, postbackItem, text, type Message, type QuickReplyItem } from './common';
 import { clip, formatDateTime } from './format';
 import type { Language } from '../src/domain/people';
+import type { Station } from '../src/domain/places';
+import type { CaseRoute } from '../src/domain/reports/case-service';
+import { nameIn } from './format';
 
 const cancelItem = (t: T): QuickReplyItem => postbackItem(t('report:flow.cancel'), { a: 'report-cancel' });
 
@@ -84,4 +87,24 @@ export function confirmCard(t: T, d: ConfirmData): Message {
     ),
   };
   return { type: 'flex', altText: clip(`${t('report:flow.confirmTitle')}: ${d.description}`, 400), contents: bubble };
+}
+
+/**
+ * The answer to "send report": the case number and where it really went (the station's group, the
+ * command centre in its place, or nowhere yet, with the station's phone), then what a report is not.
+ */
+export function submittedMessage(
+  t: T,
+  d: { caseId: string; station: Station; inZone: boolean; route: CaseRoute; lang: Language },
+): Message {
+  const params = { caseId: d.caseId, station: nameIn(d.station.name, d.lang), phone: d.station.phone };
+  const key =
+    d.route === 'waiting'
+      ? 'report:flow.submittedWaiting'
+      : d.route === 'command-centre'
+        ? 'report:flow.submittedCommandCentre'
+        : d.inZone
+          ? 'report:flow.submitted'
+          : 'report:flow.submittedOutside';
+  return text(`${t(key, params)}\n${t('report:flow.submittedNote')}`);
 }

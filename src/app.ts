@@ -59,6 +59,10 @@ import { NoticeRepository } from './store/repositories/notice-repository';
 import { PatrolRepository } from './store/repositories/patrol-repository';
 import { SubscriptionRepository } from './store/repositories/subscription-repository';
 import { languageOf } from './domain/people';
+import { MessengerNotifier, VIDEO_PREVIEW_PATH } from './messaging/notifier';
+import { projectRoot } from './util/project-root';
+import fs from 'node:fs';
+import path from 'node:path';
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -73,6 +77,18 @@ export const DEFAULT_CATEGORIES = [
   'infrastructure',
   'other',
 ];
+
+/**
+ * What an operator should know about the configuration: said in the start-up banner and in /readyz.
+ * With a real LINE channel and no command centre, SOS without a pin and the last rung of the ladder
+ * can reach only station groups.
+ */
+export function configWarnings(config: Pick<Config, 'line' | 'commandCentreGroupId'>): string[] {
+  if (config.line.emulated || config.commandCentreGroupId) return [];
+  return [
+    'COMMAND_CENTRE_GROUP_ID is not set: an SOS without a pin goes to the first bound station group, reports for a station without a group wait until it is bound, and the SOS ladder has no command centre to escalate to',
+  ];
+}
 
 /** Every side effect the hub has, created by the caller (server.ts, a test, a bench) and handed in. */
 export interface AppDeps {
@@ -221,19 +237,24 @@ export function createApp(deps: AppDeps): Hub {
     memberName: async (groupId, userId) =>
       (await deps.line.getGroupMemberProfile(groupId, userId).catch(() => null))?.displayName,
   });
+  // Domain services say what happened; this renders it in each recipient's language and queues it.
+  // LINE shows images only from https URLs; without a public base URL media are described, not sent.
+  const notifier = new MessengerNotifier({
+    messenger: botDeps.messenger,
+    texts,
+    users: repos.users,
+    publicBaseUrl: publicBase,
+  });
   const cases = new CaseService({
     cases: repos.cases,
     stations: repos.stations,
     groups: repos.groups,
     zones: directory,
     geocoder,
-    messenger: botDeps.messenger,
-    texts,
+    notifier,
     clock: deps.clock,
     logger: deps.logger,
     commandCentreGroupId: deps.config.commandCentreGroupId,
-    // LINE shows images only from https URLs; without a public base URL the card shows a photo count.
-    mediaUrl: publicBase ? (token) => `${publicBase}/media/${token}` : undefined,
     officers,
   });
   const binding = new BindService({
@@ -248,21 +269,29 @@ export function createApp(deps: AppDeps): Hub {
     stations: repos.stations,
     pins: repos.pins,
     zones: directory,
-    messenger: botDeps.messenger,
-    texts,
+    notifier,
     clock: deps.clock,
     logger: deps.logger,
     commandCentreGroupId: deps.config.commandCentreGroupId,
     metrics: { timeToAck: metrics.sosTimeToAck, raised: metrics.sosRaised, escalations: metrics.sosEscalations },
     zoneStation: async (zoneId) => (await repos.zones.get(zoneId))?.stationCode,
     officers,
+    // What a person sends during an SOS is kept with the alert (and served from /media/<token>).
+    keepMedia: async (messageId) => {
+      try {
+        return await media.save(await deps.line.getMessageContent(messageId), { messageId });
+      } catch (err) {
+        deps.logger.warn({ err, messageId }, 'could not fetch what the person sent during an SOS');
+        return undefined;
+      }
+    },
   });
   // Zone news: broadcasts, community notices and patrol digests, rendered at the messaging edge.
   const instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const renderer = new ZoneNewsRenderer({ stations: repos.stations, zones: repos.zones, texts, clock: deps.clock });
   const sender = outboxBatchSender(outbox, repos.outbox);
   const quota = lineQuotaSource(deps.line, deps.clock, deps.logger);
-  const notifier = new ZoneNewsNotifier({
+  const zoneNewsNotifier = new ZoneNewsNotifier({
     stations: repos.stations,
     zones: repos.zones,
     users: repos.users,
@@ -282,7 +311,7 @@ export function createApp(deps: AppDeps): Hub {
     sender,
     quota,
     renderer,
-    reporter: notifier,
+    reporter: zoneNewsNotifier,
     clock: deps.clock,
     logger: deps.logger,
     holder: instance,
@@ -294,7 +323,7 @@ export function createApp(deps: AppDeps): Hub {
     zones: repos.zones,
     broadcasts,
     officers,
-    desk: notifier,
+    desk: zoneNewsNotifier,
     clock: deps.clock,
     logger: deps.logger,
   });
@@ -335,7 +364,7 @@ export function createApp(deps: AppDeps): Hub {
   });
   const features: BotFeature[] = [
     // SOS first: its pre-emption and its group buttons must win over everything else.
-    sosFeature({ sos, pins: repos.pins }),
+    sosFeature({ sos, pins: repos.pins, stations: repos.stations }),
     reportsFeature({
       categories: deps.categories ?? DEFAULT_CATEGORIES,
       cases,
@@ -374,7 +403,7 @@ export function createApp(deps: AppDeps): Hub {
   const app = express();
   app.disable('x-powered-by');
   app.post('/webhook', ...webhookHandlers({ channelSecret: deps.config.line.channelSecret, inbox, metrics }));
-  app.use(healthRouter({ store: deps.store, metrics }));
+  app.use(healthRouter({ store: deps.store, metrics, warnings: () => configWarnings(deps.config) }));
   app.use(
     '/admin',
     adminRouter({
@@ -384,6 +413,7 @@ export function createApp(deps: AppDeps): Hub {
       zones: repos.zones,
       directory,
       cases: repos.cases,
+      alerts: repos.alerts,
       ledger,
       line: deps.line,
       clock: deps.clock,
@@ -417,6 +447,11 @@ export function createApp(deps: AppDeps): Hub {
       logger: deps.logger,
     }),
   );
+  // The still image LINE shows for a forwarded video until it is played.
+  const videoPreview = fs.readFileSync(path.join(projectRoot(), 'flex-templates', 'sos-video-preview.png'));
+  app.get(VIDEO_PREVIEW_PATH, (_req, res) => {
+    res.type('image/png').set('cache-control', 'public, max-age=86400').send(videoPreview);
+  });
   // Report photos, by an unguessable token (the card's hero image needs a public https URL).
   app.get('/media/:token', async (req, res) => {
     const file = await media.read(String(req.params.token));
@@ -458,6 +493,12 @@ export function createApp(deps: AppDeps): Hub {
       await directory.rebuild();
       const resumedMessages = await outbox.resume();
       const resumedEvents = await inbox.resume();
+      // Cases filed while no group could take them: to a group bound meanwhile, or to the command centre.
+      const waitingPosted = await cases.routeWaiting().catch((err: unknown) => {
+        deps.logger.error({ err }, 'could not post the cases waiting for a group; they stay listed as unrouted');
+        return 0;
+      });
+      if (waitingPosted > 0) deps.logger.info({ waitingPosted }, 'waiting cases posted at start');
       return { resumedEvents, resumedMessages };
     },
     async drain() {

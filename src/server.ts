@@ -1,6 +1,6 @@
 // The entry point: read config, build the real adapters, listen, resume, and drain on SIGTERM.
 import type { Server } from 'node:http';
-import { createApp } from './app';
+import { configWarnings, createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { SdkLineGateway } from './messaging/line-gateway';
@@ -63,12 +63,15 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
 
   let emulatorServer: { url: string; close(): Promise<void> } | undefined;
+  let emulator: import('./emulator').Emulator | undefined;
   if (config.line.emulated) {
     // No LINE credentials: run the LINE platform emulator in this process so the hub works out of the box.
+    // Its simulated users, groups and chats are kept beside the hub's data, so a restart keeps both.
     const { createEmulator } = await import('./emulator');
-    const emulator = createEmulator({
+    emulator = createEmulator({
       channelSecret: config.line.channelSecret,
       webhookUrl: `http://127.0.0.1:${config.port}/webhook`,
+      stateFile: path.join(config.dataDir, 'line-emulator.json'),
     });
     emulatorServer = await emulator.listen(config.emulatorPort, '127.0.0.1');
   }
@@ -99,6 +102,11 @@ async function main(): Promise<void> {
       : {}),
   });
   const resumed = await hub.start();
+  if (emulator) {
+    // The simulator's map picker draws the zones and stations as they are at start.
+    const { simulatorMapOf } = await import('./emulator');
+    emulator.setMap(simulatorMapOf(await hub.repos.zones.all(), await hub.repos.stations.all()));
+  }
   hub.scheduler.start();
   // In the background: LINE (or the emulator) gets the current resident and officer menus; serving does not wait.
   void hub.richMenus.install().then(() => hub.officerMenus.install());
@@ -124,6 +132,7 @@ async function main(): Promise<void> {
     },
     'hub listening',
   );
+  for (const warning of configWarnings(config)) logger.warn({ alert: 'config_warning' }, warning);
   // A plain summary for the person who just typed `npm start`.
   process.stdout.write(
     [
@@ -135,6 +144,7 @@ async function main(): Promise<void> {
         : `  LINE        : ${config.line.apiBaseUrl ?? 'api.line.me'}`,
       `  data        : ${store.kind === 'mongo' ? 'MongoDB' : config.dataDir}`,
       `  health      : ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+      ...configWarnings(config).map((w) => `  WARNING     : ${w}`),
       '',
     ].join('\n') + '\n',
   );

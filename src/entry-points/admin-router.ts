@@ -5,11 +5,13 @@ import { BindCodeError, type BindService } from '../domain/binding/bind-service'
 import type { CaseStatus } from '../domain/reports/case';
 import { CASE_STATUSES } from '../domain/reports/case';
 import type { Station } from '../domain/places';
+import { ladderProblem } from '../domain/sos/alert';
 import { importZonesFromGeoJson } from '../geo/zone-importer';
 import type { ZoneDirectory } from '../geo/zone-index';
 import type { Logger } from '../logger';
 import type { LineGateway } from '../messaging/line-gateway';
 import type { QuotaLedger } from '../messaging/quota-ledger';
+import type { AlertRepository } from '../store/repositories/alert-repository';
 import type { CaseRepository } from '../store/repositories/case-repository';
 import type { StationRepository } from '../store/repositories/station-repository';
 import type { ZoneRepository } from '../store/repositories/zone-repository';
@@ -23,6 +25,7 @@ export interface AdminDeps {
   zones: ZoneRepository;
   directory: ZoneDirectory;
   cases: CaseRepository;
+  alerts: AlertRepository;
   ledger: QuotaLedger;
   line: Pick<LineGateway, 'getQuota' | 'getQuotaConsumption'>;
   clock: Clock;
@@ -49,7 +52,14 @@ const stationRequest = z.object({
     .string()
     .regex(/^C[0-9a-f]{32}$/)
     .optional(),
-  sosLadderMinutes: z.array(z.number().positive()).min(1).max(5).optional(),
+  // Minutes after the alert; people are told the first rung in words, so it must be one they can use.
+  sosLadderMinutes: z
+    .array(z.number())
+    .superRefine((minutes, ctx) => {
+      const problem = ladderProblem(minutes);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
 });
 
 export function parse<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -138,6 +148,14 @@ export function adminRouter(deps: AdminDeps): Router {
 
   router.get('/cases', async (req, res) => {
     const station = typeof req.query.station === 'string' ? req.query.station : undefined;
+    const routed = req.query.routed;
+    if (routed !== undefined && routed !== 'false')
+      throw new BadRequestError('routed: only routed=false (the cases that reached no group) is supported');
+    // Cases that reached no group wait for their station's group: visible here for any or one station.
+    if (routed === 'false') {
+      res.json(await deps.cases.unrouted({ stationCode: station }));
+      return;
+    }
     if (!station) throw new BadRequestError('station query parameter is required');
     const status = typeof req.query.status === 'string' ? req.query.status.split(',') : undefined;
     if (status && !status.every((s) => (CASE_STATUSES as readonly string[]).includes(s)))
@@ -149,6 +167,13 @@ export function adminRouter(deps: AdminDeps): Router {
     const c = await deps.cases.get(String(req.params.id));
     if (!c) throw new NotFoundError('no such case');
     res.json(c);
+  });
+
+  // An SOS alert with everything the person sent while it was open (text, positions, media tokens).
+  router.get('/alerts/:id', async (req, res) => {
+    const alert = await deps.alerts.get(String(req.params.id));
+    if (!alert) throw new NotFoundError('no such alert');
+    res.json(alert);
   });
 
   router.get('/quota', async (_req, res) => {

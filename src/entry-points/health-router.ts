@@ -2,7 +2,13 @@ import express, { type Router } from 'express';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store/store-port';
 
-export function healthRouter(deps: { store: Store; metrics: Metrics; readyTimeoutMs?: number }): Router {
+export function healthRouter(deps: {
+  store: Store;
+  metrics: Metrics;
+  readyTimeoutMs?: number;
+  /** Configuration an operator should fix (shown, not failed: the hub still serves). */
+  warnings?: () => string[];
+}): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -17,7 +23,8 @@ export function healthRouter(deps: { store: Store; metrics: Metrics; readyTimeou
           timer = setTimeout(() => reject(new Error(`store did not answer within ${timeoutMs} ms`)), timeoutMs);
         }),
       ]);
-      res.json({ status: 'ready', store: deps.store.kind });
+      const warnings = deps.warnings?.() ?? [];
+      res.json({ status: 'ready', store: deps.store.kind, ...(warnings.length > 0 ? { warnings } : {}) });
     } catch (err) {
       res.status(503).json({ status: 'unavailable', store: deps.store.kind, reason: (err as Error).message });
     } finally {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CATEGORIES } from '../../src/app';
 import { CASE_STATUSES, type Case } from '../../src/domain/reports/case';
-import { ALERT_STATUSES, type SosAlert } from '../../src/domain/sos/alert';
+import { ALERT_STATUSES, type AlertMessage, type SosAlert } from '../../src/domain/sos/alert';
 import type { Station, Zone, ZoneLookup } from '../../src/domain/places';
 import { LANGUAGES, type Language } from '../../src/domain/people';
 import { validateMessages } from '../../src/emulator/message-validation';
@@ -20,7 +20,13 @@ import {
   type Message,
 } from '../../flex-templates/common';
 import { clip, formatDateTime } from '../../flex-templates/format';
-import { groupUpdate, myCasesCarousel, reportCard, reporterUpdate } from '../../flex-templates/report-card';
+import {
+  caseReached,
+  groupUpdate,
+  myCasesCarousel,
+  reportCard,
+  reporterUpdate,
+} from '../../flex-templates/report-card';
 import {
   askAnonymous,
   askCategory,
@@ -29,14 +35,22 @@ import {
   askPhotos,
   confirmCard,
   photoFailed,
+  submittedMessage,
 } from '../../flex-templates/report-flow';
 import {
   ambiguousHelpQuestion,
+  duration,
+  forwardedMessage,
+  forwardReceipt,
+  officerHelp,
   officerPush,
   positionUpdate,
   sosCard,
   sosGroupUpdate,
+  sosJoined,
+  sosLadderStep,
   sosPersonUpdate,
+  sosRaised,
   sosToPerson,
   type SosCardVariant,
 } from '../../flex-templates/sos';
@@ -233,6 +247,14 @@ function catalogue(t: T, lang: Language, textsFor: (l: Language) => T): Array<[s
     add(`groupUpdate(${status})`, groupUpdate(t, c, NAME_100));
     add(`reporterUpdate(${status})`, reporterUpdate(t, c, NAME_100, STATION, lang));
   }
+  for (const to of ['station', 'command-centre'] as const)
+    add(`caseReached(${to})`, caseReached(t, sampleCase(), STATION, to, lang));
+  for (const route of ['station', 'command-centre', 'waiting'] as const)
+    for (const inZone of [true, false])
+      add(
+        `submittedMessage(${route}, in zone ${inZone})`,
+        submittedMessage(t, { caseId: 'HYI-69-000042', station: STATION, inZone, route, lang }),
+      );
   add(
     'reportCard(5,000 with emoji)',
     reportCard(t, {
@@ -312,16 +334,41 @@ function catalogue(t: T, lang: Language, textsFor: (l: Language) => T): Array<[s
     add(`sosGroupUpdate(${status}, later)`, sosGroupUpdate(t, alert, NAME_100));
     add(`sosPersonUpdate(${status})`, sosPersonUpdate(t, alert, NAME_100, STATION, lang));
   }
-  const station = STATION.name[lang];
-  add('sosToPerson(alerted)', sosToPerson(t, 'alerted', { station, first: 2, second: 5 }));
-  add('sosToPerson(alertedWithPin)', sosToPerson(t, 'alertedWithPin', { station, first: 2, second: 5 }));
-  add(
-    'sosToPerson(alerted, command centre)',
-    sosToPerson(t, 'alerted', { station: t('sos:person.commandCentre'), first: 2, second: 5 }),
-  );
-  add('sosToPerson(joined)', sosToPerson(t, 'joined', { alertId: 'SOS-HYI-69-000001' }));
-  for (const key of ['locationForwarded', 'stillAlerting', 'escalated'])
-    add(`sosToPerson(${key})`, sosToPerson(t, key));
+  for (const withPin of [false, true]) {
+    add(`sosRaised(station, pin ${withPin})`, sosRaised(t, { holder: STATION, withPin, firstRungMinutes: 2, lang }));
+    add(
+      `sosRaised(command centre, pin ${withPin})`,
+      sosRaised(t, { holder: undefined, withPin, firstRungMinutes: 0.5, lang }),
+    );
+  }
+  add('sosJoined(waiting)', sosJoined(t, sampleAlert()));
+  add('sosJoined(handled)', sosJoined(t, sampleAlert({ status: 'en_route', ownerName: NAME_100 })));
+  for (const did of ['realerted', 'escalated', 'nobody-more'] as const)
+    add(`sosLadderStep(${did})`, sosLadderStep(t, did));
+  for (const key of ['unrouted', 'locationForwarded', 'locationKept']) add(`sosToPerson(${key})`, sosToPerson(t, key));
+  add('sosToPerson(locationForwardedTo)', sosToPerson(t, 'locationForwardedTo', { station: STATION.name[lang] }));
+  const links = {
+    url: 'https://hub.example.go.th/media/' + 'b'.repeat(32),
+    previewUrl: 'https://hub.example.go.th/p.png',
+  };
+  const said = (type: AlertMessage['type']): AlertMessage => ({
+    eventId: '01HZZZZZZZZZZZZZZZZZZZZZZZ',
+    at: AT,
+    type,
+    ...(type === 'text'
+      ? { text: THAI_5000_WITH_EMOJI }
+      : { media: { token: 'b'.repeat(32), contentType: 'image/jpeg', durationMs: 12_000 } }),
+  });
+  for (const type of ['text', 'image', 'video', 'audio'] as const) {
+    add(`forwardedMessage(${type}, with links)`, forwardedMessage(t, sampleAlert(), said(type), lang, links));
+    add(`forwardedMessage(${type}, no public URL)`, forwardedMessage(t, sampleAlert(), said(type), lang, undefined));
+    add(`forwardReceipt(sent ${type})`, forwardReceipt(t, { said: 'sent', type }));
+    if (type !== 'text') add(`forwardReceipt(noted ${type})`, forwardReceipt(t, { said: 'noted', type }));
+  }
+  for (const outcome of ['kept', 'failed', 'unsupported'] as const)
+    add(`forwardReceipt(${outcome})`, forwardReceipt(t, { said: outcome }));
+  for (const onDuty of [true, false])
+    add(`officerHelp(on duty ${onDuty})`, officerHelp(t, { station: STATION, name: NAME_100, onDuty, lang }));
   add('ambiguousHelpQuestion', ambiguousHelpQuestion(t));
   add('positionUpdate', positionUpdate(t, sampleAlert(), lang));
   add(
@@ -430,7 +477,9 @@ describe('flex templates within LINE limits', () => {
     for (const entry of used) {
       const [lang, key] = entry.split('|') as [Language, string];
       const full = key.includes(':') ? key : `bot:${key}`;
-      if (typeof locales.get(lang)!.get(full) !== 'string') missing.push(`${lang} ${full}`);
+      // A count picks a plural form (`key_one`, `key_other`); `_other` is the one every language has.
+      const found = [full, `${full}_other`].some((k) => typeof locales.get(lang)!.get(k) === 'string');
+      if (!found) missing.push(`${lang} ${full}`);
     }
     expect(used.size).toBeGreaterThan(100);
     expect(missing).toEqual([]);
@@ -536,5 +585,21 @@ describe('label and clip', () => {
       myCasesCarousel(t, [c], 'th'),
     ];
     expect(strings(built).filter((s) => LONE_SURROGATE.test(s))).toEqual([]);
+  });
+});
+
+describe('duration', () => {
+  it('when a time is under a minute, then it is said in seconds (never "0.5 นาที")', () => {
+    expect(duration(texts.t('th'), 30)).toBe('30 วินาที');
+    expect(duration(texts.t('en'), 1)).toBe('1 second');
+    expect(duration(texts.t('ms'), 45)).toBe('45 saat');
+  });
+
+  it('when a time is whole minutes, or minutes and seconds, then each part has its unit', () => {
+    expect(duration(texts.t('th'), 312)).toBe('5 นาที 12 วินาที');
+    expect(duration(texts.t('th'), 120)).toBe('2 นาที');
+    expect(duration(texts.t('en'), 312)).toBe('5 minutes 12 seconds');
+    expect(duration(texts.t('en'), 61)).toBe('1 minute 1 second');
+    expect(duration(texts.t('ms'), 312)).toBe('5 minit 12 saat');
   });
 });

@@ -170,15 +170,21 @@ describe('zone-news templates within LINE limits', () => {
       const t = texts.t(lang);
       for (const view of ['officer', 'resident'] as const)
         for (const onDuty of [true, false]) {
-          const menu = officerRichMenu(t, 'x', tilesFor(view, onDuty, lang));
+          const tiles = tilesFor(view, onDuty, lang);
+          const menu = officerRichMenu(t, 'x', tiles) as unknown as {
+            chatBarText: string;
+            size: { width: number; height: number };
+            areas: Array<{ action: { label: string } }>;
+          };
           expect(menu.chatBarText.length).toBeLessThanOrEqual(14);
           expect(menu.chatBarText).not.toContain('…');
           for (const area of menu.areas) {
-            const label = (area.action as { label: string }).label;
-            expect(label.length).toBeLessThanOrEqual(20);
-            expect(label).not.toContain('…');
-            expect(area.bounds.x + area.bounds.width).toBeLessThanOrEqual(menu.size.width);
-            expect(area.bounds.y + area.bounds.height).toBeLessThanOrEqual(menu.size.height);
+            expect(area.action.label.length).toBeLessThanOrEqual(20);
+            expect(area.action.label).not.toContain('…');
+          }
+          for (const { bounds } of tiles) {
+            expect(bounds.x + bounds.width).toBeLessThanOrEqual(menu.size.width);
+            expect(bounds.y + bounds.height).toBeLessThanOrEqual(menu.size.height);
           }
         }
     },

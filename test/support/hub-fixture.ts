@@ -43,6 +43,10 @@ export interface FixtureOptions {
   geocoder?: AppDeps['geocoder'];
   media?: AppDeps['media'];
   commandCentreGroupId?: string;
+  /** The hub's public https URL (media go out as real LINE messages only with one). */
+  publicBaseUrl?: string;
+  /** Where the hub logs (default: nowhere); see test/support/log-capture.ts. */
+  logger?: AppDeps['logger'];
 }
 
 /** Points in the seeded demo zones, and one outside them all. */
@@ -71,6 +75,7 @@ export function testHub(
       line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: lineUrl, emulated: true },
       adminToken: ADMIN_TOKEN,
       commandCentreGroupId: options.commandCentreGroupId,
+      publicBaseUrl: options.publicBaseUrl,
     },
     seedDemoData: options.seed,
     geocoder: options.geocoder,
@@ -78,7 +83,7 @@ export function testHub(
     store,
     line,
     clock: options.clock ?? new AnchoredClock(TEST_EPOCH),
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50, ...options.outboxOptions },
   });
   return { hub, line };

@@ -1,6 +1,6 @@
 import { privacyNotice } from '../../../flex-templates/welcome';
 import { askCategory } from '../../../flex-templates/report-flow';
-import { actionRefused, myCasesCarousel } from '../../../flex-templates/report-card';
+import { actionRefused, groupUpdate, myCasesCarousel } from '../../../flex-templates/report-card';
 import { text } from '../../../flex-templates/common';
 import { zoneInfo } from '../../../flex-templates/zone-info';
 import { followOffer } from '../../../flex-templates/broadcast';
@@ -59,7 +59,13 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     const kind = code.kind === 'community' ? 'community' : 'station';
     await ctx.deps.groups.bind(ctx.groupId, kind, { stationCode: code.stationCode, zoneId: code.zoneId }, ctx.now);
     const station = await stationName(code.stationCode, 'th');
-    if (kind === 'station') return ctx.reply([text(t('report:bind.boundStation', { station }))], 'bind-station');
+    if (kind === 'station') {
+      await ctx.reply([text(t('report:bind.boundStation', { station }))], 'bind-station');
+      // Reports filed while the station had no group were waiting for this one.
+      const posted = await deps.cases.routeWaiting({ stationCode: code.stationCode });
+      if (posted > 0) ctx.log.info({ station: code.stationCode, posted }, 'waiting cases posted to the new group');
+      return;
+    }
     const zone = code.zoneId ? await deps.zones.get(code.zoneId) : null;
     return ctx.reply(
       [text(t('report:bind.boundCommunity', { zone: nameIn(zone?.name, 'th'), station }))],
@@ -80,7 +86,7 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
       { userId: ctx.userId, groupId: ctx.groupId },
       reason,
     );
-    if (result.ok) return ctx.reply([result.groupMessage], 'case-update');
+    if (result.ok) return ctx.reply([groupUpdate(t, result.c, result.officerName)], 'case-update');
     const c = 'c' in result ? result.c : undefined;
     const refusal = actionRefused(t, result.why === 'unknown-case' ? 'unknown' : result.why, {
       id: c?._id,
@@ -112,8 +118,13 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
       ctx.user = (await ctx.deps.users.saveOfficerName(ctx.userId, profile.displayName, ctx.now)) ?? ctx.user;
     // The officer menu replaces the resident one.
     await ctx.deps.menus?.follow(ctx.userId, ctx.lang);
+    const name = ctx.user.publicName ?? ctx.user.displayName ?? '-';
     return ctx.reply(
-      [text(ctx.t('report:officer.registered', { station: await stationName(result.code.stationCode, ctx.lang) }))],
+      [
+        text(
+          ctx.t('report:officer.registered', { station: await stationName(result.code.stationCode, ctx.lang), name }),
+        ),
+      ],
       'officer-registered',
     );
   };
@@ -183,7 +194,9 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     }
     if (ctx.event.type === 'message' && (ctx.event as webhook.MessageEvent).message.type === 'location') {
       const m = (ctx.event as webhook.MessageEvent).message as webhook.LocationMessageContent;
-      await deps.pins.save(ctx.userId, { lat: m.latitude, lng: m.longitude, address: m.address, at: ctx.now });
+      // Kept for "report here" and a next SOS; not for a person who declined the privacy notice.
+      if (ctx.user?.consent !== 'declined')
+        await deps.pins.save(ctx.userId, { lat: m.latitude, lng: m.longitude, address: m.address, at: ctx.now });
       const where = deps.cases.locate({ lat: m.latitude, lng: m.longitude });
       const zone = where.inZone ? where.zones[0] : undefined;
       const offer = zone && (await newsOffer(ctx.userId, zone._id));

@@ -7,6 +7,7 @@ import {
   askPhotos,
   confirmCard,
   photoFailed,
+  submittedMessage,
 } from '../../../flex-templates/report-flow';
 import { placeOf } from '../../../flex-templates/report-card';
 import type { CaseLocation, CasePhoto } from '../../domain/reports/case';
@@ -225,7 +226,7 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
         return stay('confirm', data, [text(ctx.t('report:flow.pressConfirm')), confirm(ctx, data)]);
       }
       try {
-        const { c, station, inZone } = await deps.cases.submit({
+        const { c, station, inZone, route } = await deps.cases.submit({
           reporterId: ctx.userId!,
           reporterName: ctx.user?.displayName,
           reporterLanguage: ctx.lang,
@@ -235,9 +236,10 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
           location: data.location!,
           anonymous: Boolean(data.anonymous),
         });
-        const stationName = station.name[ctx.lang] || station.name.th;
-        const key = inZone ? 'report:flow.submitted' : 'report:flow.submittedOutside';
-        return { done: true, replies: [text(ctx.t(key, { caseId: c._id, station: stationName }))] };
+        return {
+          done: true,
+          replies: [submittedMessage(ctx.t, { caseId: c._id, station, inZone, route, lang: ctx.lang })],
+        };
       } catch (err) {
         if (err instanceof NoStationError) return { done: true, replies: [text(ctx.t('report:zone.noStation'))] };
         throw err;

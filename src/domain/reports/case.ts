@@ -51,8 +51,13 @@ export interface Case {
   stationCode: string;
   zoneId?: string;
   inZone: boolean;
-  /** The group the card went to (the station's group, or the command centre). */
+  /**
+   * The group the card went to (the station's group, or the command centre). Missing while the case
+   * waits for one: it is posted when its station's group is bound (or at start to the command centre).
+   */
   groupId?: string;
+  /** When a waiting case was posted, late. */
+  routedAt?: number;
   category: string;
   description: string;
   photos: CasePhoto[];

@@ -1,6 +1,7 @@
 import {
   NO_STATION,
   type AlertAudit,
+  type AlertMessage,
   type AlertPosition,
   type AlertStatus,
   type SosAlert,
@@ -109,5 +110,15 @@ export class AlertRepository {
         ...(to !== 'new' ? { $unset: { nextEscalationAt: true } } : {}),
       },
     );
+  }
+
+  /** Keeps something the person sent during the alert. */
+  addMessage(id: string, message: AlertMessage): Promise<SosAlert | null> {
+    return this.alerts.updateOne({ _id: id }, { $set: { updatedAt: message.at }, $push: { messages: message } });
+  }
+
+  /** An alert that reached no group finds one later (a group bound since): only while it has none. */
+  setGroup(id: string, groupId: string, at: number): Promise<SosAlert | null> {
+    return this.alerts.updateOne({ _id: id, groupId: { $exists: false } }, { $set: { groupId, updatedAt: at } });
   }
 }

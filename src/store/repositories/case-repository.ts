@@ -59,4 +59,17 @@ export class CaseRepository {
   update(id: string, set: Partial<Case>): Promise<Case | null> {
     return this.cases.updateOne({ _id: id }, { $set: set });
   }
+
+  /** Cases that reached no group (none bound, no command centre), oldest first. */
+  unrouted(options: { stationCode?: string; openOnly?: boolean; limit?: number } = {}): Promise<Case[]> {
+    const filter: Record<string, unknown> = { groupId: { $exists: false } };
+    if (options.stationCode) filter.stationCode = options.stationCode;
+    if (options.openOnly) filter.status = { $in: ['new', 'acknowledged', 'en_route', 'on_scene'] };
+    return this.cases.find(filter, { sort: { createdAt: 1 }, limit: options.limit ?? 500 });
+  }
+
+  /** Records the group a waiting case was posted to, once: only while it has none. */
+  markRouted(id: string, groupId: string, at: number): Promise<Case | null> {
+    return this.cases.updateOne({ _id: id, groupId: { $exists: false } }, { $set: { groupId, routedAt: at } });
+  }
 }

@@ -75,11 +75,6 @@ export class UserRepository {
     return this.users.updateOne({ _id: userId, role: 'officer' }, { $set: { onDuty, updatedAt: now } });
   }
 
-  /** The records of these people (those the hub knows), for a fan-out that needs their languages. */
-  many(userIds: string[]): Promise<User[]> {
-    return userIds.length === 0 ? Promise.resolve([]) : this.users.find({ _id: { $in: userIds } });
-  }
-
   /** No longer an officer: back to a resident (the station and duty state go). */
   removeOfficer(userId: string, now: number): Promise<User | null> {
     return this.users.updateOne(
@@ -101,5 +96,15 @@ export class UserRepository {
     const filter: Record<string, unknown> = { role: 'officer', stationCode };
     if (onlyOnDuty) filter.onDuty = true;
     return this.users.find(filter);
+  }
+
+  /** Many users at once (the language of each recipient of a multicast). */
+  many(userIds: string[]): Promise<User[]> {
+    return userIds.length === 0 ? Promise.resolve([]) : this.users.find({ _id: { $in: userIds } });
+  }
+
+  /** The name residents and groups see for an officer (rank and name), set by the officer. */
+  setPublicName(userId: string, publicName: string, now: number): Promise<User | null> {
+    return this.users.updateOne({ _id: userId, role: 'officer' }, { $set: { publicName, updatedAt: now } });
   }
 }
