@@ -4,7 +4,8 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { T } from '../src/i18n/i18n';
 import type { Language } from '../src/domain/people';
 import type { LocalizedName } from '../src/domain/places';
-import type { BroadcastText } from '../src/domain/broadcasts/broadcast';
+import type { Broadcast, BroadcastRun, BroadcastText } from '../src/domain/broadcasts/broadcast';
+import { LANGUAGES } from '../src/domain/people';
 import { encodePostback } from '../src/bot/postback';
 import {
   buttonRow,
@@ -345,11 +346,18 @@ export function askLanguages(t: T, prefix?: string): Message {
   ]);
 }
 
+const LANGUAGE_NAMES: Record<Language, string> = { th: 'ไทย', en: 'English', ms: 'Melayu' };
+
+/** A language by its own name (ไทย, English, Melayu), the same in every text. */
+export function languageName(lang: Language): string {
+  return LANGUAGE_NAMES[lang];
+}
+
 /** After the preview bubbles: who it will reach, and Send / Cancel. */
 export function composeSummary(
   t: T,
   d: { people: number; groups: number; zones: LocalizedName[]; languages: Language[]; lang: Language },
-  names: (l: Language) => string,
+  names: (l: Language) => string = languageName,
 ): Message {
   return text(
     t('broadcast:compose.summary', {
@@ -375,6 +383,27 @@ export interface RunFigures {
   remaining?: number;
   used?: number;
   limit?: number;
+}
+
+/** The figures of a run that the texts about it quote. */
+export function runFigures(b: Broadcast, run: BroadcastRun, answer?: string): RunFigures {
+  const byLanguage = run.recipients.byLanguage;
+  return {
+    id: b._id,
+    people: run.recipients.people,
+    groups: run.recipients.groups,
+    languages: LANGUAGES.filter((l) => byLanguage[l])
+      .map((l) => `${LANGUAGE_NAMES[l]} ${byLanguage[l]!.toLocaleString('en-US')}`)
+      .join(', '),
+    accepted: run.batches.accepted,
+    failed: run.batches.failed + run.batches.held,
+    total: run.batches.total,
+    ...(answer ? { answer } : {}),
+    needed: run.quota?.needed,
+    remaining: run.quota?.remaining,
+    used: run.quota?.used,
+    limit: run.quota?.limit,
+  };
 }
 
 const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US');

@@ -41,8 +41,6 @@ import { sosFeature } from './bot/features/sos-feature';
 import { Scheduler } from './entry-points/scheduler';
 import { ResidentMenus } from './messaging/rich-menus';
 import { randomUUID } from 'node:crypto';
-import { text } from '../flex-templates/common';
-import { nameIn } from '../flex-templates/format';
 import { BroadcastService } from './domain/broadcasts/broadcast-service';
 import { NoticeService } from './domain/broadcasts/notice-service';
 import { PatrolService } from './domain/patrols/patrol-service';
@@ -53,12 +51,11 @@ import { patrolsFeature } from './bot/features/patrols-feature';
 import { broadcastAdminRouter } from './entry-points/broadcast-router';
 import { haversineM } from './geo/zone-index';
 import { OfficerMenus } from './messaging/officer-menus';
-import { lineQuotaSource, outboxBatchSender, ZoneNewsNotifier, ZoneNewsRenderer } from './messaging/zone-news';
+import { lineQuotaSource, outboxBatchSender, ZoneNewsRenderer } from './messaging/zone-news';
 import { BroadcastRepository } from './store/repositories/broadcast-repository';
 import { NoticeRepository } from './store/repositories/notice-repository';
 import { PatrolRepository } from './store/repositories/patrol-repository';
 import { SubscriptionRepository } from './store/repositories/subscription-repository';
-import { languageOf } from './domain/people';
 import { MessengerNotifier, VIDEO_PREVIEW_PATH } from './messaging/notifier';
 import { projectRoot } from './util/project-root';
 import fs from 'node:fs';
@@ -291,16 +288,6 @@ export function createApp(deps: AppDeps): Hub {
   const renderer = new ZoneNewsRenderer({ stations: repos.stations, zones: repos.zones, texts, clock: deps.clock });
   const sender = outboxBatchSender(outbox, repos.outbox);
   const quota = lineQuotaSource(deps.line, deps.clock, deps.logger);
-  const zoneNewsNotifier = new ZoneNewsNotifier({
-    stations: repos.stations,
-    zones: repos.zones,
-    users: repos.users,
-    messenger: botDeps.messenger,
-    texts,
-    logger: deps.logger,
-    lastFailure: async (runId) =>
-      (await repos.broadcasts.batchesOf(runId)).filter((b) => b.lineAnswer).at(-1)?.lineAnswer,
-  });
   const broadcasts = new BroadcastService({
     broadcasts: repos.broadcasts,
     subscriptions: repos.subscriptions,
@@ -311,7 +298,8 @@ export function createApp(deps: AppDeps): Hub {
     sender,
     quota,
     renderer,
-    reporter: zoneNewsNotifier,
+    notifier,
+    stations: repos.stations,
     clock: deps.clock,
     logger: deps.logger,
     holder: instance,
@@ -323,7 +311,8 @@ export function createApp(deps: AppDeps): Hub {
     zones: repos.zones,
     broadcasts,
     officers,
-    desk: zoneNewsNotifier,
+    notifier,
+    stations: repos.stations,
     clock: deps.clock,
     logger: deps.logger,
   });
@@ -432,17 +421,12 @@ export function createApp(deps: AppDeps): Hub {
       stations: repos.stations,
       users: repos.users,
       menus: officerMenus,
-      tellRemoved: async (userId, stationCode) => {
-        const user = await repos.users.get(userId);
-        const lang = languageOf(user);
-        const station = await repos.stations.get(stationCode);
-        const t = texts.t(lang);
-        await botDeps.messenger.push(
-          userId,
-          [text(t('officer:removed', { station: nameIn(station?.name, lang) || stationCode }))],
-          'officer-removed',
-        );
-      },
+      tellRemoved: async (userId, stationCode) =>
+        notifier.notify(
+          { kind: 'person', userId },
+          { kind: 'officer-removed', station: (await repos.stations.get(stationCode)) ?? undefined, stationCode },
+          { purpose: 'officer-removed' },
+        ),
       clock: deps.clock,
       logger: deps.logger,
     }),

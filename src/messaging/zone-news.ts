@@ -1,47 +1,21 @@
 // The messaging edge of zone news: broadcasts and digests rendered in each recipient's language at
-// the moment they are sent, batches handed to the outbox under their own ids, LINE's quota, and
-// what composers, officers and community groups are told.
-import {
-  groupText,
-  multilingualNewsMessage,
-  newsMessage,
-  noticeCard,
-  runReport,
-  type NewsView,
-  type NewsVoice,
-} from '../../flex-templates/broadcast';
+// the moment they are sent, batches handed to the outbox under their own ids, and LINE's quota.
+// (What composers, officers and community groups are told goes through the notifier.)
+import { multilingualNewsMessage, newsMessage, type NewsView, type NewsVoice } from '../../flex-templates/broadcast';
 import { digestMessage, groupDigestMessage } from '../../flex-templates/patrol';
-import { nameIn } from '../../flex-templates/format';
-import type { Broadcast, BroadcastRun } from '../domain/broadcasts/broadcast';
-import type {
-  BatchOutcome,
-  BatchSender,
-  BroadcastRenderer,
-  BroadcastReporter,
-  QuotaSource,
-} from '../domain/broadcasts/broadcast-service';
-import type { CommunityNotice } from '../domain/broadcasts/notice';
-import type { NoticeDesk } from '../domain/broadcasts/notice-service';
+import type { Broadcast } from '../domain/broadcasts/broadcast';
+import type { BatchOutcome, BatchSender, BroadcastRenderer, QuotaSource } from '../domain/broadcasts/broadcast-service';
 import type { DigestRenderer } from '../domain/patrols/patrol-service';
-import { LANGUAGES, languageOf, type Language } from '../domain/people';
+import type { Language } from '../domain/people';
 import type { Zone } from '../domain/places';
 import type { Texts } from '../i18n/i18n';
 import type { Logger } from '../logger';
 import type { OutboxRepository } from '../store/repositories/outbox-repository';
 import type { StationRepository } from '../store/repositories/station-repository';
-import type { UserRepository } from '../store/repositories/user-repository';
 import type { ZoneRepository } from '../store/repositories/zone-repository';
 import type { Clock } from '../util/clock';
 import type { LineGateway, LineMessage } from './line-gateway';
-import type { Messenger } from './messenger';
 import type { Outbox } from './outbox';
-
-const LANGUAGE_NAMES: Record<Language, string> = { th: 'ไทย', en: 'English', ms: 'Melayu' };
-
-export function languageName(lang: Language): string {
-  return LANGUAGE_NAMES[lang];
-}
-
 /** Batches go to the outbox named by their id: the outbox keeps one row per name, so never two sends. */
 export function outboxBatchSender(outbox: Outbox, rows: OutboxRepository): BatchSender {
   return {
@@ -165,120 +139,4 @@ export class ZoneNewsRenderer implements BroadcastRenderer {
         : [digestMessage(this.deps.texts.t(lang), view, lang)];
     },
   };
-}
-
-/** Figures of a run for the texts that report it. */
-export function runFigures(b: Broadcast, run: BroadcastRun): Parameters<typeof runReport>[2] {
-  const byLanguage = run.recipients.byLanguage;
-  return {
-    id: b._id,
-    people: run.recipients.people,
-    groups: run.recipients.groups,
-    languages: LANGUAGES.filter((l) => byLanguage[l])
-      .map((l) => `${LANGUAGE_NAMES[l]} ${byLanguage[l]!.toLocaleString('en-US')}`)
-      .join(', '),
-    accepted: run.batches.accepted,
-    failed: run.batches.failed + run.batches.held,
-    total: run.batches.total,
-    needed: run.quota?.needed,
-    remaining: run.quota?.remaining,
-    used: run.quota?.used,
-    limit: run.quota?.limit,
-  };
-}
-
-/**
- * What people are told about broadcasts and notices when nobody is waiting for an answer: the
- * officer who composed a broadcast (how it went), the officers asked to approve a community notice,
- * and the community group when its notice is rejected or held.
- */
-export class ZoneNewsNotifier implements BroadcastReporter, NoticeDesk {
-  constructor(
-    private readonly deps: Names & {
-      users: Pick<UserRepository, 'get'>;
-      messenger: Messenger;
-      texts: Texts;
-      logger: Logger;
-      /** The last failure LINE gave a run's batch, for the report. */
-      lastFailure(runId: string): Promise<string | undefined>;
-    },
-  ) {}
-
-  async held(b: Broadcast, run: BroadcastRun): Promise<void> {
-    if (b.origin.kind === 'community') {
-      const notice = { groupId: b.origin.groupId, text: b.text.th, stationCode: b.stationCode ?? '' };
-      await this.tellGroupAbout(notice, 'held', `${run._id}:held`);
-      return;
-    }
-    await this.toComposer(b, run, 'held');
-  }
-
-  async finished(b: Broadcast, run: BroadcastRun): Promise<void> {
-    await this.toComposer(b, run, 'finished');
-  }
-
-  async askOfficers(notice: CommunityNotice, chats: string[]): Promise<void> {
-    const zone = await this.deps.zones.get(notice.zoneId);
-    for (const chat of chats) {
-      // The station group reads Thai; an officer alone reads their own language.
-      const lang = chat.startsWith('U') ? languageOf(await this.deps.users.get(chat)) : 'th';
-      const card = noticeCard(
-        this.deps.texts.t(lang),
-        {
-          id: notice._id,
-          text: notice.text,
-          community: zone?.name ?? { th: notice.zoneId, en: notice.zoneId, ms: notice.zoneId },
-          ...(notice.proposerName ? { proposer: notice.proposerName } : {}),
-          at: notice.createdAt,
-        },
-        lang,
-      );
-      await this.deps.messenger.push(chat, [card], 'notice-card', { dedupeKey: `${notice._id}:card:${chat}` });
-    }
-  }
-
-  async tellGroup(notice: CommunityNotice, outcome: 'rejected' | 'held'): Promise<void> {
-    await this.tellGroupAbout(notice, outcome, `${notice._id}:${outcome}`);
-  }
-
-  private async tellGroupAbout(
-    notice: Pick<CommunityNotice, 'groupId' | 'text' | 'stationCode'>,
-    outcome: 'rejected' | 'held',
-    key: string,
-  ): Promise<void> {
-    const station = await this.deps.stations.get(notice.stationCode);
-    const params = (lang: Language) => ({
-      text: notice.text.length > 80 ? `${notice.text.slice(0, 79)}…` : notice.text,
-      station: nameIn(station?.name, lang) || notice.stationCode,
-      phone: station?.phone ?? '191',
-    });
-    const message = groupText(
-      this.deps.texts.t,
-      outcome === 'rejected' ? 'broadcast:notice.groupRejected' : 'broadcast:notice.groupHeld',
-      params,
-    );
-    await this.deps.messenger.push(notice.groupId, [message], `notice-${outcome}`, { dedupeKey: key });
-  }
-
-  private async toComposer(b: Broadcast, run: BroadcastRun, state: 'held' | 'finished'): Promise<void> {
-    if (b.origin.kind !== 'officer') {
-      this.deps.logger.info(
-        { broadcastId: b._id, runId: run._id, state, origin: b.origin.kind },
-        'broadcast run report',
-      );
-      return;
-    }
-    const officer = await this.deps.users.get(b.origin.userId);
-    const lang = languageOf(officer);
-    const figures = runFigures(b, run);
-    if (state === 'finished' && (figures.failed ?? 0) > 0) figures.answer = await this.deps.lastFailure(run._id);
-    await this.deps.messenger.push(
-      b.origin.userId,
-      [runReport(this.deps.texts.t(lang), state, figures)],
-      `broadcast-${state}`,
-      {
-        dedupeKey: `${run._id}:${state}`,
-      },
-    );
-  }
 }

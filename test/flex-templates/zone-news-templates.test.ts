@@ -9,6 +9,7 @@ import {
   composeSummary,
   followedMessage,
   groupText,
+  languageName,
   multilingualNewsMessage,
   myZonesMessage,
   newsMessage,
@@ -32,7 +33,6 @@ import { LANGUAGES, type Language } from '../../src/domain/people';
 import type { LocalizedName } from '../../src/domain/places';
 import { validateMessages } from '../../src/emulator/message-validation';
 import { loadTexts, type T } from '../../src/i18n/i18n';
-import { languageName } from '../../src/messaging/zone-news';
 
 const texts = loadTexts();
 const AT = Date.UTC(2026, 4, 13, 14, 5);

@@ -5,6 +5,7 @@ import {
   groupText,
   myZonesMessage,
   noZonesMessage,
+  runFigures,
   zoneNewsMessage,
   zoneNewsReply,
 } from '../../../flex-templates/broadcast';
@@ -17,7 +18,7 @@ import type { SubscriptionService } from '../../domain/subscriptions/subscriptio
 import type { SubscriptionSource } from '../../domain/subscriptions/subscription';
 import type { Zone } from '../../domain/places';
 import { normalizeText } from '../../i18n/i18n';
-import { newsViewOf, runFigures } from '../../messaging/zone-news';
+import { newsViewOf } from '../../messaging/zone-news';
 import type { StationRepository } from '../../store/repositories/station-repository';
 import type { BotFeature } from '../bot';
 import type { BotContext, Middleware } from '../context';

@@ -4,6 +4,8 @@ import {
   askZones,
   composePrompt,
   composeSummary,
+  languageName,
+  runFigures,
   runReport,
 } from '../../../flex-templates/broadcast';
 import { text } from '../../../flex-templates/common';
@@ -14,7 +16,7 @@ import type { Zone } from '../../domain/places';
 import { normalizeText } from '../../i18n/i18n';
 import type { LineMessage } from '../../messaging/line-gateway';
 import type { MediaStore } from '../../media/media-store';
-import { languageName, runFigures, type ZoneNewsRenderer } from '../../messaging/zone-news';
+import type { ZoneNewsRenderer } from '../../messaging/zone-news';
 import type { BotContext } from '../context';
 import type { FlowDefinition, StepInput, StepResult } from './flow-engine';
 

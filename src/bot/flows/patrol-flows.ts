@@ -83,7 +83,9 @@ export function nearPatrolFlow(deps: PatrolFlowDeps): FlowDefinition<'where', Em
         async where(ctx, data, input) {
           const pin = pinOf(input);
           if (!pin) return { next: 'where', data, replies: [askNearPin(ctx.t)] };
-          await deps.pins.save(ctx.userId!, { lat: pin.lat, lng: pin.lng, address: pin.place, at: ctx.now });
+          // Kept for "report here" and a next SOS, as any pin; not for a person who declined the privacy notice.
+          if (ctx.user?.consent !== 'declined')
+            await deps.pins.save(ctx.userId!, { lat: pin.lat, lng: pin.lng, address: pin.place, at: ctx.now });
           return { done: true, replies: [await nearAnswer(ctx, deps, pin)] };
         },
       },

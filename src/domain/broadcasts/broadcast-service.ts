@@ -10,7 +10,8 @@ import { DuplicateKeyError } from '../../store/store-port';
 import type { Clock } from '../../util/clock';
 import { BangkokCron } from '../bangkok-time';
 import { languageOf, type Language } from '../people';
-import type { Zone } from '../places';
+import type { Notifier } from '../notices';
+import type { Station, Zone } from '../places';
 import {
   MAX_MULTICAST,
   MAX_TEXT,
@@ -54,12 +55,6 @@ export interface BroadcastRenderer {
   render(b: Broadcast, lang: Language | 'multi'): Promise<LineMessage[]>;
 }
 
-/** Tells the person behind a broadcast how it went when nobody is waiting for an answer (scheduled runs). */
-export interface BroadcastReporter {
-  held(b: Broadcast, run: BroadcastRun): Promise<void>;
-  finished(b: Broadcast, run: BroadcastRun): Promise<void>;
-}
-
 export interface BroadcastServiceDeps {
   broadcasts: BroadcastRepository;
   subscriptions: SubscriptionRepository;
@@ -70,7 +65,9 @@ export interface BroadcastServiceDeps {
   sender: BatchSender;
   quota: QuotaSource;
   renderer: BroadcastRenderer;
-  reporter: BroadcastReporter;
+  /** Tells the composer how a run went when nobody is waiting for an answer. */
+  notifier: Notifier;
+  stations: { get(code: string): Promise<Station | null> };
   clock: Clock;
   logger: Logger;
   /** Who this process is in leases (the scheduler's holder id). */
@@ -289,7 +286,7 @@ export class BroadcastService {
     await this.deps.broadcasts.advance(b._id, dueAt, set, b.schedule.kind !== 'cron');
     if (!run) return false;
     const after = await this.advance(run._id);
-    if (after?.state === 'held') await this.deps.reporter.held(b, after);
+    if (after?.state === 'held') await this.report(b, after, 'held');
     return true;
   }
 
@@ -521,13 +518,40 @@ export class BroadcastService {
       await deps.broadcasts.update(b._id, { status: 'sent', updatedAt: now }, { status: ['sending'] });
     deps.logger.info({ broadcastId: b._id, runId: run._id, ...tally }, 'broadcast run finished');
     if (await deps.broadcasts.claimReport(run._id)) {
-      await deps.reporter
-        .finished(b, updated)
-        .catch((err: unknown) =>
-          deps.logger.warn({ err, runId: run._id }, 'could not tell the composer how the broadcast went'),
-        );
+      await this.report(b, updated, 'finished').catch((err: unknown) =>
+        deps.logger.warn({ err, runId: run._id }, 'could not tell the composer how the broadcast went'),
+      );
     }
     return updated;
+  }
+
+  /**
+   * The officer who composed a broadcast hears how it went; a community notice held for the quota is
+   * told to its group; an admin reads the record (GET /admin/broadcasts/:id).
+   */
+  private async report(b: Broadcast, run: BroadcastRun, state: 'held' | 'finished'): Promise<void> {
+    const { deps } = this;
+    const delivery = { purpose: `broadcast-${state}`, dedupeKey: `${run._id}:${state}` };
+    if (b.origin.kind === 'officer') {
+      const lastFailure = (await deps.broadcasts.batchesOf(run._id)).filter((x) => x.lineAnswer).at(-1)?.lineAnswer;
+      await deps.notifier.notify(
+        { kind: 'person', userId: b.origin.userId },
+        { kind: 'broadcast-report', broadcast: b, run, state, ...(lastFailure ? { lastFailure } : {}) },
+        delivery,
+      );
+      return;
+    }
+    if (b.origin.kind === 'community' && state === 'held') {
+      const stationCode = b.stationCode ?? '';
+      const station = (await deps.stations.get(stationCode)) ?? undefined;
+      await deps.notifier.notify(
+        { kind: 'group', groupId: b.origin.groupId },
+        { kind: 'community-notice-outcome', text: b.text.th, outcome: 'held', station, stationCode },
+        delivery,
+      );
+      return;
+    }
+    deps.logger.info({ broadcastId: b._id, runId: run._id, state, origin: b.origin.kind }, 'broadcast run report');
   }
 
   private async checkQuota(needed: number): Promise<QuotaCheck> {

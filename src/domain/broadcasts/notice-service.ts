@@ -6,18 +6,11 @@ import type { UserRepository } from '../../store/repositories/user-repository';
 import { DuplicateKeyError } from '../../store/store-port';
 import type { Clock } from '../../util/clock';
 import type { OfficerGate } from '../officer-gate';
-import type { Zone } from '../places';
+import type { Notifier } from '../notices';
+import type { Station, Zone } from '../places';
 import { MAX_TEXT, type BroadcastRun } from './broadcast';
 import type { BroadcastService } from './broadcast-service';
 import type { CommunityNotice } from './notice';
-
-/** The messaging edge: the approval card for officers, and the word back to the community group. */
-export interface NoticeDesk {
-  /** Sends the approval card to each chat (the station group, or officers one by one). */
-  askOfficers(notice: CommunityNotice, chats: string[]): Promise<void>;
-  /** Tells the community group what became of its notice (rejected, or approved but held). */
-  tellGroup(notice: CommunityNotice, outcome: 'rejected' | 'held'): Promise<void>;
-}
 
 /** More pending notices than this from one group wait for the officers to answer the first ones. */
 const MAX_PENDING_PER_GROUP = 5;
@@ -44,7 +37,8 @@ export class NoticeService {
       zones: { get(id: string): Promise<Zone | null> };
       broadcasts: BroadcastService;
       officers: OfficerGate;
-      desk: NoticeDesk;
+      stations: { get(code: string): Promise<Station | null> };
+      notifier: Notifier;
       clock: Clock;
       logger: Logger;
     },
@@ -98,7 +92,15 @@ export class NoticeService {
       );
       return { ok: false, why: 'no-officers', zone: (await deps.zones.get(notice.zoneId)) ?? undefined };
     }
-    await deps.desk.askOfficers(notice, chats);
+    const community = (await deps.zones.get(notice.zoneId)) ?? undefined;
+    for (const chat of chats) {
+      // The station group reads Thai; an officer alone reads their own language.
+      await deps.notifier.notify(
+        chat === stationGroup?._id ? { kind: 'group', groupId: chat } : { kind: 'person', userId: chat },
+        { kind: 'community-notice', notice, ...(community ? { community } : {}) },
+        { purpose: 'notice-card', dedupeKey: `${notice._id}:card:${chat}` },
+      );
+    }
     notice = (await deps.notices.setSentTo(notice._id, chats)) ?? notice;
     deps.logger.info({ noticeId: notice._id, groupId, chats: chats.length }, 'community notice sent for approval');
     return { ok: true, notice, reached: stationGroup ? 'group' : 'officers' };
@@ -123,7 +125,7 @@ export class NoticeService {
     if (!decided) return { ok: false, why: 'decided', notice: (await deps.notices.get(noticeId)) ?? found };
     deps.logger.info({ noticeId, verdict, officer: check.officer._id }, 'community notice decided');
     if (verdict === 'reject') {
-      await deps.desk.tellGroup(decided, 'rejected');
+      await this.tellGroup(decided, 'rejected');
       return { ok: true, notice: decided, officerName: check.name };
     }
     const { broadcast, run } = await deps.broadcasts.create({
@@ -140,7 +142,16 @@ export class NoticeService {
       },
     });
     const notice = (await deps.notices.setBroadcast(noticeId, broadcast._id)) ?? decided;
-    if (run?.state === 'held') await deps.desk.tellGroup(notice, 'held');
+    if (run?.state === 'held') await this.tellGroup(notice, 'held');
     return { ok: true, notice, officerName: check.name, ...(run ? { run } : {}) };
+  }
+
+  private async tellGroup(notice: CommunityNotice, outcome: 'rejected' | 'held'): Promise<void> {
+    const station = (await this.deps.stations.get(notice.stationCode)) ?? undefined;
+    await this.deps.notifier.notify(
+      { kind: 'group', groupId: notice.groupId },
+      { kind: 'community-notice-outcome', text: notice.text, outcome, station, stationCode: notice.stationCode },
+      { purpose: `notice-${outcome}`, dedupeKey: `${notice._id}:${outcome}` },
+    );
   }
 }

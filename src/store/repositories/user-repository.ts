@@ -75,11 +75,11 @@ export class UserRepository {
     return this.users.updateOne({ _id: userId, role: 'officer' }, { $set: { onDuty, updatedAt: now } });
   }
 
-  /** No longer an officer: back to a resident (the station and duty state go). */
+  /** No longer an officer: back to a resident (the station, duty state and public name go). */
   removeOfficer(userId: string, now: number): Promise<User | null> {
     return this.users.updateOne(
       { _id: userId, role: 'officer' },
-      { $set: { role: 'resident', updatedAt: now }, $unset: { stationCode: true, onDuty: true } },
+      { $set: { role: 'resident', updatedAt: now }, $unset: { stationCode: true, onDuty: true, publicName: true } },
     );
   }
 
