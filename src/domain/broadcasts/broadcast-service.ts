@@ -102,7 +102,7 @@ const RECURRING_GRACE_MS = 60 * 60_000;
 const PAST_TOLERANCE_MS = 5 * 60_000;
 const MAX_AHEAD_MS = 366 * 24 * 60 * 60_000;
 /** One planning pass holds its run for this long and renews it as it goes. */
-const RUN_LEASE_MS = 60_000;
+const RUN_LEASE_MS = 30_000;
 /** Outbox rows of sent messages are kept 7 days; a batch whose row is gone after a day is not re-sent. */
 const STALE_BATCH_MS = 24 * 60 * 60_000;
 /** People read per store query while planning (bounded memory, few queries). */
