@@ -120,12 +120,12 @@ export class Outbox {
     this.limiters = {
       reply: new TokenBucket(this.options.ratePerSecond.reply),
       push: new TokenBucket(this.options.ratePerSecond.push),
-      // A broadcast's hundreds of batches go at an even pace (a tenth of a second's worth at once): a
+      // A broadcast's hundreds of batches go at an even pace (a quarter second's worth at once): a
       // second's worth in one burst, sent while planning still holds the event loop, reaches LINE
       // bunched and over its limit (bench/broadcast.ts: 13 of 81 multicasts answered 429).
       multicast: new TokenBucket(
         this.options.ratePerSecond.multicast,
-        Math.max(1, Math.ceil(this.options.ratePerSecond.multicast / 10)),
+        Math.max(1, Math.ceil(this.options.ratePerSecond.multicast / 4)),
       ),
       // LINE allows 60 broadcasts an hour; the hub sends one per OA-wide announcement, so push's pace will do.
       broadcast: new TokenBucket(this.options.ratePerSecond.push),

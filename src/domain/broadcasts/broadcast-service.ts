@@ -328,10 +328,12 @@ export class BroadcastService {
     try {
       const existing = await deps.broadcasts.batchesOf(run._id);
       const groups = await this.groupsOf(b.audience);
-      const followers =
-        b.audience.kind === 'zones' ? await deps.subscriptions.followersOf(b.audience.zoneIds) : new Map();
       const everyone = b.audience.kind === 'all';
-      const peopleEstimate = everyone ? await deps.users.countFollowing() : followers.size;
+      const zoneIds = b.audience.kind === 'zones' ? b.audience.zoneIds : [];
+      // For the quota, the followers zone by zone (someone in two zones counts twice): a count, not a
+      // read of every subscription, so sending starts sooner. Only a bound that does not fit is made exact.
+      let peopleEstimate = everyone ? await deps.users.countFollowing() : 0;
+      for (const zoneId of zoneIds) peopleEstimate += await deps.subscriptions.countFollowers(zoneId);
 
       const sizes = new Map<string, number>();
       const members = async (groupId: string) => {
@@ -340,9 +342,13 @@ export class BroadcastService {
         return n;
       };
       if (existing.length === 0) {
-        let needed = peopleEstimate;
-        for (const g of groups) needed += await members(g._id);
-        const quota = await this.checkQuota(needed);
+        let groupMembers = 0;
+        for (const n of await Promise.all(groups.map((g) => members(g._id)))) groupMembers += n;
+        let quota = await this.checkQuota(peopleEstimate + groupMembers);
+        if (quota.remaining !== undefined && quota.needed > quota.remaining && zoneIds.length > 1) {
+          peopleEstimate = (await deps.subscriptions.followersOf(zoneIds)).size;
+          quota = await this.checkQuota(peopleEstimate + groupMembers);
+        }
         if (quota.remaining !== undefined && quota.needed > quota.remaining) {
           const now = deps.clock.now();
           const held = await deps.broadcasts.updateRun(run._id, {
@@ -411,31 +417,36 @@ export class BroadcastService {
 
       let skipped = 0;
       if (!everyone) {
+        // Zone by zone, each person once: batches go out while later zones are still being read.
+        const seen = new Set(covered);
         const buckets = new Map<Language, string[]>();
-        const pending = [...followers.keys()].filter((id) => !covered.has(id));
-        for (let i = 0; i < pending.length; i += READ_CHUNK) {
-          const chunk = pending.slice(i, i + READ_CHUNK);
-          const known = new Map((await deps.users.many(chunk)).map((u) => [u._id, u]));
-          for (const id of chunk) {
-            const user = known.get(id);
-            if (user && !user.following) {
-              skipped++;
-              continue;
-            }
-            const lang = user?.chosenLanguage ?? user?.profileLanguage ?? followers.get(id) ?? languageOf(null);
-            let bucket = buckets.get(lang);
-            if (!bucket) buckets.set(lang, (bucket = []));
-            bucket.push(id);
-            if (bucket.length === MAX_MULTICAST) {
-              buckets.set(lang, []);
-              await emit('multicast', lang, lang, bucket, bucket.length);
+        for (const zoneId of zoneIds) {
+          const inZone = await deps.subscriptions.followersOf([zoneId]);
+          const fresh = [...inZone.keys()].filter((id) => !seen.has(id));
+          for (const id of fresh) seen.add(id);
+          for (let i = 0; i < fresh.length; i += READ_CHUNK) {
+            const chunk = fresh.slice(i, i + READ_CHUNK);
+            const known = new Map((await deps.users.many(chunk)).map((u) => [u._id, u]));
+            for (const id of chunk) {
+              const user = known.get(id);
+              if (user && !user.following) {
+                skipped++;
+                continue;
+              }
+              const lang = user?.chosenLanguage ?? user?.profileLanguage ?? inZone.get(id) ?? languageOf(null);
+              let bucket = buckets.get(lang);
+              if (!bucket) buckets.set(lang, (bucket = []));
+              bucket.push(id);
+              if (bucket.length === MAX_MULTICAST) {
+                buckets.set(lang, []);
+                await emit('multicast', lang, lang, bucket, bucket.length);
+              }
             }
           }
         }
         for (const [lang, bucket] of buckets)
           if (bucket.length > 0) await emit('multicast', lang, lang, bucket, bucket.length);
-        const zoneIds = b.audience.kind === 'zones' ? b.audience.zoneIds : [];
-        skipped += (await deps.subscriptions.endedByUnfollow(zoneIds)).filter((id) => !followers.has(id)).length;
+        skipped += (await deps.subscriptions.endedByUnfollow(zoneIds)).filter((id) => !seen.has(id)).length;
       }
       for (const g of groups) {
         if (!covered.has(g._id)) await emit('push', 'multi', 'group', [g._id], await members(g._id));
@@ -517,7 +528,8 @@ export class BroadcastService {
     if (b.schedule.kind !== 'cron')
       await deps.broadcasts.update(b._id, { status: 'sent', updatedAt: now }, { status: ['sending'] });
     deps.logger.info({ broadcastId: b._id, runId: run._id, ...tally }, 'broadcast run finished');
-    if (await deps.broadcasts.claimReport(run._id)) {
+    // A run that reached nobody was told so when it was sent; there is nothing more to report.
+    if (tally.total > 0 && (await deps.broadcasts.claimReport(run._id))) {
       await this.report(b, updated, 'finished').catch((err: unknown) =>
         deps.logger.warn({ err, runId: run._id }, 'could not tell the composer how the broadcast went'),
       );
