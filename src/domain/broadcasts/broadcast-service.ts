@@ -426,6 +426,9 @@ export class BroadcastService {
           for (const id of fresh) seen.add(id);
           for (let i = 0; i < fresh.length; i += READ_CHUNK) {
             const chunk = fresh.slice(i, i + READ_CHUNK);
+            // The embedded store answers in microtasks: without a turn of the event loop between
+            // chunks, no batch would reach LINE and no webhook be answered until the whole plan is done.
+            await nextTurn();
             const known = new Map((await deps.users.many(chunk)).map((u) => [u._id, u]));
             for (const id of chunk) {
               const user = known.get(id);
@@ -607,6 +610,10 @@ class PlanConflictError extends Error {
   constructor(readonly batchId: string) {
     super(`batch ${batchId} was stored by someone else`);
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function runIdOf(broadcastId: string, dueAt: number): string {
