@@ -140,19 +140,17 @@ async function seedCity(dataDir: string, args: Record<string, number>): Promise<
       (_, m) => `U${(0xf0000000 + i * 1000 + m).toString(16).padStart(32, '0')}`,
     ),
   }));
-  await store
-    .collection('groups')
-    .insertNew(
-      groups.map((g) => ({
-        _id: g.id,
-        kind: 'community',
-        stationCode: 'HYI',
-        zoneId: g.zoneId,
-        active: true,
-        joinedAt: now,
-        updatedAt: now,
-      })) as never,
-    );
+  await store.collection('groups').insertNew(
+    groups.map((g) => ({
+      _id: g.id,
+      kind: 'community',
+      stationCode: 'HYI',
+      zoneId: g.zoneId,
+      active: true,
+      joinedAt: now,
+      updatedAt: now,
+    })) as never,
+  );
   await store.close();
   const byLanguage = Object.fromEntries([...perLanguage].map(([l, n]) => [l, Math.ceil(n / MAX_MULTICAST)]));
   return {
@@ -389,7 +387,7 @@ async function main(): Promise<void> {
   // 2. kill -9 in the middle, restart, and count at LINE.
   {
     const run = await processes(build, root, limit, hubRate, nodeArgs);
-    let hubs: Spawned[] = [];
+    const hubs: Spawned[] = [];
     try {
       const city = await seedCity(path.join(run.work, 'data'), nums);
       const first = await run.startHub();
@@ -423,7 +421,6 @@ async function main(): Promise<void> {
       process.stdout.write(out.join('\n') + '\n');
     } finally {
       for (const h of hubs) await h.stop(5000);
-      hubs = [];
       await run.emulator.stop(5000);
       fs.rmSync(run.work, { recursive: true, force: true });
     }

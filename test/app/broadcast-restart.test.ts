@@ -37,31 +37,27 @@ class DiesAtBatch extends InterceptedStore {
 async function seed(store: Store): Promise<string[]> {
   const now = TEST_EPOCH;
   const ids = Array.from({ length: FOLLOWERS }, (_, i) => `U${i.toString(16).padStart(32, '0')}`);
-  await store
-    .collection('users')
-    .insertNew(
-      ids.map((_id) => ({
-        _id,
-        consent: 'accepted',
-        role: 'resident',
-        following: true,
-        createdAt: now,
-        updatedAt: now,
-      })),
-    );
-  await store
-    .collection('subscriptions')
-    .insertNew(
-      ids.map((id) => ({
-        _id: `${id}|${ZONE}`,
-        userId: id,
-        zoneId: ZONE,
-        patrolNews: false,
-        source: 'pin',
-        createdAt: now,
-        updatedAt: now,
-      })),
-    );
+  await store.collection('users').insertNew(
+    ids.map((_id) => ({
+      _id,
+      consent: 'accepted',
+      role: 'resident',
+      following: true,
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
+  await store.collection('subscriptions').insertNew(
+    ids.map((id) => ({
+      _id: `${id}|${ZONE}`,
+      userId: id,
+      zoneId: ZONE,
+      patrolNews: false,
+      source: 'pin',
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
   await store
     .collection<Group>('groups')
     .insertNew([

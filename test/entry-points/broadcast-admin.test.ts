@@ -28,32 +28,28 @@ const TEXT = {
 async function seedFollowers(store: Store, n: number, lang: 'th' | 'en' | 'ms', zoneId: string, tag: string) {
   const now = TEST_EPOCH;
   const ids = Array.from({ length: n }, (_, i) => `U${tag}${i.toString(16).padStart(31 - tag.length, '0')}`);
-  await store
-    .collection('users')
-    .insertNew(
-      ids.map((_id) => ({
-        _id,
-        consent: 'accepted',
-        role: 'resident',
-        following: true,
-        chosenLanguage: lang,
-        createdAt: now,
-        updatedAt: now,
-      })),
-    );
-  await store
-    .collection('subscriptions')
-    .insertNew(
-      ids.map((id) => ({
-        _id: `${id}|${zoneId}`,
-        userId: id,
-        zoneId,
-        patrolNews: false,
-        source: 'pin',
-        createdAt: now,
-        updatedAt: now,
-      })),
-    );
+  await store.collection('users').insertNew(
+    ids.map((_id) => ({
+      _id,
+      consent: 'accepted',
+      role: 'resident',
+      following: true,
+      chosenLanguage: lang,
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
+  await store.collection('subscriptions').insertNew(
+    ids.map((id) => ({
+      _id: `${id}|${zoneId}`,
+      userId: id,
+      zoneId,
+      patrolNews: false,
+      source: 'pin',
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
   return ids;
 }
 
