@@ -18,6 +18,7 @@ import { parseArgs, reproduceCommand } from './lib/args';
 import { hubBuild, treeState } from './lib/build';
 import { machineBusySeconds, waitForQuietMachine } from './lib/cpu';
 import { KeepAliveClient } from './lib/http-client';
+import { seededRandom } from './lib/line-webhook';
 import { cleanEnv, freePort, sleep, spawnNode, waitForHttp, type Spawned } from './lib/processes';
 import { EmbeddedStore } from '../src/store/embedded/nedb-store';
 import type { Zone, Station } from '../src/domain/places';
@@ -40,18 +41,6 @@ interface Call {
   endpoint: string;
   retryKey?: string;
   to?: string | string[];
-}
-
-/** A seeded PRNG (mulberry32): the same city every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface City {
@@ -94,7 +83,7 @@ async function seedCity(dataDir: string, args: Record<string, number>): Promise<
   });
   await store.collection<Zone>('zones').insertNew(zones);
 
-  const rand = random(42);
+  const rand = seededRandom(42);
   const perLanguage = new Map<string, number>();
   const users: object[] = [];
   const subs: object[] = [];

@@ -71,24 +71,25 @@ function hero(v: NewsView): messagingApi.FlexImage | undefined {
     : undefined;
 }
 
-function header(t: T, v: NewsView, lang: Language): messagingApi.FlexBox {
-  return {
+/** A coloured heading: a bold white title and smaller white lines under it. */
+export function headingBox(color: string, title: string, lines: Array<{ text: string; size: 'xs' | 'xxs' }> = []) {
+  const box: messagingApi.FlexBox = {
     type: 'box',
     layout: 'vertical',
-    backgroundColor: v.voice.kind === 'community' ? COMMUNITY : ACCENT,
+    backgroundColor: color,
     paddingAll: '12px',
     contents: [
-      {
-        type: 'text',
-        text: `📢 ${voiceLine(t, v.voice, lang)}`,
-        color: '#FFFFFF',
-        weight: 'bold',
-        size: 'sm',
-        wrap: true,
-      },
-      { type: 'text', text: zonesLine(t, v, lang), color: '#FFFFFF', size: 'xxs', wrap: true },
+      { type: 'text', text: title, color: '#FFFFFF', weight: 'bold', size: 'sm', wrap: true },
+      ...lines.map((l): messagingApi.FlexText => ({ type: 'text', ...l, color: '#FFFFFF', wrap: true })),
     ],
   };
+  return box;
+}
+
+const voiceColor = (v: NewsView) => (v.voice.kind === 'community' ? COMMUNITY : ACCENT);
+
+function header(t: T, v: NewsView, lang: Language): messagingApi.FlexBox {
+  return headingBox(voiceColor(v), `📢 ${voiceLine(t, v.voice, lang)}`, [{ text: zonesLine(t, v, lang), size: 'xxs' }]);
 }
 
 function footerLines(t: T, v: NewsView, lang: Language): messagingApi.FlexComponent[] {
@@ -162,24 +163,10 @@ export function multilingualNewsMessage(texts: (lang: Language) => T, v: NewsVie
   const bubble: messagingApi.FlexBubble = {
     type: 'bubble',
     size: 'mega',
-    header: {
-      type: 'box',
-      layout: 'vertical',
-      backgroundColor: v.voice.kind === 'community' ? COMMUNITY : ACCENT,
-      paddingAll: '12px',
-      contents: [
-        {
-          type: 'text',
-          text: `📢 ${voiceLine(th, v.voice, 'th')}`,
-          color: '#FFFFFF',
-          weight: 'bold',
-          size: 'sm',
-          wrap: true,
-        },
-        { type: 'text', text: voiceLine(en, v.voice, 'en'), color: '#FFFFFF', size: 'xs', wrap: true },
-        { type: 'text', text: zonesLine(th, v, 'th'), color: '#FFFFFF', size: 'xxs', wrap: true },
-      ],
-    },
+    header: headingBox(voiceColor(v), `📢 ${voiceLine(th, v.voice, 'th')}`, [
+      { text: voiceLine(en, v.voice, 'en'), size: 'xs' },
+      { text: zonesLine(th, v, 'th'), size: 'xxs' },
+    ]),
     ...(image ? { hero: image } : {}),
     body: {
       type: 'box',
@@ -460,23 +447,7 @@ export function noticeCard(t: T, v: NoticeView, lang: Language): Message {
     contents: {
       type: 'bubble',
       size: 'mega',
-      header: {
-        type: 'box',
-        layout: 'vertical',
-        backgroundColor: COMMUNITY,
-        paddingAll: '12px',
-        contents: [
-          {
-            type: 'text',
-            text: t('broadcast:notice.cardTitle'),
-            color: '#FFFFFF',
-            weight: 'bold',
-            size: 'sm',
-            wrap: true,
-          },
-          { type: 'text', text: v.id, color: '#FFFFFF', size: 'xxs' },
-        ],
-      },
+      header: headingBox(COMMUNITY, t('broadcast:notice.cardTitle'), [{ text: v.id, size: 'xxs' }]),
       body: {
         type: 'box',
         layout: 'vertical',

@@ -6,6 +6,7 @@ import type { Language } from '../src/domain/people';
 import type { LocalizedName } from '../src/domain/places';
 import type { Case } from '../src/domain/reports/case';
 import type { SosAlert } from '../src/domain/sos/alert';
+import { headingBox } from './broadcast';
 import { text, type Message } from './common';
 import { clip, formatDateTime, mapsLink, nameIn } from './format';
 import { placeOf } from './report-card';
@@ -54,13 +55,7 @@ function listMessage(
     contents: {
       type: 'bubble',
       size: 'mega',
-      header: {
-        type: 'box',
-        layout: 'vertical',
-        backgroundColor: color,
-        paddingAll: '12px',
-        contents: [{ type: 'text', text: heading, color: '#FFFFFF', weight: 'bold', size: 'sm', wrap: true }],
-      },
+      header: headingBox(color, heading),
       body: { type: 'box', layout: 'vertical', spacing: 'none', contents },
     },
   };

@@ -7,6 +7,7 @@ import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import type { Store } from '../../src/store/store-port';
 import { ManualClock } from '../../src/util/clock';
 import { InterceptedStore } from '../support/intercepted-store';
+import { seedFollowers } from '../support/zone-news';
 import { SECRET, TEST_EPOCH, TOKEN, gid, testHub } from '../support/hub-fixture';
 
 const ZONE = 'HYI-santisuk';
@@ -35,34 +36,18 @@ class DiesAtBatch extends InterceptedStore {
 }
 
 async function seed(store: Store): Promise<string[]> {
-  const now = TEST_EPOCH;
-  const ids = Array.from({ length: FOLLOWERS }, (_, i) => `U${i.toString(16).padStart(32, '0')}`);
-  await store.collection('users').insertNew(
-    ids.map((_id) => ({
-      _id,
-      consent: 'accepted',
-      role: 'resident',
-      following: true,
-      createdAt: now,
-      updatedAt: now,
-    })),
-  );
-  await store.collection('subscriptions').insertNew(
-    ids.map((id) => ({
-      _id: `${id}|${ZONE}`,
-      userId: id,
+  const ids = await seedFollowers(store, FOLLOWERS, ZONE);
+  await store.collection<Group>('groups').insertNew([
+    {
+      _id: GROUP,
+      kind: 'community',
+      stationCode: 'HYI',
       zoneId: ZONE,
-      patrolNews: false,
-      source: 'pin',
-      createdAt: now,
-      updatedAt: now,
-    })),
-  );
-  await store
-    .collection<Group>('groups')
-    .insertNew([
-      { _id: GROUP, kind: 'community', stationCode: 'HYI', zoneId: ZONE, active: true, joinedAt: now, updatedAt: now },
-    ]);
+      active: true,
+      joinedAt: TEST_EPOCH,
+      updatedAt: TEST_EPOCH,
+    },
+  ]);
   return ids;
 }
 

@@ -1,10 +1,9 @@
 // Broadcasts through the admin API: per-language preview and send, batches of at most 500 per
 // language, the quota hold, the whole OA through LINE's broadcast, scheduled and recurring ones run
 // once by two schedulers, and the delivery record.
-import type { Store } from '../../src/store/store-port';
 import type { ManualClock } from '../../src/util/clock';
 import { JOHN, SOMCHAI } from '../support/city';
-import { TEST_EPOCH, testHub, type HubFixture } from '../support/hub-fixture';
+import { testHub, type HubFixture } from '../support/hub-fixture';
 import {
   AMINAH,
   COMMUNITY,
@@ -15,6 +14,7 @@ import {
   broadcastsSeen,
   follows,
   newsCity,
+  seedFollowers,
 } from '../support/zone-news';
 
 const MINUTE = 60_000;
@@ -23,35 +23,6 @@ const TEXT = {
   en: 'Power cut tonight 22:00-02:00. Take care on the way home.',
   ms: 'Bekalan elektrik terputus malam ini 22:00-02:00. Berhati-hati dalam perjalanan pulang.',
 };
-
-/** `n` people who follow `zoneId` and read `lang`, written straight to the store (a city's worth of them). */
-async function seedFollowers(store: Store, n: number, lang: 'th' | 'en' | 'ms', zoneId: string, tag: string) {
-  const now = TEST_EPOCH;
-  const ids = Array.from({ length: n }, (_, i) => `U${tag}${i.toString(16).padStart(31 - tag.length, '0')}`);
-  await store.collection('users').insertNew(
-    ids.map((_id) => ({
-      _id,
-      consent: 'accepted',
-      role: 'resident',
-      following: true,
-      chosenLanguage: lang,
-      createdAt: now,
-      updatedAt: now,
-    })),
-  );
-  await store.collection('subscriptions').insertNew(
-    ids.map((id) => ({
-      _id: `${id}|${zoneId}`,
-      userId: id,
-      zoneId,
-      patrolNews: false,
-      source: 'pin',
-      createdAt: now,
-      updatedAt: now,
-    })),
-  );
-  return ids;
-}
 
 describe('broadcasts through the admin API', () => {
   let f: HubFixture;
@@ -103,8 +74,8 @@ describe('broadcasts through the admin API', () => {
   });
 
   it('when 1,201 people follow a zone in two languages, then LINE gets the fewest calls: 500, 500 and 1 in Thai, 200 in English, each with its own retry key, and one push per group', async () => {
-    const thai = await seedFollowers(f.store, 1_000, 'th', KHLONG_HAE, 'a');
-    const english = await seedFollowers(f.store, 200, 'en', KHLONG_HAE, 'b');
+    const thai = await seedFollowers(f.store, 1_000, KHLONG_HAE, { lang: 'th', tag: 'a' });
+    const english = await seedFollowers(f.store, 200, KHLONG_HAE, { lang: 'en', tag: 'b' });
     await follows(f, SOMCHAI, KHLONG_HAE);
     const res = await admin(f).post('/admin/broadcasts', { zones: [KHLONG_HAE], text: { th: 'ทดสอบ' } });
     expect(res.status).toBe(201);

@@ -2,7 +2,9 @@
 // community's LINE group bound to its zone with a community code.
 import request from 'supertest';
 import { issueCode, setUpCity } from './city';
-import { ADMIN_TOKEN, gid, startHub, uid, type FixtureOptions, type HubFixture } from './hub-fixture';
+import type { Language } from '../../src/domain/people';
+import type { Store } from '../../src/store/store-port';
+import { ADMIN_TOKEN, TEST_EPOCH, gid, startHub, uid, type FixtureOptions, type HubFixture } from './hub-fixture';
 
 export const SANTISUK = 'HYI-santisuk';
 export const KHLONG_HAE = 'KHH-khlong-hae';
@@ -86,4 +88,35 @@ export async function addMarketZone(f: HubFixture): Promise<void> {
     ],
   });
   if (res.status !== 200) throw new Error(`zone import refused: ${JSON.stringify(res.body)}`);
+}
+
+/**
+ * `n` people who follow `zoneId` (reading `lang`, or with no language stored), written straight to the
+ * store: a city's worth of followers without a webhook each. Ids are `U<tag><hex>`, 33 characters.
+ */
+export async function seedFollowers(
+  store: Store,
+  n: number,
+  zoneId: string,
+  options: { lang?: Language; tag?: string } = {},
+): Promise<string[]> {
+  const tag = options.tag ?? '';
+  const ids = Array.from({ length: n }, (_, i) => `U${tag}${i.toString(16).padStart(32 - tag.length, '0')}`);
+  const at = { createdAt: TEST_EPOCH, updatedAt: TEST_EPOCH };
+  await store.collection('users').insertNew(
+    ids.map((_id) => ({
+      _id,
+      consent: 'accepted',
+      role: 'resident',
+      following: true,
+      ...(options.lang ? { chosenLanguage: options.lang } : {}),
+      ...at,
+    })),
+  );
+  await store
+    .collection('subscriptions')
+    .insertNew(
+      ids.map((id) => ({ _id: `${id}|${zoneId}`, userId: id, zoneId, patrolNews: false, source: 'pin', ...at })),
+    );
+  return ids;
 }

@@ -40,60 +40,73 @@ export async function recordCheckIn(
   });
 }
 
-/** Patrol check-in: a pin, or the officer's last pin if it is fresh. */
-export function checkInFlow(deps: PatrolFlowDeps): FlowDefinition<'where', Empty> {
+/**
+ * A one-step flow waiting for a pin: `where` gets each input (the pin, kept as the person's last one
+ * unless they declined the privacy notice, or anything else), and "cancel" ends it with `cancelledKey`.
+ */
+function pinFlow(
+  deps: PatrolFlowDeps,
+  spec: {
+    name: string;
+    cancelledKey: string;
+    expiredKey: string;
+    onPin(ctx: BotContext, pin: LatLng & { place?: string }): Promise<LineMessage>;
+    otherwise(ctx: BotContext, input: StepInput): Promise<{ done: true; reply: LineMessage } | { reply: LineMessage }>;
+  },
+): FlowDefinition<'where', Empty> {
   return {
-    name: 'patrol-check-in',
+    name: spec.name,
     version: 1,
     ttlMs: WAIT_MS,
     steps: cancellable<'where', Empty>(
       {
         async where(ctx, data, input) {
           const pin = pinOf(input);
-          if (pin) {
+          if (!pin) {
+            const answer = await spec.otherwise(ctx, input);
+            return 'done' in answer
+              ? { done: true, replies: [answer.reply] }
+              : { next: 'where', data, replies: [answer.reply] };
+          }
+          if (ctx.user?.consent !== 'declined')
             await deps.pins.save(ctx.userId!, { lat: pin.lat, lng: pin.lng, address: pin.place, at: ctx.now });
-            return { done: true, replies: [await recordCheckIn(ctx, deps, pin, 'pin')] };
-          }
-          if (input.kind === 'postback' && input.data.a === 'patrol-last') {
-            const last = await deps.pins.recent(ctx.userId!, ctx.now, CHECK_IN_PIN_MAX_AGE_MS);
-            if (last) {
-              const where = { lat: last.lat, lng: last.lng, ...(last.address ? { place: last.address } : {}) };
-              return { done: true, replies: [await recordCheckIn(ctx, deps, where, 'last-pin')] };
-            }
-            return { next: 'where', data, replies: [checkInPrompt(ctx.t, 'lastTooOld')] };
-          }
-          return { next: 'where', data, replies: [checkInPrompt(ctx.t, 'needPin')] };
+          return { done: true, replies: [await spec.onPin(ctx, pin)] };
         },
       },
       'patrol-cancel',
-      (ctx) => [text(ctx.t('patrol:checkIn.cancelled'))],
+      (ctx) => [text(ctx.t(spec.cancelledKey))],
     ),
-    expiredMessages: (ctx) => [text(ctx.t('patrol:checkIn.expired'))],
+    expiredMessages: (ctx) => [text(ctx.t(spec.expiredKey))],
   };
+}
+
+/** Patrol check-in: a pin, or the officer's last pin if it is fresh. */
+export function checkInFlow(deps: PatrolFlowDeps): FlowDefinition<'where', Empty> {
+  return pinFlow(deps, {
+    name: 'patrol-check-in',
+    cancelledKey: 'patrol:checkIn.cancelled',
+    expiredKey: 'patrol:checkIn.expired',
+    onPin: (ctx, pin) => recordCheckIn(ctx, deps, pin, 'pin'),
+    async otherwise(ctx, input) {
+      if (!(input.kind === 'postback' && input.data.a === 'patrol-last'))
+        return { reply: checkInPrompt(ctx.t, 'needPin') };
+      const last = await deps.pins.recent(ctx.userId!, ctx.now, CHECK_IN_PIN_MAX_AGE_MS);
+      if (!last) return { reply: checkInPrompt(ctx.t, 'lastTooOld') };
+      const where = { lat: last.lat, lng: last.lng, ...(last.address ? { place: last.address } : {}) };
+      return { done: true, reply: await recordCheckIn(ctx, deps, where, 'last-pin') };
+    },
+  });
 }
 
 /** "Last patrol near me", for someone with no recent pin: waits for one. */
 export function nearPatrolFlow(deps: PatrolFlowDeps): FlowDefinition<'where', Empty> {
-  return {
+  return pinFlow(deps, {
     name: 'near-patrol',
-    version: 1,
-    ttlMs: WAIT_MS,
-    steps: cancellable<'where', Empty>(
-      {
-        async where(ctx, data, input) {
-          const pin = pinOf(input);
-          if (!pin) return { next: 'where', data, replies: [askNearPin(ctx.t)] };
-          // Kept for "report here" and a next SOS, as any pin; not for a person who declined the privacy notice.
-          if (ctx.user?.consent !== 'declined')
-            await deps.pins.save(ctx.userId!, { lat: pin.lat, lng: pin.lng, address: pin.place, at: ctx.now });
-          return { done: true, replies: [await nearAnswer(ctx, deps, pin)] };
-        },
-      },
-      'patrol-cancel',
-      (ctx) => [text(ctx.t('patrol:near.cancelled'))],
-    ),
-    expiredMessages: (ctx) => [text(ctx.t('patrol:near.expired'))],
-  };
+    cancelledKey: 'patrol:near.cancelled',
+    expiredKey: 'patrol:near.expired',
+    onPin: (ctx, pin) => nearAnswer(ctx, deps, pin),
+    otherwise: async (ctx) => ({ reply: askNearPin(ctx.t) }),
+  });
 }
 
 export async function nearAnswer(ctx: BotContext, deps: PatrolFlowDeps, point: LatLng): Promise<LineMessage> {
