@@ -116,6 +116,20 @@ describe('an officer broadcasts from the officer menu', () => {
     expect(english[0]!.message.contents.header.contents[1].text).toBe('Zone: Santisuk Community, Kim Yong Market');
   });
 
+  it('when the officer sends a photo but the hub has no public URL, then they are told residents cannot see it and the broadcast goes on without it', async () => {
+    await tap(f, OFFICER_A, 'a=bc');
+    await tap(f, OFFICER_A, `a=bc-zone&z=${SANTISUK}`);
+    await tap(f, OFFICER_A, 'a=bc-next');
+    await say(f, OFFICER_A, 'ตำรวจตรวจพื้นที่คืนนี้');
+    await f.emulator.driver.image({ userId: OFFICER_A });
+    await f.settle();
+    expect(last(f, OFFICER_A).text).toContain('ยังไม่ได้ตั้งค่า PUBLIC_BASE_URL');
+    expect(last(f, OFFICER_A).quickReply).toEqual(['ไทยอย่างเดียว', 'ไทย อังกฤษ มลายู', 'ยกเลิก']);
+    await tap(f, OFFICER_A, 'a=bc-langs&v=th');
+    await tap(f, OFFICER_A, 'a=bc-send');
+    expect(broadcastsSeen(f, SOMCHAI)[0]!.message.contents.hero).toBeUndefined();
+  });
+
   it('when the officer cancels half way, then nothing is sent and they are told so', async () => {
     await tap(f, OFFICER_A, 'a=bc');
     await tap(f, OFFICER_A, 'a=bc-zone&z=*');

@@ -127,6 +127,32 @@ describe('broadcasts through the admin API', () => {
     expect(broadcastsSeen(f, COMMUNITY)).toHaveLength(1);
   });
 
+  it('when LINE refuses one language’s batch, then the others go and the record shows that batch failed with LINE’s answer', async () => {
+    f.emulator.faults.inject({
+      count: 1,
+      status: 400,
+      endpoint: 'multicast',
+      body: { message: 'The request body has 1 error(s)' },
+    });
+    const res = await admin(f).post('/admin/broadcasts', { zones: [SANTISUK], text: TEXT });
+    await f.settle();
+    const record = await admin(f).get(`/admin/broadcasts/${res.body.broadcast._id}`);
+    expect(record.body.runs[0]).toMatchObject({ state: 'done', batches: { total: 4, accepted: 3, failed: 1 } });
+    const failed = record.body.lastRunBatches.filter((b: any) => b.state === 'failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].lineAnswer).toBe('400: The request body has 1 error(s)');
+    expect([SOMCHAI, JOHN, AMINAH].filter((p) => broadcastsSeen(f, p).length === 1)).toHaveLength(2);
+  });
+
+  it('when a broadcast has a photo, then every reader sees it above the words', async () => {
+    const image = { url: 'https://hub.example.go.th/media/0123456789abcdef0123456789abcdef' };
+    const res = await admin(f).post('/admin/broadcasts', { zones: [SANTISUK], text: TEXT, image });
+    expect(res.status).toBe(201);
+    await f.settle();
+    for (const chat of [JOHN, COMMUNITY])
+      expect(broadcastsSeen(f, chat)[0]!.message.contents.hero).toMatchObject({ type: 'image', url: image.url });
+  });
+
   it.each([
     [
       { zones: [SANTISUK], text: { th: 'x', en: 'only English' } },
