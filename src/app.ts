@@ -60,8 +60,12 @@ import { MessengerNotifier, VIDEO_PREVIEW_PATH } from './messaging/notifier';
 import { projectRoot } from './util/project-root';
 import fs from 'node:fs';
 import path from 'node:path';
+import { VersionRepository } from './store/repositories/version-repository';
 
 const DAY_MS = 24 * 60 * 60_000;
+/** Start-up work under a lease: the demo seed is quick; the rich menus may wait on LINE's batch control. */
+const SEED_LEASE_MS = 60_000;
+const RICH_MENU_LEASE_MS = 5 * 60_000;
 
 /** Report categories offered as quick replies (names in locales/<lang>/report.json). */
 export const DEFAULT_CATEGORIES = [
@@ -127,6 +131,7 @@ export interface Hub {
     broadcasts: BroadcastRepository;
     notices: NoticeRepository;
     patrols: PatrolRepository;
+    versions: VersionRepository;
   };
   metrics: Metrics;
   sos: SosService;
@@ -143,6 +148,11 @@ export interface Hub {
   broadcasts: BroadcastService;
   patrols: PatrolService;
   subscriptions: SubscriptionService;
+  /**
+   * Installs the resident and officer rich menus if no other instance is doing it (a store lease); otherwise
+   * waits until it is done and uses its menus.
+   */
+  installRichMenus(): Promise<void>;
   handleEvent: ReturnType<typeof createBot>['handleEvent'];
   /** Creates indexes and resumes what a previous process left pending. Call once before serving. */
   start(): Promise<{ resumedEvents: number; resumedMessages: number }>;
@@ -172,6 +182,7 @@ export function createApp(deps: AppDeps): Hub {
     broadcasts: new BroadcastRepository(deps.store),
     notices: new NoticeRepository(deps.store),
     patrols: new PatrolRepository(deps.store),
+    versions: new VersionRepository(deps.store),
   };
   const ledger = new QuotaLedger(deps.store, {
     clock: deps.clock,
@@ -222,7 +233,7 @@ export function createApp(deps: AppDeps): Hub {
     logger: deps.logger,
     config: { commandCentreGroupId: deps.config.commandCentreGroupId },
   };
-  const directory = new ZoneDirectory({ zones: repos.zones, stations: repos.stations });
+  const directory = new ZoneDirectory({ zones: repos.zones, stations: repos.stations, versions: repos.versions });
   const geocoder = deps.geocoder ?? disabledGeocoder;
   const media = deps.media ?? new MemoryMediaStore();
   const publicBase = deps.config.publicBaseUrl?.startsWith('https://')
@@ -336,7 +347,13 @@ export function createApp(deps: AppDeps): Hub {
     logger: deps.logger,
     retention: [
       { name: 'inbox', purge: (now) => repos.inbox.purgeDone(now - 7 * DAY_MS) },
+      // A failed event is kept for diagnosis a week, then without what the person wrote for a month.
+      { name: 'inbox failed events', purge: (now) => repos.inbox.dropFailedEvents(now - 7 * DAY_MS) },
+      { name: 'inbox failed', purge: (now) => repos.inbox.purgeFailed(now - 30 * DAY_MS) },
       { name: 'outbox', purge: (now) => repos.outbox.purgeSent(now - 7 * DAY_MS) },
+      { name: 'outbox failed', purge: (now) => repos.outbox.purgeUnsent('failed', now - 30 * DAY_MS) },
+      // Held for the monthly quota: past a month and a half nobody is waiting for it any more.
+      { name: 'outbox held', purge: (now) => repos.outbox.purgeUnsent('held', now - 45 * DAY_MS) },
       { name: 'pins', purge: (now) => repos.pins.purgeOlderThan(now - DAY_MS) },
       { name: 'sessions', purge: (now) => repos.sessions.purgeExpired(now) },
       { name: 'bindCodes', purge: (now) => repos.bindCodes.purgeExpired(now - 7 * DAY_MS) },
@@ -349,6 +366,19 @@ export function createApp(deps: AppDeps): Hub {
       // Due broadcasts start within 15 s of their minute; a restart resumes unfinished runs at once.
       { name: 'broadcasts', cron: '*/15 * * * * *', ttlMs: 30_000, atStart: true, run: () => broadcasts.tick() },
       { name: 'patrol-digests', cron: '30 * * * * *', ttlMs: 60_000, run: () => patrols.digestTick() },
+    ],
+    refresh: [
+      {
+        name: 'zone index',
+        run: async () => {
+          if (!(await directory.refreshIfChanged())) return;
+          const { zoneCount, stationCount } = directory.index;
+          deps.logger.info(
+            { zones: zoneCount, stations: stationCount },
+            'zones or stations changed: zone index rebuilt',
+          );
+        },
+      },
     ],
   });
   const features: BotFeature[] = [
@@ -467,12 +497,40 @@ export function createApp(deps: AppDeps): Hub {
     broadcasts,
     patrols,
     subscriptions,
+    async installRichMenus() {
+      const installing = await repos.leases.exclusively(
+        'rich-menus',
+        scheduler.holder,
+        deps.clock.now(),
+        RICH_MENU_LEASE_MS,
+        async () => {
+          await richMenus.install();
+          await officerMenus.install();
+        },
+      );
+      if (installing.ran) return;
+      // Another instance is reconciling them with LINE: once it is done, use what it made.
+      for (let waited = 0; waited < RICH_MENU_LEASE_MS; waited += 500) {
+        if (await repos.leases.isFree('rich-menus', deps.clock.now())) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      await richMenus.adopt();
+      await officerMenus.adopt();
+    },
     handleEvent: bot.handleEvent,
     async start() {
       await Promise.all(Object.values(repos).map((r) => r.init()));
       if (deps.seedDemoData) {
-        const seeded = await seedIfEmpty({ stations: repos.stations, zones: repos.zones, clock: deps.clock });
-        if (seeded.seeded) deps.logger.info(seeded, 'empty store: loaded the illustrative Hat Yai stations and zones');
+        // One instance seeds; another starting at the same time finds the zones on its next tick.
+        const seeding = await repos.leases.exclusively(
+          'demo-seed',
+          scheduler.holder,
+          deps.clock.now(),
+          SEED_LEASE_MS,
+          () => seedIfEmpty({ stations: repos.stations, zones: repos.zones, clock: deps.clock }),
+        );
+        if (seeding.ran && seeding.result.seeded)
+          deps.logger.info(seeding.result, 'empty store: loaded the illustrative Hat Yai stations and zones');
       }
       await directory.rebuild();
       const resumedMessages = await outbox.resume();

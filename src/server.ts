@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { configWarnings, createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { SdkLineGateway } from './messaging/line-gateway';
 import { defaultOutboxOptions } from './messaging/outbox';
 import { createMetrics } from './metrics';
@@ -11,7 +11,7 @@ import type { Store } from './store/store-port';
 import { systemClock } from './util/clock';
 import { disabledGeocoder } from './geo/geocoder';
 import { GoogleGeocoder } from './geo/google-geocoder';
-import { FileMediaStore } from './media/media-store';
+import { FileMediaStore, type MediaStore } from './media/media-store';
 import path from 'node:path';
 
 const COLLECTIONS = [
@@ -29,6 +29,7 @@ const COLLECTIONS = [
   'pins',
   'quotaLedger',
   'alerts',
+  'versions',
   'subscriptions',
   'broadcasts',
   'broadcastRuns',
@@ -39,14 +40,23 @@ const COLLECTIONS = [
   'patrolSettings',
 ];
 
-async function openStore(config: Config): Promise<Store> {
+/** The store, and where report photos go: a GridFS bucket every instance reads, or DATA_DIR/media. */
+async function openStore(config: Config, logger: Logger): Promise<{ store: Store; media: MediaStore }> {
   if (config.mongodbUri) {
     const { MongoStore } = await import('./store/mongo/mongo-store');
-    return MongoStore.connect(config.mongodbUri);
+    const { GridFsMediaStore } = await import('./media/gridfs-media-store');
+    // A refused server (MongoDB before 5.0, FerretDB) stops start-up with one line naming it.
+    const store = await MongoStore.connect(config.mongodbUri, {
+      onWarning: (message) => {
+        logger.warn(message);
+        process.stderr.write(`WARNING: ${message}\n`);
+      },
+    });
+    return { store, media: new GridFsMediaStore(store.gridFsBucket('media')) };
   }
   const store = new EmbeddedStore({ dir: config.dataDir });
   await store.open(COLLECTIONS);
-  return store;
+  return { store, media: new FileMediaStore(path.join(config.dataDir, 'media')) };
 }
 
 async function main(): Promise<void> {
@@ -76,7 +86,7 @@ async function main(): Promise<void> {
     emulatorServer = await emulator.listen(config.emulatorPort, '127.0.0.1');
   }
 
-  const store = await openStore(config);
+  const { store, media } = await openStore(config, logger);
   const line = new SdkLineGateway({
     channelAccessToken: config.line.channelAccessToken,
     baseUrl: config.line.apiBaseUrl,
@@ -91,7 +101,7 @@ async function main(): Promise<void> {
     geocoder: config.googleMapsApiKey
       ? new GoogleGeocoder({ apiKey: config.googleMapsApiKey, baseUrl: config.googleMapsBaseUrl, logger })
       : disabledGeocoder,
-    media: new FileMediaStore(path.join(config.dataDir, 'media')),
+    media,
     seedDemoData: true,
     ...(config.lineMulticastPerSecond
       ? {
@@ -109,7 +119,7 @@ async function main(): Promise<void> {
   }
   hub.scheduler.start();
   // In the background: LINE (or the emulator) gets the current resident and officer menus; serving does not wait.
-  void hub.richMenus.install().then(() => hub.officerMenus.install());
+  void hub.installRichMenus();
   const server: Server = await new Promise((resolve, reject) => {
     const s = hub.app.listen(config.port, () => resolve(s));
     s.on('error', reject);

@@ -80,6 +80,25 @@ export class OfficerMenus {
     return result;
   }
 
+  /** Uses the officer menus another hub instance installed, found by their aliases, creating nothing. */
+  async adopt(): Promise<string[]> {
+    const found: string[] = [];
+    try {
+      for (const lang of LANGUAGES)
+        for (const view of VIEWS)
+          for (const onDuty of [true, false]) {
+            const alias = officerMenuAlias(view, onDuty, lang);
+            const id = await this.deps.line.aliasTarget(alias);
+            if (!id) continue;
+            this.ids.set(alias, id);
+            found.push(alias);
+          }
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'could not look up the officer rich menus; officers keep the resident menu');
+    }
+    return found;
+  }
+
   /** The menu a person sees: an officer's (on or off duty), else the resident one in their language. */
   async follow(userId: string, lang: Language): Promise<void> {
     const user = await this.deps.users.get(userId);

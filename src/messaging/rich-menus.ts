@@ -53,6 +53,29 @@ export class ResidentMenus {
     }
   }
 
+  /**
+   * Uses the menus another hub instance installed, found by their aliases, creating nothing: one
+   * instance reconciles the menus with LINE (batch control is allowed three times an hour), the
+   * others only need the ids to link people to their language's menu.
+   */
+  async adopt(): Promise<Language[]> {
+    const found: Language[] = [];
+    try {
+      for (const lang of LANGUAGES) {
+        const id = await this.deps.line.aliasTarget(aliasOf(lang));
+        if (!id) continue;
+        this.ids.set(lang, id);
+        found.push(lang);
+      }
+    } catch (err) {
+      this.deps.logger.warn(
+        { err },
+        'could not look up the resident rich menus; quick replies still offer every action',
+      );
+    }
+    return found;
+  }
+
   /** Makes the person's menu match their language. Failures are logged, never thrown. */
   async follow(userId: string, lang: Language): Promise<void> {
     const { line, logger } = this.deps;
@@ -73,7 +96,7 @@ export class ResidentMenus {
     const image = fs.readFileSync(path.join(this.deps.imagesDir ?? defaultImagesDir(), `resident-${lang}.png`));
     const t = this.deps.texts.t(lang);
     const { id, created, previous } = await ensureMenu(line, {
-      alias: `ssz-resident-${lang}`,
+      alias: aliasOf(lang),
       build: (name) => residentRichMenu(t, name),
       image,
     });
@@ -111,6 +134,10 @@ export class ResidentMenus {
     }
     await line.delete(old).catch((err: unknown) => ignoreNotFound(err));
   }
+}
+
+function aliasOf(lang: Language): string {
+  return `ssz-resident-${lang}`;
 }
 
 /**

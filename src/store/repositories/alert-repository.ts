@@ -19,7 +19,9 @@ export class AlertRepository {
 
   async init(): Promise<void> {
     await this.alerts.ensureIndex({ field: 'userId' });
-    await this.alerts.ensureIndex({ field: 'status' });
+    // Unacknowledged alerts whose next ladder step is due (every 10 s); the embedded store keeps its
+    // index on status.
+    await this.alerts.ensureIndex({ fields: { status: 1, nextEscalationAt: 1 }, embeddedField: 'status' });
   }
 
   nextId(stationCode: string, at: number): Promise<string> {

@@ -1,4 +1,5 @@
 import type { Collection, Store } from '../store-port';
+import { purgeInBatches } from './retention';
 
 export type BindKind = 'station' | 'community' | 'officer';
 
@@ -41,6 +42,6 @@ export class BindCodeRepository {
   }
 
   purgeExpired(before: number): Promise<number> {
-    return this.codes.deleteMany({ expiresAt: { $lt: before } });
+    return purgeInBatches(this.codes, { expiresAt: { $lt: before } }, 'expiresAt');
   }
 }

@@ -11,9 +11,13 @@ export class CaseRepository {
   }
 
   async init(): Promise<void> {
-    await this.cases.ensureIndex({ field: 'reporterId' });
-    await this.cases.ensureIndex({ field: 'stationCode' });
     await this.cases.ensureIndex({ field: 'status' });
+    // A resident's cases and a station's cases, newest first: read in key order, not sorted in memory.
+    // (They replace single-field indexes on reporterId and stationCode, which the embedded store keeps.)
+    await this.cases.ensureIndex({ fields: { reporterId: 1, createdAt: -1 }, embeddedField: 'reporterId' });
+    await this.cases.ensureIndex({ fields: { stationCode: 1, createdAt: -1 }, embeddedField: 'stationCode' });
+    // Cases that reached no group, oldest first: a missing groupId is the null key of a non-sparse index.
+    await this.cases.ensureIndex({ fields: { groupId: 1, createdAt: 1 } });
   }
 
   /** Allocates the next case number for a station and Buddhist-era year, atomically. */
