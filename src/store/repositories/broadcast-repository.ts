@@ -6,6 +6,7 @@ import type {
   BroadcastStatus,
 } from '../../domain/broadcasts/broadcast';
 import type { Collection, Store } from '../store-port';
+import { purgeInBatches } from './retention';
 
 /** Broadcasts, their runs, and the batches of each run (the delivery record). */
 export class BroadcastRepository {
@@ -20,12 +21,15 @@ export class BroadcastRepository {
   }
 
   async init(): Promise<void> {
-    await this.broadcasts.ensureIndex({ field: 'status' });
-    await this.broadcasts.ensureIndex({ field: 'zoneIds' });
-    await this.broadcasts.ensureIndex({ field: 'lastSentAt', sparse: true });
-    await this.runs.ensureIndex({ field: 'broadcastId' });
-    await this.runs.ensureIndex({ field: 'state' });
+    // Due ones every 15 s; the admin list by status.
+    await this.broadcasts.ensureIndex({ fields: { status: 1, nextRunAt: 1 }, embeddedField: 'nextRunAt' });
+    // "Zone news": what went to a person's zones (a multikey index), newest first; and to everyone.
+    await this.broadcasts.ensureIndex({ fields: { zoneIds: 1, lastSentAt: -1 }, embeddedField: 'zoneIds' });
+    await this.broadcasts.ensureIndex({ fields: { 'audience.kind': 1, lastSentAt: -1 } });
+    await this.runs.ensureIndex({ fields: { broadcastId: 1, dueAt: -1 }, embeddedField: 'broadcastId' });
+    await this.runs.ensureIndex({ fields: { state: 1, startedAt: 1 }, embeddedField: 'startedAt' });
     await this.batches.ensureIndex({ field: 'runId' });
+    await this.batches.ensureIndex({ field: 'createdAt' });
   }
 
   create(b: Broadcast): Promise<Broadcast> {
@@ -118,6 +122,6 @@ export class BroadcastRepository {
 
   /** Retention of delivery records: recipient lists of old runs go, the counts in the run stay. */
   purgeBatches(before: number): Promise<number> {
-    return this.batches.deleteMany({ createdAt: { $lt: before }, state: { $ne: 'queued' } });
+    return purgeInBatches(this.batches, { createdAt: { $lt: before }, state: { $ne: 'queued' } }, 'createdAt');
   }
 }

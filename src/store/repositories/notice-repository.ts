@@ -8,8 +8,9 @@ export class NoticeRepository {
   }
 
   async init(): Promise<void> {
-    await this.notices.ensureIndex({ field: 'groupId' });
-    await this.notices.ensureIndex({ field: 'status' });
+    // A group's pending notices (at most five); the admin list by status, newest first.
+    await this.notices.ensureIndex({ fields: { groupId: 1, status: 1 }, embeddedField: 'groupId' });
+    await this.notices.ensureIndex({ fields: { status: 1, createdAt: -1 }, embeddedField: 'createdAt' });
   }
 
   create(notice: CommunityNotice): Promise<CommunityNotice> {

@@ -1,5 +1,6 @@
 import type { PatrolCheckIn, PatrolDigest, PatrolSettings } from '../../domain/patrols/patrol';
 import { DuplicateKeyError, type Collection, type Store } from '../store-port';
+import { purgeInBatches } from './retention';
 
 export class PatrolRepository {
   private readonly checkIns: Collection<PatrolCheckIn>;
@@ -13,9 +14,11 @@ export class PatrolRepository {
   }
 
   async init(): Promise<void> {
+    // Recent check-ins (digests, "near me", retention), and one zone's since its last digest.
     await this.checkIns.ensureIndex({ field: 'at' });
-    await this.checkIns.ensureIndex({ field: 'zoneId', sparse: true });
-    await this.digests.ensureIndex({ field: 'zoneId' });
+    await this.checkIns.ensureIndex({ fields: { zoneId: 1, at: 1 }, sparse: true, embeddedField: 'at' });
+    await this.digests.ensureIndex({ fields: { zoneId: 1, to: -1 }, embeddedField: 'zoneId' });
+    await this.digests.ensureIndex({ field: 'to' });
   }
 
   /** Idempotent: the same check-in (same id, from the same webhook event) is stored once. */
@@ -77,10 +80,10 @@ export class PatrolRepository {
 
   /** Retention: an officer's position is kept for the digests and "last patrol near me", then goes. */
   purgeCheckIns(before: number): Promise<number> {
-    return this.checkIns.deleteMany({ at: { $lt: before } });
+    return purgeInBatches(this.checkIns, { at: { $lt: before } }, 'at');
   }
 
   purgeDigests(before: number): Promise<number> {
-    return this.digests.deleteMany({ to: { $lt: before } });
+    return purgeInBatches(this.digests, { to: { $lt: before } }, 'to');
   }
 }

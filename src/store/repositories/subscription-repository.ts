@@ -1,6 +1,7 @@
 import type { Language } from '../../domain/people';
 import { subscriptionId, type Subscription, type SubscriptionSource } from '../../domain/subscriptions/subscription';
 import type { Collection, Store } from '../store-port';
+import { purgeInBatches } from './retention';
 
 /** A subscription that has not ended. */
 const ACTIVE = { endedAt: { $exists: false } };
@@ -12,8 +13,9 @@ export class SubscriptionRepository {
   }
 
   async init(): Promise<void> {
-    await this.subs.ensureIndex({ field: 'userId' });
-    await this.subs.ensureIndex({ field: 'zoneId' });
+    // A zone's followers (every fan-out) and a person's zones; the embedded store keys the first field.
+    await this.subs.ensureIndex({ fields: { zoneId: 1, endedAt: 1 }, embeddedField: 'zoneId' });
+    await this.subs.ensureIndex({ fields: { userId: 1, endedAt: 1 }, embeddedField: 'userId' });
     await this.subs.ensureIndex({ field: 'endedAt', sparse: true });
   }
 
@@ -95,6 +97,6 @@ export class SubscriptionRepository {
 
   /** Retention: a stopped subscription is kept as a record for `keepMs`, then removed. */
   purgeEnded(before: number): Promise<number> {
-    return this.subs.deleteMany({ endedAt: { $lt: before } });
+    return purgeInBatches(this.subs, { endedAt: { $lt: before } }, 'endedAt');
   }
 }
