@@ -24,7 +24,8 @@ import { BindService } from './domain/binding/bind-service';
 import { CaseService } from './domain/reports/case-service';
 import { OfficerGate } from './domain/officer-gate';
 import { reportsFeature } from './bot/features/reports-feature';
-import { adminRouter } from './entry-points/admin-router';
+import { OPENAPI_PATH, adminRouter } from './entry-points/admin-router';
+import { adminGuard } from './entry-points/admin-auth';
 import { disabledGeocoder, type Geocoder } from './geo/geocoder';
 import { seedIfEmpty } from './geo/seed';
 import { ZoneDirectory } from './geo/zone-index';
@@ -45,10 +46,11 @@ import { BroadcastService } from './domain/broadcasts/broadcast-service';
 import { NoticeService } from './domain/broadcasts/notice-service';
 import { PatrolService } from './domain/patrols/patrol-service';
 import { SubscriptionService } from './domain/subscriptions/subscription-service';
+import { zoneNewsPersonalData } from './domain/subscriptions/zone-news-privacy';
 import { broadcastsFeature } from './bot/features/broadcasts-feature';
 import { officerMenuFeature } from './bot/features/officer-menu-feature';
 import { patrolsFeature } from './bot/features/patrols-feature';
-import { broadcastAdminRouter } from './entry-points/broadcast-router';
+import { broadcastRoutes } from './entry-points/broadcast-router';
 import { haversineM } from './geo/zone-index';
 import { OfficerMenus } from './messaging/officer-menus';
 import { lineQuotaSource, outboxBatchSender, ZoneNewsRenderer } from './messaging/zone-news';
@@ -61,6 +63,18 @@ import { projectRoot } from './util/project-root';
 import fs from 'node:fs';
 import path from 'node:path';
 import { VersionRepository } from './store/repositories/version-repository';
+import { AdminAuditRepository } from './store/repositories/admin-audit-repository';
+import { AdminSessionRepository } from './store/repositories/admin-session-repository';
+import { AdminTokenRepository } from './store/repositories/admin-token-repository';
+import { PrivacyRequestRepository } from './store/repositories/privacy-request-repository';
+import { StationTargetRepository } from './store/repositories/station-target-repository';
+import { PrivacyService } from './domain/privacy/privacy-service';
+import { privacyRequestsFeature } from './bot/features/privacy-requests-feature';
+import { dashboardFeed } from './entry-points/admin-cases';
+import type { ChangeFeed, Ticker } from './entry-points/admin-events';
+import { open311Router } from './entry-points/open311-router';
+import { DEFAULT_OPEN311_CATEGORIES } from './config';
+import { languageOf } from './domain/people';
 
 const DAY_MS = 24 * 60 * 60_000;
 /** Start-up work under a lease: the demo seed is quick; the rich menus may wait on LINE's batch control. */
@@ -93,7 +107,8 @@ export function configWarnings(config: Pick<Config, 'line' | 'commandCentreGroup
 
 /** Every side effect the hub has, created by the caller (server.ts, a test, a bench) and handed in. */
 export interface AppDeps {
-  config: Pick<Config, 'line' | 'adminToken' | 'commandCentreGroupId'> & Partial<Pick<Config, 'publicBaseUrl'>>;
+  config: Pick<Config, 'line' | 'adminToken' | 'commandCentreGroupId'> &
+    Partial<Pick<Config, 'publicBaseUrl' | 'adminSessionHours' | 'open311Categories'>>;
   store: Store;
   line: LineGateway;
   clock: Clock;
@@ -108,6 +123,8 @@ export interface AppDeps {
   /** Load the illustrative Hat Yai stations and zones into an empty store at start (quick start). */
   seedDemoData?: boolean;
   categories?: string[];
+  /** Drives the dashboard feed's once-a-second read of the store; tests tick it by hand. */
+  adminFeedTicker?: Ticker;
 }
 
 export interface Hub {
@@ -132,8 +149,17 @@ export interface Hub {
     notices: NoticeRepository;
     patrols: PatrolRepository;
     versions: VersionRepository;
+    adminTokens: AdminTokenRepository;
+    adminAudit: AdminAuditRepository;
+    adminSessions: AdminSessionRepository;
+    privacyRequests: PrivacyRequestRepository;
+    stationTargets: StationTargetRepository;
   };
   metrics: Metrics;
+  /** PDPA requests, export and erasure. */
+  privacy: PrivacyService;
+  /** The dashboard's live feed (GET /admin/events): reads the store once a second while a dashboard is open. */
+  adminFeed: ChangeFeed;
   sos: SosService;
   /** Cron jobs (SOS ladder, retention) under store leases; server.ts starts it, tests tick it by hand. */
   scheduler: Scheduler;
@@ -183,6 +209,11 @@ export function createApp(deps: AppDeps): Hub {
     notices: new NoticeRepository(deps.store),
     patrols: new PatrolRepository(deps.store),
     versions: new VersionRepository(deps.store),
+    adminTokens: new AdminTokenRepository(deps.store),
+    adminAudit: new AdminAuditRepository(deps.store),
+    adminSessions: new AdminSessionRepository(deps.store),
+    privacyRequests: new PrivacyRequestRepository(deps.store),
+    stationTargets: new StationTargetRepository(deps.store),
   };
   const ledger = new QuotaLedger(deps.store, {
     clock: deps.clock,
@@ -340,6 +371,41 @@ export function createApp(deps: AppDeps): Hub {
     clock: deps.clock,
     logger: deps.logger,
   });
+  const privacy = new PrivacyService({
+    requests: repos.privacyRequests,
+    users: repos.users,
+    cases: repos.cases,
+    alerts: repos.alerts,
+    pins: repos.pins,
+    sessions: repos.sessions,
+    inbox: repos.inbox,
+    outbox: repos.outbox,
+    stations: repos.stations,
+    media,
+    zoneStation: async (zoneId) => (await repos.zones.get(zoneId))?.stationCode,
+    notifier,
+    clock: deps.clock,
+    logger: deps.logger,
+    holders: [
+      zoneNewsPersonalData({
+        subscriptions: repos.subscriptions,
+        notices: repos.notices,
+        broadcasts: repos.broadcasts,
+      }),
+    ],
+  });
+  const categories = deps.categories ?? DEFAULT_CATEGORIES;
+  const adminFeed = dashboardFeed(
+    {
+      cases: repos.cases,
+      alerts: repos.alerts,
+      targets: repos.stationTargets,
+      categories,
+      clock: deps.clock,
+      logger: deps.logger,
+    },
+    { ...(deps.adminFeedTicker ? { ticker: deps.adminFeedTicker } : {}) },
+  );
   const scheduler = new Scheduler({
     leases: repos.leases,
     sos,
@@ -357,6 +423,7 @@ export function createApp(deps: AppDeps): Hub {
       { name: 'pins', purge: (now) => repos.pins.purgeOlderThan(now - DAY_MS) },
       { name: 'sessions', purge: (now) => repos.sessions.purgeExpired(now) },
       { name: 'bindCodes', purge: (now) => repos.bindCodes.purgeExpired(now - 7 * DAY_MS) },
+      { name: 'adminSessions', purge: (now) => repos.adminSessions.purgeExpired(now) },
       { name: 'subscriptions', purge: (now) => repos.subscriptions.purgeEnded(now - 90 * DAY_MS) },
       { name: 'broadcastBatches', purge: (now) => repos.broadcasts.purgeBatches(now - 30 * DAY_MS) },
       { name: 'patrolCheckIns', purge: (now) => repos.patrols.purgeCheckIns(now - 30 * DAY_MS) },
@@ -384,8 +451,9 @@ export function createApp(deps: AppDeps): Hub {
   const features: BotFeature[] = [
     // SOS first: its pre-emption and its group buttons must win over everything else.
     sosFeature({ sos, pins: repos.pins, stations: repos.stations }),
+    privacyRequestsFeature({ privacy }),
     reportsFeature({
-      categories: deps.categories ?? DEFAULT_CATEGORIES,
+      categories,
       cases,
       pins: repos.pins,
       media,
@@ -423,42 +491,69 @@ export function createApp(deps: AppDeps): Hub {
   app.disable('x-powered-by');
   app.post('/webhook', ...webhookHandlers({ channelSecret: deps.config.line.channelSecret, inbox, metrics }));
   app.use(healthRouter({ store: deps.store, metrics, warnings: () => configWarnings(deps.config) }));
+  const adminAuth = {
+    adminToken: deps.config.adminToken,
+    tokens: repos.adminTokens,
+    sessions: repos.adminSessions,
+    audit: repos.adminAudit,
+    clock: deps.clock,
+    logger: deps.logger,
+    secureCookies: Boolean(publicBase),
+    sessionHours: deps.config.adminSessionHours ?? 12,
+  };
+  // One guard for every admin router mounted here (tokens, station scope, CSRF for the cookie, audit).
   app.use(
     '/admin',
+    ...adminGuard(adminAuth, { publicPaths: [OPENAPI_PATH] }),
     adminRouter({
-      adminToken: deps.config.adminToken,
+      auth: adminAuth,
       binding,
+      bindCodes: repos.bindCodes,
       stations: repos.stations,
       zones: repos.zones,
       directory,
+      users: repos.users,
       cases: repos.cases,
       alerts: repos.alerts,
+      caseService: cases,
+      sos,
+      privacy,
+      privacyRequests: repos.privacyRequests,
+      targets: repos.stationTargets,
+      feed: adminFeed,
+      categories,
       ledger,
       line: deps.line,
-      clock: deps.clock,
-      logger: deps.logger,
+      // The removed officer's chat shows the resident menu again, and they are told.
+      officerRemoved: async (user) => {
+        await officerMenus.follow(user._id, languageOf(user));
+        await notifier.notify(
+          { kind: 'person', userId: user._id },
+          { kind: 'officer-removed' },
+          { purpose: 'officer-removed' },
+        );
+      },
+      extraRoutes: broadcastRoutes({
+        broadcasts,
+        renderer,
+        notices: repos.notices,
+        patrols,
+        patrolRecords: repos.patrols,
+        stations: repos.stations,
+        zones: repos.zones,
+      }),
     }),
   );
+  // Cases for city platforms, without personal data (GeoReport v2, read-only).
   app.use(
-    '/admin',
-    broadcastAdminRouter({
-      adminToken: deps.config.adminToken,
-      broadcasts,
-      renderer,
-      notices: repos.notices,
-      patrols,
-      patrolRecords: repos.patrols,
+    '/open311/v2',
+    open311Router({
+      cases: repos.cases,
       stations: repos.stations,
-      users: repos.users,
-      menus: officerMenus,
-      tellRemoved: async (userId, stationCode) =>
-        notifier.notify(
-          { kind: 'person', userId },
-          { kind: 'officer-removed', station: (await repos.stations.get(stationCode)) ?? undefined, stationCode },
-          { purpose: 'officer-removed' },
-        ),
+      zones: repos.zones,
+      texts,
+      categories: deps.config.open311Categories ?? DEFAULT_OPEN311_CATEGORIES,
       clock: deps.clock,
-      logger: deps.logger,
     }),
   );
   // The still image LINE shows for a forwarded video until it is played.
@@ -468,6 +563,7 @@ export function createApp(deps: AppDeps): Hub {
   });
   // Report photos, by an unguessable token (the card's hero image needs a public https URL).
   app.get('/media/:token', async (req, res) => {
+    res.set('x-content-type-options', 'nosniff');
     const file = await media.read(String(req.params.token));
     if (!file) {
       res.status(404).json({ message: 'not found' });
@@ -491,6 +587,8 @@ export function createApp(deps: AppDeps): Hub {
     binding,
     ledger,
     sos,
+    privacy,
+    adminFeed,
     scheduler,
     richMenus,
     officerMenus,
@@ -551,6 +649,7 @@ export function createApp(deps: AppDeps): Hub {
       await outbox.drain();
     },
     async stop() {
+      adminFeed.close();
       await scheduler.stop();
       inbox.stop();
       await outbox.stop();

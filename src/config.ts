@@ -23,7 +23,14 @@ export interface Config {
   commandCentreGroupId?: string;
   /** Multicast calls a second the hub allows itself; undefined = the outbox's default (LINE's ~200 less 10%). */
   lineMulticastPerSecond?: number;
+  /** How long a dashboard session lasts after sign-in. */
+  adminSessionHours: number;
+  /** Report categories served to city platforms over Open311 (none: the Open311 endpoints serve nothing). */
+  open311Categories: string[];
 }
+
+/** Published over Open311 when OPEN311_CATEGORIES is not set: not assault or drugs (people at risk). */
+export const DEFAULT_OPEN311_CATEGORIES = ['theft', 'suspicious', 'accident', 'noise', 'infrastructure', 'other'];
 
 export class ConfigError extends Error {
   constructor(
@@ -69,6 +76,14 @@ const envSchema = z.object({
       .optional(),
   ),
   LINE_MULTICAST_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(2000).optional()),
+  ADMIN_SESSION_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(168).optional()),
+  OPEN311_CATEGORIES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^(none|[a-z_]+(,[a-z_]+)*)$/, 'must be category codes separated by commas, or none')
+      .optional(),
+  ),
   NODE_ENV: z.string().optional(),
 });
 
@@ -117,5 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL,
     commandCentreGroupId: e.COMMAND_CENTRE_GROUP_ID,
     lineMulticastPerSecond: e.LINE_MULTICAST_PER_SECOND,
+    adminSessionHours: e.ADMIN_SESSION_HOURS ?? 12,
+    open311Categories:
+      e.OPEN311_CATEGORIES === 'none' ? [] : (e.OPEN311_CATEGORIES?.split(',') ?? DEFAULT_OPEN311_CATEGORIES),
   };
 }

@@ -38,6 +38,11 @@ const COLLECTIONS = [
   'patrolCheckIns',
   'patrolDigests',
   'patrolSettings',
+  'adminTokens',
+  'adminAudit',
+  'adminSessions',
+  'privacyRequests',
+  'stationTargets',
 ];
 
 /** The store, and where report photos go: a GridFS bucket every instance reads, or DATA_DIR/media. */

@@ -2,6 +2,7 @@ import type { Broadcast, BroadcastRun } from './broadcasts/broadcast';
 import type { CommunityNotice } from './broadcasts/notice';
 import type { Language } from './people';
 import type { Station, Zone } from './places';
+import type { PrivacyRequest } from './privacy/privacy-request';
 import type { Case } from './reports/case';
 import type { AlertMessage, SosAlert, SosCardVariant } from './sos/alert';
 
@@ -35,6 +36,10 @@ export type Notice =
   | { kind: 'case-reached'; c: Case; station?: Station; to: 'station' | 'command-centre' }
   /** An officer moved a case: what the reporter reads. */
   | { kind: 'case-update'; c: Case; officer: string; station?: Station }
+  /** A case moved from the admin API (the dashboard): the line its group reads, as if tapped there. */
+  | { kind: 'case-group-update'; c: Case; officer: string }
+  /** A request about the person's data was acted on: what they read. */
+  | { kind: 'privacy-closed'; request: PrivacyRequest; station?: Station }
   /** The SOS card, for a group. */
   | { kind: 'sos-card'; alert: SosAlert; station?: Station; falseAlarms: number; variant: SosCardVariant }
   /** The SOS card with a line on top, for officers in their 1:1 chats. */
@@ -73,8 +78,8 @@ export type Notice =
       station?: Station;
       stationCode: string;
     }
-  /** The person is no longer a registered officer of the station. */
-  | { kind: 'officer-removed'; station?: Station; stationCode: string };
+  /** The person is no longer a registered officer. */
+  | { kind: 'officer-removed' };
 
 /** How a notice travels: the outbox's purpose and keys (see SendRequest in messaging/outbox.ts). */
 export interface Delivery {

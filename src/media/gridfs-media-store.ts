@@ -32,4 +32,11 @@ export class GridFsMediaStore implements MediaStore {
     const stored = (file.metadata as { contentType?: unknown } | undefined)?.contentType;
     return { data, contentType: typeof stored === 'string' ? stored : sniffContentType(data).contentType };
   }
+
+  async remove(token: string): Promise<boolean> {
+    if (!MEDIA_TOKEN.test(token)) return false;
+    const files = await this.bucket.find({ filename: token }).toArray();
+    for (const file of files) await this.bucket.delete(file._id);
+    return files.length > 0;
+  }
 }

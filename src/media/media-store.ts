@@ -17,6 +17,8 @@ export interface StoredMedia {
 export interface MediaStore {
   save(data: Buffer, hint: { messageId: string }): Promise<StoredMedia>;
   read(token: string): Promise<{ data: Buffer; contentType: string } | null>;
+  /** Deletes a file for good (a PDPA erasure); false when there was none. */
+  remove(token: string): Promise<boolean>;
 }
 
 /** Tokens are 16 random bytes in hex; anything else is not ours and is not looked up. */
@@ -60,6 +62,14 @@ export class FileMediaStore implements MediaStore {
     return data ? { data, contentType: sniffContentType(data).contentType } : null;
   }
 
+  async remove(token: string): Promise<boolean> {
+    if (!MEDIA_TOKEN.test(token)) return false;
+    const legacy = await this.legacyName(token);
+    if (legacy) (await this.legacy!).delete(token);
+    const named = await removeIfThere(path.join(this.dir, token));
+    return (legacy ? await removeIfThere(path.join(this.dir, legacy)) : false) || named;
+  }
+
   private async legacyName(token: string): Promise<string | undefined> {
     this.legacy ??= fs.readdir(this.dir).then(
       (names) => new Map(names.filter((n) => /^[0-9a-f]{32}-/.test(n)).map((n) => [n.slice(0, 32), n])),
@@ -78,6 +88,16 @@ async function readIfThere(file: string): Promise<Buffer | null> {
   }
 }
 
+async function removeIfThere(file: string): Promise<boolean> {
+  try {
+    await fs.unlink(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
 /** For tests: the same contract, in memory. */
 export class MemoryMediaStore implements MediaStore {
   readonly files = new Map<string, { data: Buffer; contentType: string; file: string }>();
@@ -91,5 +111,8 @@ export class MemoryMediaStore implements MediaStore {
   async read(token: string) {
     const f = this.files.get(token);
     return f ? { data: f.data, contentType: f.contentType } : null;
+  }
+  async remove(token: string) {
+    return this.files.delete(token);
   }
 }

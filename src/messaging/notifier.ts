@@ -1,7 +1,8 @@
-import { caseReached, reportCard, reporterUpdate } from '../../flex-templates/report-card';
 import { groupText, noticeCard, runFigures, runReport } from '../../flex-templates/broadcast';
 import { text } from '../../flex-templates/common';
 import { clip, nameIn } from '../../flex-templates/format';
+import { caseReached, groupUpdate, reportCard, reporterUpdate } from '../../flex-templates/report-card';
+import { privacyRequestClosed } from '../../flex-templates/privacy';
 import {
   forwardedMessage,
   officerPush,
@@ -104,6 +105,10 @@ export class MessengerNotifier implements Notifier {
         return [caseReached(t, notice.c, notice.station, notice.to, lang)];
       case 'case-update':
         return [reporterUpdate(t, notice.c, notice.officer, notice.station, lang)];
+      case 'case-group-update':
+        return [groupUpdate(t, notice.c, notice.officer)];
+      case 'privacy-closed':
+        return [privacyRequestClosed(t, notice.request, notice.station, lang)];
       case 'sos-card':
         return [sosCard(t, { ...notice, lang })];
       case 'sos-officer-alert':
@@ -141,7 +146,7 @@ export class MessengerNotifier implements Notifier {
         ];
       }
       case 'officer-removed':
-        return [text(t('officer:removed', { station: nameIn(notice.station?.name, lang) || notice.stationCode }))];
+        return [text(t('officer:removed'))];
     }
   }
 }

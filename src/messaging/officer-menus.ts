@@ -36,7 +36,7 @@ export class OfficerMenus {
       line: RichMenuApi;
       texts: Texts;
       logger: Logger;
-      users: Pick<UserRepository, 'get' | 'allOfficers'>;
+      users: Pick<UserRepository, 'get' | 'officers'>;
       residents: Pick<ResidentMenus, 'follow'>;
       imagesDir?: string;
     },
@@ -73,7 +73,7 @@ export class OfficerMenus {
     }
     if (replaced.length > 0) {
       // Officers linked to a replaced menu move to its new version before the old one goes.
-      for (const officer of await this.deps.users.allOfficers()) await this.follow(officer._id, languageOf(officer));
+      for (const officer of await this.deps.users.officers()) await this.follow(officer._id, languageOf(officer));
       for (const old of replaced) await line.delete(old).catch((err: unknown) => ignoreNotFound(err));
     }
     this.deps.logger.info(result, 'officer rich menus ready');

@@ -39,7 +39,7 @@ describe('a report that reached no group', () => {
       expect(said).not.toContain('ส่งเรื่องเรียบร้อยแล้ว');
       // What really happened: no card went anywhere.
       expect(f.emulator.calls({ endpoint: 'push' }).filter((c) => c.status === 200)).toHaveLength(0);
-      expect((await unrouted(f)).body.map((c: { _id: string }) => c._id)).toEqual(['HYI-69-000001']);
+      expect((await unrouted(f)).body.items.map((c: { _id: string }) => c._id)).toEqual(['HYI-69-000001']);
 
       f.emulator.groups.add({ groupId: HYI_GROUP, groupName: 'สภ.หาดใหญ่', memberIds: [OFFICER_A] });
       await f.emulator.driver.join(HYI_GROUP);
@@ -55,7 +55,7 @@ describe('a report that reached no group', () => {
         '📨 เรื่อง HYI-69-000001 ของคุณส่งถึง สถานีตำรวจภูธรหาดใหญ่ แล้วค่ะ เราจะแจ้งความคืบหน้าให้ทราบทางแชตนี้',
       );
       expect(await f.hub.repos.cases.get('HYI-69-000001')).toMatchObject({ groupId: HYI_GROUP });
-      expect((await unrouted(f)).body).toEqual([]);
+      expect((await unrouted(f)).body.items).toEqual([]);
 
       // Binding again (a second code) posts nothing twice.
       await f.emulator.driver.text(
@@ -92,7 +92,7 @@ describe('a report that reached no group', () => {
       expect(last(second, SOMCHAI).text).toBe(
         '📨 เรื่อง HYI-69-000001 ของคุณส่งถึงศูนย์วิทยุตำรวจแล้วค่ะ ศูนย์จะประสานกับ สถานีตำรวจภูธรหาดใหญ่ และเราจะแจ้งความคืบหน้าให้ทราบทางแชตนี้',
       );
-      expect((await unrouted(second)).body).toEqual([]);
+      expect((await unrouted(second)).body.items).toEqual([]);
     } finally {
       await second.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // out as a broadcast signed with the community's name) or reject it (the group is told).
 import { HYI_GROUP, JOHN, OFFICER_A, OFFICER_B, SOMCHAI, STRANGER } from '../support/city';
 import type { HubFixture } from '../support/hub-fixture';
-import { COMMUNITY, LEADER, accepted, broadcastsSeen, follows, newsCity } from '../support/zone-news';
+import { COMMUNITY, LEADER, SANTISUK, accepted, admin, broadcastsSeen, follows, newsCity } from '../support/zone-news';
 
 const last = (f: HubFixture, chat: string) => f.seen(chat).at(-1)!;
 const WORDS = 'พรุ่งนี้ 19:00 ประชุมเวรยามหมู่บ้านที่ศาลาชุมชน';
@@ -127,6 +127,36 @@ describe('community notices at a station without its own group', () => {
       await f.settle();
       expect(last(f, OFFICER_A).text).toContain('อนุมัติประกาศ');
       expect(broadcastsSeen(f, JOHN)).toHaveLength(1);
+    } finally {
+      await f.close();
+    }
+  });
+});
+
+describe('zone news and a PDPA erasure', () => {
+  it('when a follower who proposed a notice is exported and erased, then the export shows their zones and notice, and afterwards no subscription, proposer or delivery-record id of theirs is left', async () => {
+    const f = await newsCity();
+    try {
+      await follows(f, LEADER);
+      const card = await propose(f);
+      await tapCard(f, card, 'approve');
+      const exported = await admin(f).get(`/admin/privacy/users/${LEADER}/export`);
+      expect(exported.status).toBe(200);
+      expect(exported.body.zoneNews.subscriptions).toEqual([expect.objectContaining({ zoneId: SANTISUK })]);
+      expect(exported.body.zoneNews.noticesProposed).toEqual([expect.objectContaining({ text: WORDS })]);
+
+      const erased = await admin(f).post(`/admin/privacy/users/${LEADER}/erase`, {});
+      expect(erased.status).toBe(200);
+      expect(erased.body.removed.zoneNews).toBeGreaterThanOrEqual(3);
+      expect(await f.hub.repos.subscriptions.allOf(LEADER)).toEqual([]);
+      const [notice] = await f.hub.repos.notices.list({});
+      expect(notice).toMatchObject({ text: WORDS, status: 'approved' });
+      expect(notice!.proposerId).toBeUndefined();
+      expect(notice!.proposerName).toBeUndefined();
+      const batches = await f.hub.repos.broadcasts.batchesOf(
+        (await f.hub.repos.broadcasts.runsOf(notice!.broadcastId!))[0]!._id,
+      );
+      expect(batches.flatMap((b) => b.to)).not.toContain(LEADER);
     } finally {
       await f.close();
     }

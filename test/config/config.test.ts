@@ -125,6 +125,9 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'verbose'],
     ['PUBLIC_BASE_URL', 'hub.example.go.th'],
     ['GOOGLE_MAPS_BASE_URL', 'maps'],
+    ['ADMIN_SESSION_HOURS', '0'],
+    ['ADMIN_SESSION_HOURS', 'a day'],
+    ['OPEN311_CATEGORIES', 'theft, noise'],
   ])('when %s is %j, then boot fails with a ConfigError naming it', (variable, value) => {
     const err = configError({ [variable]: value });
 
@@ -158,6 +161,21 @@ describe('loadConfig', () => {
 
     expect(config.commandCentreGroupId).toBe(group);
     expect(config.mongodbUri).toBe('mongodb+srv://hub:pw@cluster0.example.net/hub');
+  });
+});
+
+describe('admin sessions and Open311', () => {
+  it('when nothing is set, then sessions last 12 hours and Open311 serves every category but assault and drugs', () => {
+    const config = loadConfig({});
+    expect(config.adminSessionHours).toBe(12);
+    expect(config.open311Categories).toEqual(['theft', 'suspicious', 'accident', 'noise', 'infrastructure', 'other']);
+  });
+
+  it('when they are set, then sessions last that long and Open311 serves those categories, or none', () => {
+    expect(loadConfig({ ADMIN_SESSION_HOURS: '8', OPEN311_CATEGORIES: 'infrastructure,noise' })).toEqual(
+      expect.objectContaining({ adminSessionHours: 8, open311Categories: ['infrastructure', 'noise'] }),
+    );
+    expect(loadConfig({ OPEN311_CATEGORIES: 'none' }).open311Categories).toEqual([]);
   });
 });
 

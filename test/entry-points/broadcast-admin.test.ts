@@ -1,6 +1,7 @@
 // Broadcasts through the admin API: per-language preview and send, batches of at most 500 per
 // language, the quota hold, the whole OA through LINE's broadcast, scheduled and recurring ones run
 // once by two schedulers, and the delivery record.
+import request from 'supertest';
 import type { ManualClock } from '../../src/util/clock';
 import { JOHN, SOMCHAI } from '../support/city';
 import { testHub, type HubFixture } from '../support/hub-fixture';
@@ -125,6 +126,23 @@ describe('broadcasts through the admin API', () => {
     await f.settle();
     expect(accepted(f, 'multicast')).toHaveLength(3);
     expect(broadcastsSeen(f, COMMUNITY)).toHaveLength(1);
+  });
+
+  it('when a station admin broadcasts, then only their own station’s zones are allowed, an announcement to every friend is refused, and their list shows only their station', async () => {
+    const made = await admin(f).post('/admin/tokens', { name: 'สภ.คลองแห เวรประชาสัมพันธ์', stationCode: 'KHH' });
+    expect(made.status).toBe(201);
+    const khh = (path: string, body: object) =>
+      request(f.hub.app).post(path).set('authorization', `Bearer ${made.body.token}`).send(body);
+    const other = await khh('/admin/broadcasts', { zones: [SANTISUK], text: { th: 'ทดสอบ' } });
+    expect(other.status).toBe(400);
+    expect(other.body.message).toContain(`zone ${SANTISUK} belongs to another station`);
+    expect((await khh('/admin/broadcasts', { allFollowers: true, text: { th: 'ทดสอบ' } })).status).toBe(403);
+    const own = await khh('/admin/broadcasts', { zones: [KHLONG_HAE], text: { th: 'ประกาศคลองแห' } });
+    expect(own.status).toBe(201);
+    await admin(f).post('/admin/broadcasts', { zones: [SANTISUK], text: { th: 'ประกาศหาดใหญ่' } });
+    const listed = await request(f.hub.app).get('/admin/broadcasts').set('authorization', `Bearer ${made.body.token}`);
+    expect(listed.body.map((b: any) => b.text.th)).toEqual(['ประกาศคลองแห']);
+    expect(accepted(f, 'multicast')).toHaveLength(3);
   });
 
   it('when LINE refuses one language’s batch, then the others go and the record shows that batch failed with LINE’s answer', async () => {

@@ -29,6 +29,17 @@ async function expectRoundTrip(store: MediaStore, reader: MediaStore = store): P
   expect(await reader.read('../../etc/passwd')).toBeNull();
 }
 
+/** A PDPA erasure removes a photo for good: no longer read, by any instance; the other photo stays. */
+async function expectRemoval(store: MediaStore, reader: MediaStore = store): Promise<void> {
+  const gone = await store.save(JPEG, { messageId: '534031' });
+  const kept = await store.save(PNG, { messageId: '534032' });
+  expect(await store.remove(gone.token)).toBe(true);
+  expect(await reader.read(gone.token)).toBeNull();
+  expect(await store.remove(gone.token)).toBe(false);
+  expect(await store.remove('../../etc/passwd')).toBe(false);
+  expectPhoto(await reader.read(kept.token), PNG, 'image/png');
+}
+
 describe('photos on disk', () => {
   let dir: string;
   beforeEach(() => {
@@ -41,6 +52,17 @@ describe('photos on disk', () => {
     await expectRoundTrip(store);
     const saved = await store.save(JPEG, { messageId: '1' });
     expect(fs.readFileSync(path.join(dir, saved.token)).equals(JPEG)).toBe(true);
+  });
+
+  it('when a photo is removed, then it is gone from the folder (also under the name of an earlier version)', async () => {
+    await expectRemoval(new FileMediaStore(dir));
+    // A photo an earlier version saved, there before this process started.
+    const old = randomBytes(16).toString('hex');
+    fs.writeFileSync(path.join(dir, `${old}-500124.jpg`), JPEG);
+    const store = new FileMediaStore(dir);
+    expect(await store.remove(old)).toBe(true);
+    expect(fs.existsSync(path.join(dir, `${old}-500124.jpg`))).toBe(false);
+    expect(await store.read(old)).toBeNull();
   });
 
   it('when the folder holds photos of an earlier version, then they are still served, and the folder is listed once, not per request', async () => {
@@ -82,6 +104,19 @@ describe('photos in GridFS (MongoDB wire double)', () => {
       // The 700 kB photo is in 255 kB chunks; lookups go by the file-name index the driver declares.
       expect(double.stored(db, 'media.chunks')).toHaveLength(1 + 3);
       expect(double.indexes(db, 'media.files').map((i) => i.key)).toContainEqual({ filename: 1, uploadDate: 1 });
+    } finally {
+      await a.dropDatabase();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('when a photo is removed on one instance, then no instance reads it, and its chunks are gone', async () => {
+    const db = `ssz_media_${randomBytes(4).toString('hex')}`;
+    const [a, b] = await Promise.all([MongoStore.connect(double.uri(db)), MongoStore.connect(double.uri(db))]);
+    try {
+      await expectRemoval(new GridFsMediaStore(a.gridFsBucket('media')), new GridFsMediaStore(b.gridFsBucket('media')));
+      expect(double.stored(db, 'media.files')).toHaveLength(1);
+      expect(double.stored(db, 'media.chunks')).toHaveLength(3);
     } finally {
       await a.dropDatabase();
       await Promise.all([a.close(), b.close()]);

@@ -133,7 +133,7 @@ describe('the officers’ rich menus', () => {
     );
     expect(await f.hub.repos.users.get(NEW_OFFICER)).toMatchObject({ role: 'resident' });
     expect(last(f, NEW_OFFICER).text).toBe(
-      'You are no longer a registered officer of Hat Yai Police Station in this system. Your menu is now the resident menu.',
+      'You are no longer a registered officer in this system. Your menu is now the resident menu.',
     );
     await f.emulator.driver.postback({ userId: NEW_OFFICER }, 'a=bc');
     await f.settle();

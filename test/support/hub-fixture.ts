@@ -47,6 +47,8 @@ export interface FixtureOptions {
   publicBaseUrl?: string;
   /** Where the hub logs (default: nowhere); see test/support/log-capture.ts. */
   logger?: AppDeps['logger'];
+  /** Drives the dashboard feed's reads of the store (default: every second, on a real timer). */
+  adminFeedTicker?: AppDeps['adminFeedTicker'];
 }
 
 /** Points in the seeded demo zones, and one outside them all. */
@@ -78,6 +80,7 @@ export function testHub(
       publicBaseUrl: options.publicBaseUrl,
     },
     seedDemoData: options.seed,
+    adminFeedTicker: options.adminFeedTicker,
     geocoder: options.geocoder,
     media: options.media,
     store,

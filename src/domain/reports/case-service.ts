@@ -10,6 +10,7 @@ import type { LatLng, Station, Zone, ZoneLookup } from '../places';
 import type { Notifier } from '../notices';
 import type { Case, CaseLocation, CasePhoto, CaseStatus, RejectReason } from './case';
 import { canTransition } from './case';
+import { ERASED } from '../privacy/privacy-request';
 
 export interface ZoneLocator {
   lookup(point: LatLng): ZoneLookup;
@@ -175,14 +176,49 @@ export class CaseService {
         ? { ok: false, why: 'not-officer', c, station: (await deps.stations.get(c.stationCode)) ?? undefined }
         : { ok: false, why: gate.why };
     }
-    const userId = gate.officer._id;
+    return this.move(c, to, { by: gate.officer._id, name: gate.name }, reason);
+  }
+
+  /**
+   * A change from the admin API (the dashboard): the same rules as a tap (a valid step, the first
+   * acknowledge wins), recorded under the admin token's name, the reporter told as after a tap, and
+   * the case's group told in the words it would have seen had the tap been there.
+   */
+  async actFromWeb(
+    caseId: string,
+    to: CaseStatus,
+    admin: { by: string; name: string },
+    reason?: RejectReason,
+  ): Promise<ActResult> {
+    const c = await this.deps.cases.get(caseId);
+    if (!c) return { ok: false, why: 'unknown-case' };
+    const result = await this.move(c, to, { ...admin, via: 'web' }, reason);
+    if (result.ok && result.c.groupId)
+      await this.deps.notifier.notify(
+        { kind: 'group', groupId: result.c.groupId },
+        { kind: 'case-group-update', c: result.c, officer: admin.name },
+        { purpose: 'case-update', dedupeKey: `${result.c._id}:web:${to}` },
+      );
+    return result;
+  }
+
+  /** A valid step by whoever may take it: compare-and-set, audit, and the reporter told. */
+  private async move(
+    c: Case,
+    to: CaseStatus,
+    actor: { by: string; name: string; via?: 'web' },
+    reason?: RejectReason,
+  ): Promise<ActResult> {
+    const { deps } = this;
+    const caseId = c._id;
+    const userId = actor.by;
     if (to === 'acknowledged' && c.ownerId && c.ownerId !== userId) return { ok: false, why: 'already-owned', c };
     if (!canTransition(c.status, to)) {
       deps.logger.info({ caseId, from: c.status, to, userId }, 'invalid case transition refused');
       return { ok: false, why: 'invalid-transition', c };
     }
     const now = deps.clock.now();
-    const officerName = gate.name;
+    const officerName = actor.name;
     const set: Partial<Case> = {};
     if (to === 'acknowledged') Object.assign(set, { ownerId: userId, ownerName: officerName, acknowledgedAt: now });
     if (to === 'resolved' || to === 'referred' || to === 'rejected') set.closedAt = now;
@@ -198,6 +234,7 @@ export class CaseService {
         from: c.status,
         to,
         ...(to === 'rejected' ? { reason: set.rejectReason } : {}),
+        ...(actor.via ? { via: actor.via } : {}),
       },
       set,
     );
@@ -209,11 +246,13 @@ export class CaseService {
       return { ok: false, why: 'invalid-transition', c: fresh };
     }
     const station = (await deps.stations.get(updated.stationCode)) ?? undefined;
-    await deps.notifier.notify(
-      { kind: 'person', userId: updated.reporterId, lang: updated.reporterLanguage },
-      { kind: 'case-update', c: updated, officer: officerName, station },
-      { purpose: 'report-update' },
-    );
+    // A reporter whose data was erased (PDPA) can no longer be reached: the case goes on without them.
+    if (updated.reporterId !== ERASED)
+      await deps.notifier.notify(
+        { kind: 'person', userId: updated.reporterId, lang: updated.reporterLanguage },
+        { kind: 'case-update', c: updated, officer: officerName, station },
+        { purpose: 'report-update' },
+      );
     return { ok: true, c: updated, officerName };
   }
 

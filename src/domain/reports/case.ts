@@ -41,6 +41,8 @@ export interface AuditEntry {
   from: CaseStatus;
   to: CaseStatus;
   reason?: RejectReason;
+  /** 'web': done through the admin API (`by` is then `admin:<token id>`, `byName` the token's name). */
+  via?: 'web';
 }
 
 /** An incident report (a case): what the resident said, where it went, and what happened to it. */
@@ -75,6 +77,8 @@ export interface Case {
   updatedAt: number;
   acknowledgedAt?: number;
   closedAt?: number;
+  /** When the reporter's personal data was erased (PDPA): the record stays, without them. */
+  erasedAt?: number;
 }
 
 const FORWARD: CaseStatus[] = ['new', 'acknowledged', 'en_route', 'on_scene', 'resolved'];

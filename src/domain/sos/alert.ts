@@ -18,6 +18,8 @@ export interface AlertAudit {
   byName?: string;
   from: AlertStatus;
   to: AlertStatus;
+  /** 'web': done through the admin API (`by` is then `admin:<token id>`, `byName` the token's name). */
+  via?: 'web';
 }
 
 /** The station code of an alert that no station has taken yet (no pin, no home zone). */
@@ -91,6 +93,8 @@ export interface SosAlert {
   audit: AlertAudit[];
   createdAt: number;
   updatedAt: number;
+  /** When the person's personal data was erased (PDPA): the record stays, without them. */
+  erasedAt?: number;
 }
 
 export function isOpenAlert(status: AlertStatus): boolean {

@@ -26,6 +26,7 @@ import {
   type SosAlert,
   type SosCardVariant,
 } from './alert';
+import { ERASED } from '../privacy/privacy-request';
 
 export interface SosServiceDeps {
   alerts: AlertRepository;
@@ -205,12 +206,47 @@ export class SosService {
     });
     const station = (await deps.stations.get(alert.stationCode)) ?? undefined;
     if (!gate.ok) return { ok: false, why: gate.why, alert, station };
-    const userId = gate.officer._id;
+    // The person hears which station the officer is from (an HYI officer may take a command-centre alert).
+    const officerStation = gate.officer.stationCode
+      ? ((await deps.stations.get(gate.officer.stationCode)) ?? undefined)
+      : undefined;
+    return this.move(
+      alert,
+      station,
+      to,
+      { by: gate.officer._id, name: gate.name, station: officerStation },
+      actor.groupId,
+    );
+  }
+
+  /**
+   * A change from the admin API (the dashboard): the same rules as a tap (a valid step, the first
+   * acknowledge wins), recorded under the admin token's name; the person and every group holding
+   * the alert are told as after a tap.
+   */
+  async actFromWeb(alertId: string, to: AlertStatus, admin: { by: string; name: string }): Promise<SosActResult> {
+    const alert = await this.deps.alerts.get(alertId);
+    if (!alert) return { ok: false, why: 'unknown' };
+    const station = (await this.deps.stations.get(alert.stationCode)) ?? undefined;
+    return this.move(alert, station, to, { ...admin, station, via: 'web' });
+  }
+
+  /** A valid step by whoever may take it: compare-and-set, audit, the person and the groups told. */
+  private async move(
+    alert: SosAlert,
+    station: Station | undefined,
+    to: AlertStatus,
+    /** Who acts; `station` is theirs (the person is told where help comes from). */
+    actor: { by: string; name: string; station?: Station; via?: 'web' },
+    fromGroupId?: string,
+  ): Promise<SosActResult> {
+    const { deps } = this;
+    const userId = actor.by;
     if (to === 'acknowledged' && alert.ownerId && alert.ownerId !== userId)
       return { ok: false, why: 'already-owned', alert };
     if (!canMoveAlert(alert.status, to)) return { ok: false, why: 'invalid-transition', alert };
     const now = deps.clock.now();
-    const officerName = gate.name;
+    const officerName = actor.name;
     const set: Partial<SosAlert> = {};
     if (to === 'acknowledged') Object.assign(set, { ownerId: userId, ownerName: officerName, acknowledgedAt: now });
     if (to === 'resolved' || to === 'false_alarm') set.closedAt = now;
@@ -218,7 +254,7 @@ export class SosService {
       alert._id,
       alert.status,
       to,
-      { at: now, by: userId, byName: officerName, from: alert.status, to },
+      { at: now, by: userId, byName: officerName, from: alert.status, to, ...(actor.via ? { via: actor.via } : {}) },
       set,
     );
     if (!moved) {
@@ -235,18 +271,15 @@ export class SosService {
       deps.metrics.timeToAck.observe({ station: alert.stationCode }, (now - alert.createdAt) / 1000);
       deps.logger.info({ alertId: alert._id, secondsToAck, officer: userId }, 'SOS acknowledged');
     }
-    // The person hears which station the officer is from (an HYI officer may take a command-centre alert).
-    const officerStation = gate.officer.stationCode
-      ? ((await deps.stations.get(gate.officer.stationCode)) ?? undefined)
-      : undefined;
-    await deps.notifier.notify(
-      { kind: 'person', userId: moved.userId, lang: moved.lang },
-      { kind: 'sos-person-update', alert: moved, officer: officerName, officerStation },
-      { purpose: 'sos-person-update', dedupeKey: `${moved._id}:person:${to}` },
-    );
+    if (moved.userId !== ERASED)
+      await deps.notifier.notify(
+        { kind: 'person', userId: moved.userId, lang: moved.lang },
+        { kind: 'sos-person-update', alert: moved, officer: officerName, officerStation: actor.station },
+        { purpose: 'sos-person-update', dedupeKey: `${moved._id}:person:${to}` },
+      );
     // Every group holding the alert learns who took it; the chat the tap came from gets the answer itself.
     for (const groupId of this.holdingGroups(moved, station)) {
-      if (groupId === actor.groupId) continue;
+      if (groupId === fromGroupId) continue;
       await deps.notifier.notify(
         { kind: 'group', groupId },
         { kind: 'sos-group-update', alert: moved, officer: officerName, secondsToAck },

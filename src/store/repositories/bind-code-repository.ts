@@ -44,4 +44,19 @@ export class BindCodeRepository {
   purgeExpired(before: number): Promise<number> {
     return purgeInBatches(this.codes, { expiresAt: { $lt: before } }, 'expiresAt');
   }
+
+  /** Codes not used yet and not expired, newest first (one station's, or all). */
+  outstanding(now: number, stationCode?: string): Promise<BindCode[]> {
+    const filter: Record<string, unknown> = { usedAt: { $exists: false }, expiresAt: { $gt: now } };
+    if (stationCode) filter.stationCode = stationCode;
+    return this.codes.find(filter, { sort: { createdAt: -1 } });
+  }
+
+  /** Withdraws an unused code; null when it was used, expired or never existed. */
+  revoke(code: string, now: number): Promise<BindCode | null> {
+    return this.codes.updateOne(
+      { _id: code, usedAt: { $exists: false }, expiresAt: { $gt: now } },
+      { $set: { expiresAt: now } },
+    );
+  }
 }

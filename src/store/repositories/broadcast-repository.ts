@@ -120,6 +120,16 @@ export class BroadcastRepository {
     return this.batches.updateOne({ _id: id }, { $set: set });
   }
 
+  /** A PDPA erasure: the person's LINE id leaves the delivery records (the counts stay). */
+  async forgetRecipient(userId: string): Promise<number> {
+    let changed = 0;
+    for (const batch of await this.batches.find({ to: userId })) {
+      await this.batches.updateOne({ _id: batch._id }, { $set: { to: batch.to.filter((id) => id !== userId) } });
+      changed++;
+    }
+    return changed;
+  }
+
   /** Retention of delivery records: recipient lists of old runs go, the counts in the run stay. */
   purgeBatches(before: number): Promise<number> {
     return purgeInBatches(this.batches, { createdAt: { $lt: before }, state: { $ne: 'queued' } }, 'createdAt');

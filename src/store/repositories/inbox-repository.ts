@@ -120,4 +120,17 @@ export class InboxRepository {
   purgeFailed(before: number): Promise<number> {
     return purgeInBatches(this.inbox, { status: 'failed', doneAt: { $lt: before } }, 'doneAt');
   }
+
+  /** What is kept of one person's 1:1 events (a PDPA export). */
+  async bySource(sourceKey: string): Promise<InboxEntry[]> {
+    return (await this.inbox.find({ sourceKey }, { sort: { seq: 1 } })).map((r) => fromStored(r)!);
+  }
+
+  /**
+   * A PDPA erasure: drops the person's handled and failed events (a failed one keeps what they wrote).
+   * Pending ones are still to be handled and stay.
+   */
+  forgetSource(sourceKey: string): Promise<number> {
+    return this.inbox.deleteMany({ sourceKey, status: { $in: ['done', 'failed'] } });
+  }
 }

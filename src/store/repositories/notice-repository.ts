@@ -32,6 +32,15 @@ export class NoticeRepository {
     return this.notices.find(query, { sort: { createdAt: -1 }, limit });
   }
 
+  byProposer(userId: string): Promise<CommunityNotice[]> {
+    return this.notices.find({ proposerId: userId }, { sort: { createdAt: -1 } });
+  }
+
+  /** A PDPA erasure: the notices stay (the community's words), without who proposed them. */
+  forgetProposer(userId: string): Promise<number> {
+    return this.notices.updateMany({ proposerId: userId }, { $unset: { proposerId: true, proposerName: true } });
+  }
+
   setSentTo(id: string, sentTo: string[]): Promise<CommunityNotice | null> {
     return this.notices.updateOne({ _id: id }, { $set: { sentTo } });
   }

@@ -115,4 +115,13 @@ export class OutboxRepository {
   purgeUnsent(status: 'failed' | 'held', before: number): Promise<number> {
     return purgeInBatches(this.outbox, { status, createdAt: { $lt: before } }, 'createdAt');
   }
+
+  /**
+   * A PDPA erasure: drops what was sent (or failed or held) to one person alone; messages still
+   * queued go out. A multicast row is shared with others (its key stops a re-run sending it twice):
+   * it stays until the 7-day purge.
+   */
+  forgetRecipient(to: string): Promise<number> {
+    return this.outbox.deleteMany({ to, kind: { $ne: 'multicast' }, status: { $ne: 'pending' } });
+  }
 }

@@ -36,4 +36,12 @@ export class PinRepository {
   purgeOlderThan(before: number): Promise<number> {
     return purgeInBatches(this.pins, { at: { $lt: before } }, 'at');
   }
+
+  get(userId: string): Promise<Pin | null> {
+    return this.pins.findOne({ _id: userId });
+  }
+
+  async delete(userId: string): Promise<number> {
+    return this.pins.deleteMany({ _id: userId });
+  }
 }

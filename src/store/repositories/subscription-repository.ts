@@ -91,6 +91,16 @@ export class SubscriptionRepository {
     return [...people];
   }
 
+  /** Every subscription of a person, stopped ones too (a PDPA export). */
+  allOf(userId: string): Promise<Subscription[]> {
+    return this.subs.find({ userId }, { sort: { createdAt: 1 } });
+  }
+
+  /** A PDPA erasure: the person's subscriptions and their record go. */
+  deleteAllOf(userId: string): Promise<number> {
+    return this.subs.deleteMany({ userId });
+  }
+
   countFollowers(zoneId: string): Promise<number> {
     return this.subs.count({ zoneId, ...ACTIVE });
   }

@@ -75,19 +75,6 @@ export class UserRepository {
     return this.users.updateOne({ _id: userId, role: 'officer' }, { $set: { onDuty, updatedAt: now } });
   }
 
-  /** No longer an officer: back to a resident (the station, duty state and public name go). */
-  removeOfficer(userId: string, now: number): Promise<User | null> {
-    return this.users.updateOne(
-      { _id: userId, role: 'officer' },
-      { $set: { role: 'resident', updatedAt: now }, $unset: { stationCode: true, onDuty: true, publicName: true } },
-    );
-  }
-
-  /** Everyone with the officer role (rich menus are relinked when the officer menus change). */
-  allOfficers(): Promise<User[]> {
-    return this.users.find({ role: 'officer' });
-  }
-
   countFollowing(): Promise<number> {
     return this.users.count({ following: true });
   }
@@ -106,5 +93,23 @@ export class UserRepository {
   /** The name residents and groups see for an officer (rank and name), set by the officer. */
   setPublicName(userId: string, publicName: string, now: number): Promise<User | null> {
     return this.users.updateOne({ _id: userId, role: 'officer' }, { $set: { publicName, updatedAt: now } });
+  }
+
+  /** No longer an officer: back to a resident (the station and duty state go). */
+  removeOfficer(userId: string, now: number): Promise<User | null> {
+    return this.users.updateOne(
+      { _id: userId, role: 'officer' },
+      { $set: { role: 'resident', updatedAt: now }, $unset: { stationCode: true, onDuty: true } },
+    );
+  }
+
+  /** Everyone registered as an officer, of one station or of all. */
+  officers(stationCode?: string): Promise<User[]> {
+    return this.users.find(stationCode ? { role: 'officer', stationCode } : { role: 'officer' }, { sort: { _id: 1 } });
+  }
+
+  /** A PDPA erasure: the record goes; a later message from the person starts afresh. */
+  async delete(userId: string): Promise<boolean> {
+    return (await this.users.deleteMany({ _id: userId })) > 0;
   }
 }
