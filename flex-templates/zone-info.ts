@@ -1,7 +1,7 @@
 import type { T } from '../src/i18n/i18n';
 import type { Language } from '../src/domain/people';
 import type { ZoneLookup } from '../src/domain/places';
-import { mainMenuItems, postbackItem, text, type Message } from './common';
+import { mainMenuItems, postbackItem, text, type Message, type QuickReplyItem } from './common';
 import { nameIn } from './format';
 
 /**
@@ -20,7 +20,7 @@ export function phoneFor(phone: string, lang: Language): string {
 }
 
 /** The answer to a pin sent outside any flow: which zone and station, and what can be done here. */
-export function zoneInfo(t: T, where: ZoneLookup, lang: Language): Message {
+export function zoneInfo(t: T, where: ZoneLookup, lang: Language, extra: QuickReplyItem[] = []): Message {
   const station = where.station;
   if (!station) return text(t('report:zone.noStation'), mainMenuItems(t));
   const stationName = nameIn(station.name, lang);
@@ -37,6 +37,7 @@ export function zoneInfo(t: T, where: ZoneLookup, lang: Language): Message {
   return text(body, [
     postbackItem(t('report:zone.reportHere'), { a: 'report-here' }),
     ...(zone ? [postbackItem(t('report:zone.setHome'), { a: 'home', z: zone._id })] : []),
+    ...extra,
     ...mainMenuItems(t).filter((i) => !(i.action && 'data' in i.action && i.action.data === 'a=report')),
   ]);
 }

@@ -26,6 +26,8 @@ export interface Config {
    * emulator (in-process, or one on this machine via LINE_API_BASE_URL), never for a real OA.
    */
   demoData: boolean;
+  /** Multicast calls a second the hub allows itself; undefined = the outbox's default (LINE's ~200 less 10%). */
+  lineMulticastPerSecond?: number;
   /** How long a dashboard session lasts after sign-in. */
   adminSessionHours: number;
   /** Report categories served to city platforms over Open311 (none: the Open311 endpoints serve nothing). */
@@ -78,6 +80,7 @@ const envSchema = z.object({
       .regex(/^C[0-9a-f]{32}$/, 'must be a LINE group id (C + 32 hex)')
       .optional(),
   ),
+  LINE_MULTICAST_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(2000).optional()),
   ADMIN_SESSION_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(168).optional()),
   OPEN311_CATEGORIES: z.preprocess(
     emptyToUndefined,
@@ -134,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL,
     commandCentreGroupId: e.COMMAND_CENTRE_GROUP_ID,
     demoData: emulated || isLoopback(e.LINE_API_BASE_URL),
+    lineMulticastPerSecond: e.LINE_MULTICAST_PER_SECOND,
     adminSessionHours: e.ADMIN_SESSION_HOURS ?? 12,
     open311Categories:
       e.OPEN311_CATEGORIES === 'none' ? [] : (e.OPEN311_CATEGORIES?.split(',') ?? DEFAULT_OPEN311_CATEGORIES),

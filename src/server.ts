@@ -4,6 +4,7 @@ import { configWarnings, createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { SdkLineGateway } from './messaging/line-gateway';
+import { defaultOutboxOptions } from './messaging/outbox';
 import { createMetrics } from './metrics';
 import { EmbeddedStore } from './store/embedded/nedb-store';
 import type { Store } from './store/store-port';
@@ -29,6 +30,14 @@ const COLLECTIONS = [
   'quotaLedger',
   'alerts',
   'versions',
+  'subscriptions',
+  'broadcasts',
+  'broadcastRuns',
+  'broadcastBatches',
+  'notices',
+  'patrolCheckIns',
+  'patrolDigests',
+  'patrolSettings',
   'adminTokens',
   'adminAudit',
   'adminSessions',
@@ -99,6 +108,13 @@ async function main(): Promise<void> {
       : disabledGeocoder,
     media,
     seedDemoData: config.demoData,
+    ...(config.lineMulticastPerSecond
+      ? {
+          outboxOptions: {
+            ratePerSecond: { ...defaultOutboxOptions.ratePerSecond, multicast: config.lineMulticastPerSecond },
+          },
+        }
+      : {}),
   });
   const resumed = await hub.start();
   if (emulator) {
@@ -107,7 +123,7 @@ async function main(): Promise<void> {
     emulator.setMap(simulatorMapOf(await hub.repos.zones.all(), await hub.repos.stations.all()));
   }
   hub.scheduler.start();
-  // In the background: LINE (or the emulator) gets the current resident menus; serving does not wait.
+  // In the background: LINE (or the emulator) gets the current resident and officer menus; serving does not wait.
   void hub.installRichMenus();
   const server: Server = await new Promise((resolve, reject) => {
     const s = hub.app.listen(config.port, () => resolve(s));

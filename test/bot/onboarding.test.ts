@@ -168,12 +168,14 @@ describe('onboarding: follow, consent, language, help', () => {
     expect(f.seen(john)[0]!.text).toBe('เลือกภาษา · Choose a language · Pilih bahasa');
   });
 
-  it('when a menu action whose feature is not built yet is tapped, then the person hears "coming soon" in their language', async () => {
+  it('when "zone news" is tapped by someone who follows no zone, then they are told in their language how to start, not "coming soon"', async () => {
     const john = uid('b');
     f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
     await f.emulator.driver.postback({ userId: john }, 'a=news');
     await f.settle();
-    expect(f.seen(john)[0]!.text).toContain('"Zone news" is coming soon');
+    expect(f.seen(john)[0]!.text).toContain("You don't follow any zone's news yet.");
+    expect(f.seen(john)[0]!.text).not.toContain('coming soon');
+    expect(f.seen(john)[0]!.message.quickReply.items.map((i: any) => i.action.type)).toContain('location');
   });
 
   it('when the bot is added to a group, then it says hello in Thai, as everything it says in groups, and explains binding', async () => {

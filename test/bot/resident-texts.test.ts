@@ -152,17 +152,17 @@ describe('what residents read in a small city', () => {
     expect(help).not.toContain('Group commands');
   });
 
-  it('when the welcome is read, then it promises only what exists (no zone news) and gives 191', async () => {
+  it('when the welcome is read, then it gives 191, and the news tile tells a person with no zones how to follow one', async () => {
     const nok = uid('9');
     f.emulator.users.add({ userId: nok, displayName: 'นก', language: 'th' });
     await f.emulator.driver.follow(nok);
     await f.emulator.driver.postback({ userId: nok }, 'a=news');
     await f.settle();
     const [welcome] = f.seen(nok);
-    expect(welcome!.text).not.toContain('ข่าว');
     expect(welcome!.text).toContain('โทร 191');
-    // The news tile stays, and says honestly that it is not there yet.
-    expect(last(f, nok).text).toBe('เมนู “ข่าวในพื้นที่” จะเปิดให้ใช้เร็ว ๆ นี้ค่ะ\nหากเป็นเหตุฉุกเฉิน โทร 191 ได้ทันที');
+    // Zone news exists now: a person who follows no zone is told how to follow one, not "coming soon".
+    expect(last(f, nok).text).toContain('คุณยังไม่ได้ติดตามข่าวพื้นที่ไหนค่ะ');
+    expect(last(f, nok).text).not.toContain('เร็ว ๆ นี้');
   });
 });
 

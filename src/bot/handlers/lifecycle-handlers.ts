@@ -25,7 +25,10 @@ export function lifecycleHandlers(sender: ReturnType<typeof loadSender>): Middle
         return;
       }
       case 'unfollow':
-        if (ctx.userId) await deps.users.setFollowing(ctx.userId, false, ctx.now);
+        if (ctx.userId) {
+          await deps.users.setFollowing(ctx.userId, false, ctx.now);
+          await deps.onUnfollow?.(ctx.userId, ctx.now);
+        }
         return;
       case 'join': {
         const groupId = ctx.groupId;
