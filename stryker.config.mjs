@@ -1,0 +1,57 @@
+// @ts-check
+import process from 'node:process';
+
+// Mutation testing (npm run mutation): how many deliberate bugs in the rules the suite notices.
+// scripts/mutation.ts runs one folder at a time (MUTATION_FOLDER), each with its own incremental
+// file under stryker/, so a later run of a folder re-tests only the mutants whose code or tests
+// changed. Not part of `npm test`: a full first run takes hours on two cores.
+
+/** The folders measured, by the name `npm run mutation -- <name>` takes. */
+export const FOLDERS = {
+  domain: 'src/domain',
+  bot: 'src/bot',
+  messaging: 'src/messaging',
+  repositories: 'src/store/repositories',
+};
+
+const name = process.env.MUTATION_FOLDER ?? 'domain';
+const folder = FOLDERS[/** @type {keyof typeof FOLDERS} */ (name)];
+if (!folder) throw new Error(`MUTATION_FOLDER must be one of ${Object.keys(FOLDERS).join(', ')}, not "${name}"`);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+const config = {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.config.js',
+    // The browser test drives Chromium against a server of its own (mutants in this process never
+    // reach it); benches live outside test/ and are not jest files at all.
+    config: { testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'] },
+  },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: 'perTest',
+  // A mutant in code that runs when a module loads (a constant table, a regex) is "static": only the
+  // whole suite (minutes here) can test it, once per mutant. Left out of the run and of the score.
+  ignoreStatic: true,
+  // The machine has two cores, shared.
+  concurrency: 2,
+  // Integration tests start a hub and the LINE emulator: allow for a loaded machine.
+  timeoutMS: 20_000,
+  timeoutFactor: 2,
+  mutate: [`${folder}/**/*.ts`],
+  incremental: true,
+  incrementalFile: `stryker/${name}.incremental.json`,
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true, reportMutants: false },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  ignorePatterns: ['reports', 'stryker', 'coverage', 'dist', 'data', 'bench/results'],
+  thresholds: { high: 90, low: 80, break: null },
+};
+
+export default config;
