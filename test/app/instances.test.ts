@@ -8,7 +8,6 @@ import type { Hub } from '../../src/app';
 import { GridFsMediaStore } from '../../src/media/gridfs-media-store';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import { MongoStore } from '../../src/store/mongo/mongo-store';
-import type { Store } from '../../src/store/store-port';
 import { PLACES as PLACES_VERSION } from '../../src/store/repositories/version-repository';
 import { FakeMongoWire } from '../support/fake-mongo-wire';
 import { ADMIN_TOKEN, PLACES, startHub, testHub, uid, type HubFixture } from '../support/hub-fixture';
