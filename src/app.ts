@@ -58,6 +58,7 @@ import type { ChangeFeed, Ticker } from './entry-points/admin-events';
 import { open311Router } from './entry-points/open311-router';
 import { DEFAULT_OPEN311_CATEGORIES } from './config';
 import { languageOf } from './domain/people';
+import { dashboardRouter, type DashboardOptions } from './entry-points/dashboard-router';
 
 const DAY_MS = 24 * 60 * 60_000;
 /** Start-up work under a lease: the demo seed is quick; the rich menus may wait on LINE's batch control. */
@@ -108,6 +109,8 @@ export interface AppDeps {
   categories?: string[];
   /** Drives the dashboard feed's once-a-second read of the store; tests tick it by hand. */
   adminFeedTicker?: Ticker;
+  /** The built dashboard front end, served at /dashboard (server.ts: dist/dashboard). */
+  dashboard?: DashboardOptions;
 }
 
 export interface Hub {
@@ -417,6 +420,8 @@ export function createApp(deps: AppDeps): Hub {
       clock: deps.clock,
     }),
   );
+  // The station dashboard (src/dashboard/, built by Vite): it signs in and reads /admin like any client.
+  if (deps.dashboard) app.use('/dashboard', dashboardRouter(deps.dashboard));
   // The still image LINE shows for a forwarded video until it is played.
   const videoPreview = fs.readFileSync(path.join(projectRoot(), 'flex-templates', 'sos-video-preview.png'));
   app.get(VIDEO_PREVIEW_PATH, (_req, res) => {

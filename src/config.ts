@@ -25,6 +25,9 @@ export interface Config {
   adminSessionHours: number;
   /** Report categories served to city platforms over Open311 (none: the Open311 endpoints serve nothing). */
   open311Categories: string[];
+  /** A `{z}/{x}/{y}` tile server for the dashboard's maps; unset: zones on a plain background. */
+  dashboardTileUrl?: string;
+  dashboardTileAttribution?: string;
 }
 
 /** Published over Open311 when OPEN311_CATEGORIES is not set: not assault or drugs (people at risk). */
@@ -81,6 +84,14 @@ const envSchema = z.object({
       .regex(/^(none|[a-z_]+(,[a-z_]+)*)$/, 'must be category codes separated by commas, or none')
       .optional(),
   ),
+  DASHBOARD_TILE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^https?:\/\/[^/\s]+\/\S*\{z\}\S*\{x\}\S*\{y\}/, 'must be an http(s) URL with {z}, {x} and {y}')
+      .optional(),
+  ),
+  DASHBOARD_TILE_ATTRIBUTION: z.preprocess(emptyToUndefined, z.string().max(300).optional()),
   NODE_ENV: z.string().optional(),
 });
 
@@ -131,5 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminSessionHours: e.ADMIN_SESSION_HOURS ?? 12,
     open311Categories:
       e.OPEN311_CATEGORIES === 'none' ? [] : (e.OPEN311_CATEGORIES?.split(',') ?? DEFAULT_OPEN311_CATEGORIES),
+    dashboardTileUrl: e.DASHBOARD_TILE_URL,
+    dashboardTileAttribution: e.DASHBOARD_TILE_ATTRIBUTION,
   };
 }

@@ -12,6 +12,7 @@ import { disabledGeocoder } from './geo/geocoder';
 import { GoogleGeocoder } from './geo/google-geocoder';
 import { FileMediaStore, type MediaStore } from './media/media-store';
 import path from 'node:path';
+import { projectRoot } from './util/project-root';
 
 const COLLECTIONS = [
   'users',
@@ -99,6 +100,11 @@ async function main(): Promise<void> {
       : disabledGeocoder,
     media,
     seedDemoData: true,
+    dashboard: {
+      dir: path.join(projectRoot(), 'dist', 'dashboard'),
+      tileUrl: config.dashboardTileUrl,
+      tileAttribution: config.dashboardTileAttribution,
+    },
   });
   const resumed = await hub.start();
   if (emulator) {
@@ -142,6 +148,7 @@ async function main(): Promise<void> {
         ? `  LINE        : emulator at ${emulatorServer.url} (chat simulator: open ${emulatorServer.url}/ in a browser)`
         : `  LINE        : ${config.line.apiBaseUrl ?? 'api.line.me'}`,
       `  data        : ${store.kind === 'mongo' ? 'MongoDB' : config.dataDir}`,
+      `  dashboard   : ${base}/dashboard/`,
       `  health      : ${base}/healthz  ${base}/readyz  ${base}/metrics`,
       ...configWarnings(config).map((w) => `  WARNING     : ${w}`),
       '',
