@@ -38,14 +38,20 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** An age for a glance: 4:07 under an hour (minutes:seconds), then hours and minutes, then days and hours. */
-export function formatAge(t: T, ms: number): string {
+/**
+ * An age for a glance: minutes, then hours and minutes, then days and hours. `precise` (an SOS,
+ * where seconds count) gives minutes:seconds under an hour, after a stopwatch so it is not read as
+ * a time of day.
+ */
+export function formatAge(t: T, ms: number, precise = false): string {
   const at = Math.max(0, ms);
-  if (at < HOUR) {
+  if (at < HOUR && precise) {
     const m = Math.floor(at / MINUTE);
     const s = Math.floor((at % MINUTE) / 1000);
-    return `${m}:${String(s).padStart(2, '0')}`;
+    return `⏱ ${m}:${String(s).padStart(2, '0')}`;
   }
+  if (at < MINUTE) return t('time.underMinute');
+  if (at < HOUR) return t('time.minutes', { count: Math.floor(at / MINUTE) });
   if (at < DAY) return t('time.hoursMinutes', { h: Math.floor(at / HOUR), m: Math.floor((at % HOUR) / MINUTE) });
   return t('time.daysHours', { d: Math.floor(at / DAY), h: Math.floor((at % DAY) / HOUR) });
 }

@@ -122,8 +122,13 @@ if (!fs.existsSync(CHROMIUM)) {
       await expectSeen(page.getByRole('alert').filter({ hasText: 'รหัสไม่ถูกต้อง' }), 'the wrong-token message');
 
       await page.getByLabel('รหัสผู้ดูแล (token)').fill(officerToken);
+      const probed = page.waitForResponse((r) => r.url().includes('/admin/broadcasts'));
       await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
       await expectSeen(page.getByText(`${OFFICER_TOKEN_NAME} · สถานี HYI`), "the officer's token name");
+      // This hub has no broadcasts API: the page is not offered.
+      expect((await probed).status()).toBe(404);
+      await expectSeen(page.getByRole('link', { name: /สถิติ/ }), 'the figures link');
+      expect(await page.getByRole('link', { name: /ประกาศ/ }).count()).toBe(0);
       await expectSeen(page.getByRole('heading', { name: 'SOS', exact: true }), 'the SOS heading of the Now page');
       expect(page.url()).toBe(`${f.hubUrl}/dashboard/`);
       const stored = await page.evaluate(() => {

@@ -14,9 +14,9 @@ export function StatusChip({ kind, status }: { kind: 'case' | 'alert'; status: s
 }
 
 /** How long ago, ticking with the hub's clock; a dash until the hub's time is known. */
-export function Age({ since, now }: { since: number; now: number | undefined }) {
+export function Age({ since, now, precise }: { since: number; now: number | undefined; precise?: boolean }) {
   const { t } = useApp();
-  return <span class="age">{now === undefined ? '–' : formatAge(t, now - since)}</span>;
+  return <span class="age">{now === undefined ? '–' : formatAge(t, now - since, precise)}</span>;
 }
 
 type Due = CaseItem['due'];

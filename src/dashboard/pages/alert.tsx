@@ -117,7 +117,7 @@ export function AlertPage({ id }: { id: string }) {
         </h1>
         <div class="detail-state">
           <StatusChip kind="alert" status={alert.status} />
-          <Age since={alert.createdAt} now={now} />
+          <Age since={alert.createdAt} now={now} precise />
           <DueNote item={alert} open={open} now={now} />
         </div>
       </header>

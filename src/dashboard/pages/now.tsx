@@ -31,7 +31,7 @@ function SosCard({
       <div class="sos-head">
         <span class="sos-badge">SOS</span>
         <span class="sos-who">{alert.userName ?? t('sos:card.unknownName')}</span>
-        <Age since={alert.createdAt} now={now} />
+        <Age since={alert.createdAt} now={now} precise />
       </div>
       <div class="sos-body">
         <StatusChip kind="alert" status={alert.status} />
