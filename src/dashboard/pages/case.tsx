@@ -133,6 +133,18 @@ export function CasePage({ id }: { id: string }) {
           <section class="card">
             <h2>{t('case.report')}</h2>
             <p class="words">{c.description}</p>
+            <h3>{t('case.photos', { count: c.photoUrls.length })}</h3>
+            {c.photoUrls.length === 0 ? (
+              <p class="muted">{t('case.noPhotos')}</p>
+            ) : (
+              <div class="photos">
+                {c.photoUrls.map((url, i) => (
+                  <a key={url} href={url} target="_blank" rel="noopener">
+                    <img src={url} alt={t('case.photoAlt', { n: i + 1, id: c._id })} loading="lazy" />
+                  </a>
+                ))}
+              </div>
+            )}
             <dl class="facts">
               <dt>{t('case.when')}</dt>
               <dd>{dateTime(lang, c.createdAt)}</dd>
@@ -154,20 +166,6 @@ export function CasePage({ id }: { id: string }) {
                 <span class="muted"> · {t(`sos:card.languageNames.${c.reporterLanguage}`)}</span>
               </dd>
             </dl>
-          </section>
-          <section class="card">
-            <h2>{t('case.photos', { count: c.photoUrls.length })}</h2>
-            {c.photoUrls.length === 0 ? (
-              <p class="muted">{t('case.noPhotos')}</p>
-            ) : (
-              <div class="photos">
-                {c.photoUrls.map((url, i) => (
-                  <a key={url} href={url} target="_blank" rel="noopener">
-                    <img src={url} alt={t('case.photoAlt', { n: i + 1, id: c._id })} loading="lazy" />
-                  </a>
-                ))}
-              </div>
-            )}
           </section>
         </div>
         <div class="detail-side">
