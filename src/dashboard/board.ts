@@ -86,13 +86,14 @@ export class Board {
     }
   }
 
-  private putCase(c: CaseItem): void {
+  /** A case as it is now (from the feed, or the answer to a move made on this screen). */
+  putCase(c: CaseItem): void {
     if (isOpen(c.status)) this.cases.set(c._id, c);
     else this.cases.delete(c._id);
     this.emit({});
   }
 
-  private putAlert(a: AlertItem): void {
+  putAlert(a: AlertItem): void {
     if (isOpenAlert(a.status)) this.alerts.set(a._id, a);
     else this.alerts.delete(a._id);
     if (!this.seenSos.has(a._id)) {

@@ -227,7 +227,7 @@ if (!fs.existsSync(CHROMIUM)) {
       );
       await dashboard.getByRole('link', { name: '‹ ตอนนี้' }).click();
       await expectSeen(dashboard.getByRole('heading', { name: 'SOS', exact: true }), 'the Now page');
-      expect(await dashboard.locator(`[data-case-id="${c!._id}"]`).count()).toBe(0);
+      await dashboard.locator(`[data-case-id="${c!._id}"]`).waitFor({ state: 'detached', timeout: STEP_MS });
     }, 40_000);
 
     it('when a resident presses SOS, then it shows above the cases in red with its age ticking, and when an officer acknowledges it in LINE, then the card says who', async () => {

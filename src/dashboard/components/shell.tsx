@@ -6,8 +6,8 @@ import { Link, useRoute } from 'wouter-preact';
 import { useApp } from '../app-context';
 import { broadcastsAvailable } from '../broadcasts-api';
 import { useBoard } from '../board';
-import { LANGS, type Lang } from '../i18n';
 import type { LiveState } from '../live';
+import { LanguageSelect } from './language-select';
 import type { Theme } from '../prefs';
 import { clockTime, useHubNow } from '../time';
 
@@ -75,19 +75,7 @@ export function Shell({ children, onSignOut }: { children: ComponentChildren; on
               ⚙
             </summary>
             <div class="menu-body card">
-              <label class="field">
-                <span>{t('prefs.language')}</span>
-                <select
-                  value={lang}
-                  onChange={(e) => setPrefs({ lang: (e.target as HTMLSelectElement).value as Lang })}
-                >
-                  {LANGS.map((l) => (
-                    <option key={l} value={l}>
-                      {t(`prefs.languages.${l}`)}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <LanguageSelect t={t} lang={lang} onChange={(l) => setPrefs({ lang: l })} />
               <label class="field">
                 <span>{t('prefs.theme')}</span>
                 <select

@@ -2,7 +2,8 @@
 // a header, for a session cookie; it never goes into the address bar, the history or storage.
 import { useState } from 'preact/hooks';
 import { ApiError, api, type Session } from '../api';
-import { LANGS, type Lang, type T } from '../i18n';
+import type { T } from '../i18n';
+import { LanguageSelect } from '../components/language-select';
 import type { Prefs } from '../prefs';
 
 export function SignIn({
@@ -69,19 +70,7 @@ export function SignIn({
           {busy ? t('common.wait') : t('signIn.submit')}
         </button>
         <p class="small muted">{t('signIn.help')}</p>
-        <label class="field inline">
-          <span>{t('prefs.language')}</span>
-          <select
-            value={prefs.lang}
-            onChange={(e) => setPrefs({ lang: (e.target as HTMLSelectElement).value as Lang })}
-          >
-            {LANGS.map((l) => (
-              <option key={l} value={l}>
-                {t(`prefs.languages.${l}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LanguageSelect t={t} lang={prefs.lang} onChange={(l) => setPrefs({ lang: l })} />
       </form>
     </main>
   );
