@@ -225,7 +225,7 @@ export function myCasesCarousel(t: T, cases: Case[], lang: Language): Message {
       contents: [
         { type: 'text', text: t(`report:categories.${c.category}`), weight: 'bold', size: 'sm', wrap: true },
         { type: 'text', text: clip(c.description, 120), size: 'xs', wrap: true, color: '#444444' },
-        { type: 'text', text: formatDateTime(c.createdAt, lang), size: 'xxs', color: '#888888' },
+        { type: 'text', text: formatDateTime(c.createdAt, lang, t), size: 'xxs', color: '#888888' },
       ],
     },
   }));

@@ -34,11 +34,16 @@ export function photoFailed(t: T): Message {
   return text(t('report:flow.photoFailed'), [postbackItem(t('report:flow.skip'), { a: 'photos-done' }), cancelItem(t)]);
 }
 
-export function askLocation(t: T, options: { canReuseLastPin: boolean; prefix?: string }): Message {
+/**
+ * Where did it happen: a pin, the last pin, or (only when a geocoder is configured) a typed address.
+ * Without one the prompt does not invite typing, and a `prefix` saying typing failed stands alone.
+ */
+export function askLocation(t: T, options: { canReuseLastPin: boolean; canType: boolean; prefix?: string }): Message {
   const items: QuickReplyItem[] = [locationItem(t('report:flow.sendLocation'))];
   if (options.canReuseLastPin) items.push(postbackItem(t('report:flow.useLastPin'), { a: 'last-pin' }));
   items.push(cancelItem(t));
-  const body = options.prefix ? `${options.prefix}\n${t('report:flow.askLocation')}` : t('report:flow.askLocation');
+  const prompt = t(options.canType ? 'report:flow.askLocation' : 'report:flow.askLocationPinOnly');
+  const body = !options.prefix ? prompt : options.canType ? `${options.prefix}\n${prompt}` : options.prefix;
   return text(body, items);
 }
 
@@ -77,8 +82,8 @@ export function confirmCard(t: T, d: ConfirmData): Message {
           t('report:card.photos'),
           d.photoCount ? t('report:card.photoCount', { count: d.photoCount }) : t('report:card.noPhotos'),
         ),
-        row(t('report:card.reporter'), d.anonymous ? t('report:card.anonymous') : t('report:flow.showName')),
-        row(t('report:card.when'), formatDateTime(d.at, d.lang)),
+        row(t('report:card.reporter'), d.anonymous ? t('report:card.anonymous') : t('report:flow.nameShown')),
+        row(t('report:card.when'), formatDateTime(d.at, d.lang, t)),
       ],
     },
     footer: choiceFooter(

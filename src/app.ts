@@ -41,6 +41,23 @@ import { SosService } from './domain/sos/sos-service';
 import { sosFeature } from './bot/features/sos-feature';
 import { Scheduler } from './entry-points/scheduler';
 import { ResidentMenus } from './messaging/rich-menus';
+import { randomUUID } from 'node:crypto';
+import { BroadcastService } from './domain/broadcasts/broadcast-service';
+import { NoticeService } from './domain/broadcasts/notice-service';
+import { PatrolService } from './domain/patrols/patrol-service';
+import { SubscriptionService } from './domain/subscriptions/subscription-service';
+import { zoneNewsPersonalData } from './domain/subscriptions/zone-news-privacy';
+import { broadcastsFeature } from './bot/features/broadcasts-feature';
+import { officerMenuFeature } from './bot/features/officer-menu-feature';
+import { patrolsFeature } from './bot/features/patrols-feature';
+import { broadcastRoutes } from './entry-points/broadcast-router';
+import { haversineM } from './geo/zone-index';
+import { OfficerMenus } from './messaging/officer-menus';
+import { lineQuotaSource, outboxBatchSender, ZoneNewsRenderer } from './messaging/zone-news';
+import { BroadcastRepository } from './store/repositories/broadcast-repository';
+import { NoticeRepository } from './store/repositories/notice-repository';
+import { PatrolRepository } from './store/repositories/patrol-repository';
+import { SubscriptionRepository } from './store/repositories/subscription-repository';
 import { MessengerNotifier, VIDEO_PREVIEW_PATH } from './messaging/notifier';
 import { projectRoot } from './util/project-root';
 import fs from 'node:fs';
@@ -130,6 +147,10 @@ export interface Hub {
     bindCodes: BindCodeRepository;
     pins: PinRepository;
     alerts: AlertRepository;
+    subscriptions: SubscriptionRepository;
+    broadcasts: BroadcastRepository;
+    notices: NoticeRepository;
+    patrols: PatrolRepository;
     versions: VersionRepository;
     adminTokens: AdminTokenRepository;
     adminAudit: AdminAuditRepository;
@@ -151,8 +172,13 @@ export interface Hub {
   ledger: QuotaLedger;
   /** The resident rich menus: server.ts installs them after start (tests that need them do too). */
   richMenus: ResidentMenus;
+  /** The officers' rich menus, installed after the resident ones; also decides which menu a person sees. */
+  officerMenus: OfficerMenus;
+  broadcasts: BroadcastService;
+  patrols: PatrolService;
+  subscriptions: SubscriptionService;
   /**
-   * Installs the resident rich menus if no other instance is doing it (a store lease); otherwise
+   * Installs the resident and officer rich menus if no other instance is doing it (a store lease); otherwise
    * waits until it is done and uses its menus.
    */
   installRichMenus(): Promise<void>;
@@ -181,6 +207,10 @@ export function createApp(deps: AppDeps): Hub {
     bindCodes: new BindCodeRepository(deps.store),
     pins: new PinRepository(deps.store),
     alerts: new AlertRepository(deps.store),
+    subscriptions: new SubscriptionRepository(deps.store),
+    broadcasts: new BroadcastRepository(deps.store),
+    notices: new NoticeRepository(deps.store),
+    patrols: new PatrolRepository(deps.store),
     versions: new VersionRepository(deps.store),
     adminTokens: new AdminTokenRepository(deps.store),
     adminAudit: new AdminAuditRepository(deps.store),
@@ -203,13 +233,30 @@ export function createApp(deps: AppDeps): Hub {
       onSent: (row) =>
         row.kind === 'multicast'
           ? ledger.recordMulticast((row.to as string[]).length)
-          : ledger.recordPush(row.to as string),
+          : // LINE's broadcast reaches every friend: only LINE knows how many (GET /admin/quota shows its count).
+            row.kind === 'broadcast'
+            ? Promise.resolve()
+            : ledger.recordPush(row.to as string),
     },
     deps.outboxOptions,
   );
   const richMenus = new ResidentMenus({ line: deps.line.richMenus, texts, logger: deps.logger });
+  const officerMenus = new OfficerMenus({
+    line: deps.line.richMenus,
+    texts,
+    logger: deps.logger,
+    users: repos.users,
+    residents: richMenus,
+  });
+  const subscriptions = new SubscriptionService({
+    subscriptions: repos.subscriptions,
+    users: repos.users,
+    zones: repos.zones,
+    logger: deps.logger,
+  });
   const botDeps: BotDeps = {
-    menus: richMenus,
+    menus: officerMenus,
+    onUnfollow: (userId, now) => subscriptions.unfollowed(userId, now).then(() => undefined),
     users: repos.users,
     groups: repos.groups,
     sessions: repos.sessions,
@@ -281,6 +328,52 @@ export function createApp(deps: AppDeps): Hub {
       }
     },
   });
+  // Zone news: broadcasts, community notices and patrol digests, rendered at the messaging edge.
+  const instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const renderer = new ZoneNewsRenderer({ stations: repos.stations, zones: repos.zones, texts, clock: deps.clock });
+  const sender = outboxBatchSender(outbox, repos.outbox);
+  const quota = lineQuotaSource(deps.line, deps.clock, deps.logger);
+  const broadcasts = new BroadcastService({
+    broadcasts: repos.broadcasts,
+    subscriptions: repos.subscriptions,
+    users: repos.users,
+    groups: repos.groups,
+    zones: repos.zones,
+    leases: repos.leases,
+    sender,
+    quota,
+    renderer,
+    notifier,
+    stations: repos.stations,
+    clock: deps.clock,
+    logger: deps.logger,
+    holder: instance,
+  });
+  const notices = new NoticeService({
+    notices: repos.notices,
+    groups: repos.groups,
+    users: repos.users,
+    zones: repos.zones,
+    broadcasts,
+    officers,
+    notifier,
+    stations: repos.stations,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+  const patrols = new PatrolService({
+    patrols: repos.patrols,
+    subscriptions: repos.subscriptions,
+    users: repos.users,
+    groups: repos.groups,
+    zones: { lookup: (point) => directory.lookup(point), get: (id) => repos.zones.get(id) },
+    sender,
+    quota,
+    renderer: renderer.digest,
+    haversineM,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
   const privacy = new PrivacyService({
     requests: repos.privacyRequests,
     users: repos.users,
@@ -296,6 +389,13 @@ export function createApp(deps: AppDeps): Hub {
     notifier,
     clock: deps.clock,
     logger: deps.logger,
+    holders: [
+      zoneNewsPersonalData({
+        subscriptions: repos.subscriptions,
+        notices: repos.notices,
+        broadcasts: repos.broadcasts,
+      }),
+    ],
   });
   const categories = deps.categories ?? DEFAULT_CATEGORIES;
   const adminFeed = dashboardFeed(
@@ -327,6 +427,15 @@ export function createApp(deps: AppDeps): Hub {
       { name: 'sessions', purge: (now) => repos.sessions.purgeExpired(now) },
       { name: 'bindCodes', purge: (now) => repos.bindCodes.purgeExpired(now - 7 * DAY_MS) },
       { name: 'adminSessions', purge: (now) => repos.adminSessions.purgeExpired(now) },
+      { name: 'subscriptions', purge: (now) => repos.subscriptions.purgeEnded(now - 90 * DAY_MS) },
+      { name: 'broadcastBatches', purge: (now) => repos.broadcasts.purgeBatches(now - 30 * DAY_MS) },
+      { name: 'patrolCheckIns', purge: (now) => repos.patrols.purgeCheckIns(now - 30 * DAY_MS) },
+      { name: 'patrolDigests', purge: (now) => repos.patrols.purgeDigests(now - 90 * DAY_MS) },
+    ],
+    jobs: [
+      // Due broadcasts start within 15 s of their minute; a restart resumes unfinished runs at once.
+      { name: 'broadcasts', cron: '*/15 * * * * *', ttlMs: 30_000, atStart: true, run: () => broadcasts.tick() },
+      { name: 'patrol-digests', cron: '30 * * * * *', ttlMs: 60_000, run: () => patrols.digestTick() },
     ],
     refresh: [
       {
@@ -356,7 +465,21 @@ export function createApp(deps: AppDeps): Hub {
       stations: repos.stations,
       zones: repos.zones,
       flows: () => bot.flows,
+      zoneNews: subscriptions,
     }),
+    broadcastsFeature({
+      subscriptions,
+      notices,
+      broadcasts,
+      stations: repos.stations,
+      zones: repos.zones,
+      renderer,
+      media,
+      mediaUrl: publicBase ? (token) => `${publicBase}/media/${token}` : undefined,
+      flows: () => bot.flows,
+    }),
+    patrolsFeature({ patrols, pins: repos.pins, flows: () => bot.flows }),
+    officerMenuFeature({ cases: repos.cases, alerts: repos.alerts, stations: repos.stations, menus: officerMenus }),
   ];
   const bot = createBot(botDeps, features);
   const inbox = new Inbox({
@@ -404,8 +527,24 @@ export function createApp(deps: AppDeps): Hub {
       categories,
       ledger,
       line: deps.line,
-      // The removed officer's chat shows the resident menu again.
-      officerRemoved: (user) => richMenus.follow(user._id, languageOf(user)),
+      // The removed officer's chat shows the resident menu again, and they are told.
+      officerRemoved: async (user) => {
+        await officerMenus.follow(user._id, languageOf(user));
+        await notifier.notify(
+          { kind: 'person', userId: user._id },
+          { kind: 'officer-removed' },
+          { purpose: 'officer-removed' },
+        );
+      },
+      extraRoutes: broadcastRoutes({
+        broadcasts,
+        renderer,
+        notices: repos.notices,
+        patrols,
+        patrolRecords: repos.patrols,
+        stations: repos.stations,
+        zones: repos.zones,
+      }),
     }),
   );
   // Cases for city platforms, without personal data (GeoReport v2, read-only).
@@ -457,13 +596,20 @@ export function createApp(deps: AppDeps): Hub {
     adminFeed,
     scheduler,
     richMenus,
+    officerMenus,
+    broadcasts,
+    patrols,
+    subscriptions,
     async installRichMenus() {
       const installing = await repos.leases.exclusively(
         'rich-menus',
         scheduler.holder,
         deps.clock.now(),
         RICH_MENU_LEASE_MS,
-        () => richMenus.install(),
+        async () => {
+          await richMenus.install();
+          await officerMenus.install();
+        },
       );
       if (installing.ran) return;
       // Another instance is reconciling them with LINE: once it is done, use what it made.
@@ -472,6 +618,7 @@ export function createApp(deps: AppDeps): Hub {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
       await richMenus.adopt();
+      await officerMenus.adopt();
     },
     handleEvent: bot.handleEvent,
     async start() {

@@ -21,6 +21,13 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicBaseUrl?: string;
   commandCentreGroupId?: string;
+  /**
+   * Load the illustrative Hat Yai stations and zones into an empty store: only when LINE is the
+   * emulator (in-process, or one on this machine via LINE_API_BASE_URL), never for a real OA.
+   */
+  demoData: boolean;
+  /** Multicast calls a second the hub allows itself; undefined = the outbox's default (LINE's ~200 less 10%). */
+  lineMulticastPerSecond?: number;
   /** How long a dashboard session lasts after sign-in. */
   adminSessionHours: number;
   /** Report categories served to city platforms over Open311 (none: the Open311 endpoints serve nothing). */
@@ -76,6 +83,7 @@ const envSchema = z.object({
       .regex(/^C[0-9a-f]{32}$/, 'must be a LINE group id (C + 32 hex)')
       .optional(),
   ),
+  LINE_MULTICAST_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(2000).optional()),
   ADMIN_SESSION_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(168).optional()),
   OPEN311_CATEGORIES: z.preprocess(
     emptyToUndefined,
@@ -139,10 +147,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     publicBaseUrl: e.PUBLIC_BASE_URL,
     commandCentreGroupId: e.COMMAND_CENTRE_GROUP_ID,
+    demoData: emulated || isLoopback(e.LINE_API_BASE_URL),
+    lineMulticastPerSecond: e.LINE_MULTICAST_PER_SECOND,
     adminSessionHours: e.ADMIN_SESSION_HOURS ?? 12,
     open311Categories:
       e.OPEN311_CATEGORIES === 'none' ? [] : (e.OPEN311_CATEGORIES?.split(',') ?? DEFAULT_OPEN311_CATEGORIES),
     dashboardTileUrl: e.DASHBOARD_TILE_URL,
     dashboardTileAttribution: e.DASHBOARD_TILE_ATTRIBUTION,
   };
+}
+
+/** An emulator started with `npm run emulator` listens on this machine; LINE and proxies to it do not. */
+function isLoopback(url: string | undefined): boolean {
+  if (!url) return false;
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

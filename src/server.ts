@@ -4,6 +4,7 @@ import { configWarnings, createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { SdkLineGateway } from './messaging/line-gateway';
+import { defaultOutboxOptions } from './messaging/outbox';
 import { createMetrics } from './metrics';
 import { EmbeddedStore } from './store/embedded/nedb-store';
 import type { Store } from './store/store-port';
@@ -30,6 +31,14 @@ const COLLECTIONS = [
   'quotaLedger',
   'alerts',
   'versions',
+  'subscriptions',
+  'broadcasts',
+  'broadcastRuns',
+  'broadcastBatches',
+  'notices',
+  'patrolCheckIns',
+  'patrolDigests',
+  'patrolSettings',
   'adminTokens',
   'adminAudit',
   'adminSessions',
@@ -99,7 +108,14 @@ async function main(): Promise<void> {
       ? new GoogleGeocoder({ apiKey: config.googleMapsApiKey, baseUrl: config.googleMapsBaseUrl, logger })
       : disabledGeocoder,
     media,
-    seedDemoData: true,
+    seedDemoData: config.demoData,
+    ...(config.lineMulticastPerSecond
+      ? {
+          outboxOptions: {
+            ratePerSecond: { ...defaultOutboxOptions.ratePerSecond, multicast: config.lineMulticastPerSecond },
+          },
+        }
+      : {}),
     dashboard: {
       dir: path.join(projectRoot(), 'dist', 'dashboard'),
       tileUrl: config.dashboardTileUrl,
@@ -113,7 +129,7 @@ async function main(): Promise<void> {
     emulator.setMap(simulatorMapOf(await hub.repos.zones.all(), await hub.repos.stations.all()));
   }
   hub.scheduler.start();
-  // In the background: LINE (or the emulator) gets the current resident menus; serving does not wait.
+  // In the background: LINE (or the emulator) gets the current resident and officer menus; serving does not wait.
   void hub.installRichMenus();
   const server: Server = await new Promise((resolve, reject) => {
     const s = hub.app.listen(config.port, () => resolve(s));

@@ -24,6 +24,8 @@ export interface BotDeps {
   config: Pick<Config, 'commandCentreGroupId'>;
   /** The resident rich menu follows the person's language (nothing happens until menus are installed). */
   menus?: { follow(userId: string, lang: Language): Promise<void> };
+  /** The person blocked the OA: what they subscribed to stops, recorded as stopped by the block. */
+  onUnfollow?(userId: string, now: number): Promise<void>;
 }
 
 /** One per event: who sent it, in which chat, in which language, and how to answer. */

@@ -1,3 +1,5 @@
+import type { Broadcast, BroadcastRun } from './broadcasts/broadcast';
+import type { CommunityNotice } from './broadcasts/notice';
 import type { Language } from './people';
 import type { Station, Zone } from './places';
 import type { PrivacyRequest } from './privacy/privacy-request';
@@ -57,7 +59,27 @@ export type Notice =
   /** An officer acted on an alert: what the person reads. */
   | { kind: 'sos-person-update'; alert: SosAlert; officer: string; officerStation?: Station }
   /** A rung of the ladder, as the person hears it: exactly what that rung did. */
-  | { kind: 'sos-ladder'; alert: SosAlert; did: 'realerted' | 'escalated' | 'nobody-more' };
+  | { kind: 'sos-ladder'; alert: SosAlert; did: 'realerted' | 'escalated' | 'nobody-more' }
+  /** How a zone broadcast went, for the officer who composed it: held for the quota, or finished. */
+  | {
+      kind: 'broadcast-report';
+      broadcast: Broadcast;
+      run: BroadcastRun;
+      state: 'held' | 'finished';
+      lastFailure?: string;
+    }
+  /** A community leader's proposed notice, for the station's officers to approve or reject. */
+  | { kind: 'community-notice'; notice: CommunityNotice; community?: Zone }
+  /** What became of a community's proposed notice, for its group (Thai, then English). */
+  | {
+      kind: 'community-notice-outcome';
+      text: string;
+      outcome: 'rejected' | 'held';
+      station?: Station;
+      stationCode: string;
+    }
+  /** The person is no longer a registered officer. */
+  | { kind: 'officer-removed' };
 
 /** How a notice travels: the outbox's purpose and keys (see SendRequest in messaging/outbox.ts). */
 export interface Delivery {

@@ -38,6 +38,9 @@ const jsonParser = express.json({ limit: '2mb' });
 const binaryParser = express.raw({ type: () => true, limit: '10mb' });
 const noParser: RequestHandler = (_req, _res, next) => next();
 
+// LINE's answer when an endpoint's rate limit is exceeded (not the monthly quota's "monthly limit").
+const RATE_LIMITED = { message: 'The API rate limit has been exceeded. Try again later.' };
+
 const AUTH_MISSING = {
   message:
     'Authentication failed due to the following reason: no Authorization header. Confirm that the access token in the authorization header is valid.',
@@ -82,6 +85,10 @@ export function apiEndpoint(state: PlatformState, spec: EndpointSpec): RequestHa
       const denied = spec.bypassChecks ? undefined : authenticate(state, req);
       if (denied) {
         finish(state, spec, call, res, denied);
+        return;
+      }
+      if (!spec.bypassChecks && !state.rateLimits.take(spec.name)) {
+        finish(state, spec, call, res, { status: 429, body: RATE_LIMITED });
         return;
       }
       const fault = spec.bypassChecks ? undefined : state.faults.take(spec.name);

@@ -1,4 +1,5 @@
 import { createEmulator } from './emulator';
+import { RateLimits } from './rate-limits';
 
 /** `npm run emulator`: the LINE emulator on its own, for the simulator page and out-of-process benchmarks. */
 async function main(): Promise<void> {
@@ -17,7 +18,14 @@ async function main(): Promise<void> {
   const webhookUrl = process.env.EMULATOR_WEBHOOK_URL ?? 'http://127.0.0.1:3000/webhook';
   const channelAccessToken = process.env.LINE_CHANNEL_ACCESS_TOKEN || undefined;
 
-  const emulator = createEmulator({ channelSecret, webhookUrl, ...(channelAccessToken ? { channelAccessToken } : {}) });
+  // EMULATOR_RATE_LIMITS=multicast=200,push=2000: LINE's per-endpoint limits (429 above them).
+  const rateLimits = RateLimits.parse(process.env.EMULATOR_RATE_LIMITS ?? '');
+  const emulator = createEmulator({
+    channelSecret,
+    webhookUrl,
+    rateLimits,
+    ...(channelAccessToken ? { channelAccessToken } : {}),
+  });
   const server = await emulator.listen(port, host);
   console.log(`LINE emulator listening on ${server.url} (simulator page: ${server.url}/)`);
   console.log(`Webhooks go to ${webhookUrl}`);

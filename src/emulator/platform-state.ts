@@ -5,6 +5,7 @@ import { FaultInjector } from './fault-injector';
 import { MessageIdSequence, UlidGenerator, botUserIdFor, newQuoteToken } from './ids';
 import { ReplyTokens } from './reply-tokens';
 import { RetryKeys } from './retry-keys';
+import { RateLimits } from './rate-limits';
 import { RichMenuStore } from './rich-menu-store';
 import type { DeliveredMessage, EmulatorOptions, SimulatorMap } from './types';
 
@@ -40,6 +41,7 @@ export class PlatformState {
   readonly endpointNames = new Set<string>();
   readonly faults = new FaultInjector(this.endpointNames);
   readonly richMenus = new RichMenuStore();
+  readonly rateLimits: RateLimits;
   readonly events = new EventStream();
   readonly messageIds = new MessageIdSequence();
   readonly eventIds: UlidGenerator;
@@ -72,6 +74,7 @@ export class PlatformState {
     this.replyTokens = new ReplyTokens(opts.replyTokenTtlMs ?? 60_000, capacity);
     this.retryKeys = new RetryKeys(capacity);
     this.eventIds = new UlidGenerator(this.now);
+    this.rateLimits = new RateLimits(opts.rateLimits);
   }
 
   /**

@@ -17,6 +17,8 @@ export interface EmulatorOptions {
   maxRecordedCalls?: number;
   /** Transcript entries kept per chat (oldest dropped first). Default 1_000. */
   maxMessagesPerChat?: number;
+  /** Requests per second per endpoint name (`{ multicast: 200 }`); over it LINE's 429. Default: none. */
+  rateLimits?: Record<string, number>;
   /**
    * A JSON file that keeps users, groups, transcripts, rich menus and their links, and a webhook URL
    * set from the simulator, across restarts: read at creation, written (atomically, debounced) after

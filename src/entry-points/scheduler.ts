@@ -5,6 +5,16 @@ import type { Logger } from '../logger';
 import type { LeaseRepository } from '../store/repositories/lease-repository';
 import type { Clock } from '../util/clock';
 
+/** A job of a feature (broadcasts, patrol digests): a cron pattern, a lease time, and the use case to call. */
+export interface ScheduledJob {
+  name: string;
+  cron: string;
+  ttlMs: number;
+  /** Also run once as the scheduler starts (work a previous process left unfinished). */
+  atStart?: boolean;
+  run(): Promise<number>;
+}
+
 export interface RetentionTarget {
   name: string;
   purge(now: number): Promise<number>;
@@ -31,6 +41,7 @@ export class Scheduler {
       leases: LeaseRepository;
       sos: SosService;
       retention: RetentionTarget[];
+      jobs?: ScheduledJob[];
       refresh?: RefreshTarget[];
       clock: Clock;
       logger: Logger;
@@ -50,6 +61,13 @@ export class Scheduler {
       if (removed > 0) this.deps.logger.info({ removed }, 'retention purge');
       return removed;
     });
+  }
+
+  /** One run of a named job, if this instance holds its lease. */
+  async tick(name: string): Promise<number> {
+    const job = this.deps.jobs?.find((j) => j.name === name);
+    if (!job) throw new Error(`no scheduled job named ${name}`);
+    return this.underLease(job.name, job.ttlMs, () => job.run());
   }
 
   /** What changed in the store since this instance last looked (zones and stations), on every instance. */
@@ -79,6 +97,10 @@ export class Scheduler {
       ),
     );
     this.tasks.push(cron.schedule('17 * * * *', () => void this.retentionTick(), { name: 'retention' }));
+    for (const job of this.deps.jobs ?? []) {
+      this.tasks.push(cron.schedule(job.cron, () => void this.tick(job.name), { name: job.name }));
+      if (job.atStart) void this.tick(job.name);
+    }
   }
 
   async stop(): Promise<void> {

@@ -18,6 +18,8 @@ export interface LineGateway {
   reply(replyToken: string, messages: LineMessage[]): Promise<SendResult>;
   push(to: string, messages: LineMessage[], retryKey: string): Promise<SendResult>;
   multicast(to: string[], messages: LineMessage[], retryKey: string): Promise<SendResult>;
+  /** Every friend of the OA (LINE allows 60 of these an hour). */
+  broadcast(messages: LineMessage[], retryKey: string): Promise<SendResult>;
   getProfile(userId: string): Promise<LineProfile | null>;
   getGroupMemberProfile(groupId: string, userId: string): Promise<LineProfile | null>;
   getGroupMemberCount(groupId: string): Promise<number>;
@@ -174,6 +176,10 @@ export class SdkLineGateway implements LineGateway {
 
   async multicast(to: string[], messages: LineMessage[], retryKey: string): Promise<SendResult> {
     return this.retryable('multicast', () => this.api.multicastWithHttpInfo({ to, messages }, retryKey));
+  }
+
+  async broadcast(messages: LineMessage[], retryKey: string): Promise<SendResult> {
+    return this.retryable('broadcast', () => this.api.broadcastWithHttpInfo({ messages }, retryKey));
   }
 
   async getProfile(userId: string): Promise<LineProfile | null> {

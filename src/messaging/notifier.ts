@@ -1,3 +1,6 @@
+import { groupText, noticeCard, runFigures, runReport } from '../../flex-templates/broadcast';
+import { text } from '../../flex-templates/common';
+import { clip, nameIn } from '../../flex-templates/format';
 import { caseReached, groupUpdate, reportCard, reporterUpdate } from '../../flex-templates/report-card';
 import { privacyRequestClosed } from '../../flex-templates/privacy';
 import {
@@ -123,6 +126,27 @@ export class MessengerNotifier implements Notifier {
         return [sosPersonUpdate(t, notice.alert, notice.officer, notice.officerStation, lang)];
       case 'sos-ladder':
         return [sosLadderStep(t, notice.did)];
+      case 'broadcast-report':
+        return [runReport(t, notice.state, runFigures(notice.broadcast, notice.run, notice.lastFailure))];
+      case 'community-notice': {
+        const { notice: n, community } = notice;
+        const name = community?.name ?? { th: n.zoneId, en: n.zoneId, ms: n.zoneId };
+        const view = { id: n._id, text: n.text, community: name, at: n.createdAt };
+        return [noticeCard(t, n.proposerName ? { ...view, proposer: n.proposerName } : view, lang)];
+      }
+      case 'community-notice-outcome': {
+        const key = notice.outcome === 'rejected' ? 'broadcast:notice.groupRejected' : 'broadcast:notice.groupHeld';
+        // A group has no language: Thai, then English.
+        return [
+          groupText(this.deps.texts.t, key, (l) => ({
+            text: clip(notice.text, 80),
+            station: nameIn(notice.station?.name, l) || notice.stationCode,
+            phone: notice.station?.phone ?? '191',
+          })),
+        ];
+      }
+      case 'officer-removed':
+        return [text(t('officer:removed'))];
     }
   }
 }

@@ -10,8 +10,12 @@ export class TokenBucket {
   private waiting: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly perSecond: number) {
-    this.tokens = perSecond;
+  /** `burst`: how many calls may start at once (the bucket's size); a second's worth by default. */
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst = perSecond,
+  ) {
+    this.tokens = burst;
   }
 
   /** Resolves when a call may start. */
@@ -38,7 +42,7 @@ export class TokenBucket {
 
   private refill(): void {
     const now = Date.now();
-    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) * this.perSecond) / 1000);
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perSecond) / 1000);
     this.last = now;
   }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { messagingApi } from '@line/bot-sdk';
 import fs from 'node:fs';
 import path from 'node:path';
 import { residentRichMenu } from '../../flex-templates/rich-menu';
@@ -94,26 +95,15 @@ export class ResidentMenus {
     const { line } = this.deps;
     const image = fs.readFileSync(path.join(this.deps.imagesDir ?? defaultImagesDir(), `resident-${lang}.png`));
     const t = this.deps.texts.t(lang);
-    const version = createHash('sha256')
-      .update(JSON.stringify(residentRichMenu(t, '')))
-      .update(image)
-      .digest('hex')
-      .slice(0, 12);
-    const name = `ssz-resident-${lang}-${version}`;
-    const alias = aliasOf(lang);
-    const current = await line.aliasTarget(alias);
-    if (current && (await line.nameOf(current)) === name) {
-      this.ids.set(lang, current);
-      if (lang === DEFAULT_LANGUAGE) await line.setDefault(current);
-      return false;
-    }
-    const id = await line.create(residentRichMenu(t, name));
-    await line.setImage(id, image, 'image/png');
-    await line.setAlias(alias, id, current !== null);
+    const { id, created, previous } = await ensureMenu(line, {
+      alias: aliasOf(lang),
+      build: (name) => residentRichMenu(t, name),
+      image,
+    });
     if (lang === DEFAULT_LANGUAGE) await line.setDefault(id);
     this.ids.set(lang, id);
-    if (current) await this.retire(current, id, lang);
-    return true;
+    if (previous) await this.retire(previous, id, lang);
+    return created;
   }
 
   /**
@@ -150,11 +140,34 @@ function aliasOf(lang: Language): string {
   return `ssz-resident-${lang}`;
 }
 
-function defaultImagesDir(): string {
+/**
+ * Makes LINE hold the current version of one menu: found by its alias and kept when its name carries
+ * the same version (a hash of the menu and its image), else created anew with its image and the
+ * alias moved to it. `previous` is the menu the alias pointed to before, for the caller to retire.
+ */
+export async function ensureMenu(
+  line: RichMenuApi,
+  spec: { alias: string; build(name: string): messagingApi.RichMenuRequest; image: Buffer },
+): Promise<{ id: string; created: boolean; previous: string | null }> {
+  const version = createHash('sha256')
+    .update(JSON.stringify(spec.build('')))
+    .update(spec.image)
+    .digest('hex')
+    .slice(0, 12);
+  const name = `${spec.alias}-${version}`;
+  const current = await line.aliasTarget(spec.alias);
+  if (current && (await line.nameOf(current)) === name) return { id: current, created: false, previous: null };
+  const id = await line.create(spec.build(name));
+  await line.setImage(id, spec.image, 'image/png');
+  await line.setAlias(spec.alias, id, current !== null);
+  return { id, created: true, previous: current };
+}
+
+export function defaultImagesDir(): string {
   return path.join(projectRoot(), 'flex-templates', 'rich-menu');
 }
 
-function ignoreNotFound(err: unknown): void {
+export function ignoreNotFound(err: unknown): void {
   if (err instanceof LineApiError && err.status === 404) return;
   throw err;
 }

@@ -1,10 +1,7 @@
 import request from 'supertest';
-import { createMapsFake } from '../../src/geo/maps-fake';
-import { GoogleGeocoder } from '../../src/geo/google-geocoder';
 import { MemoryMediaStore } from '../../src/media/media-store';
-import { silentLogger } from '../../src/logger';
 import { ManualClock } from '../../src/util/clock';
-import { ADMIN_TOKEN, PLACES, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
+import { ADMIN_TOKEN, PLACES, gid, startHub, startHubWithMaps, uid, type HubFixture } from '../support/hub-fixture';
 
 import {
   HYI_GROUP,
@@ -317,7 +314,7 @@ describe('reports end to end', () => {
     expect(last(f, SOMCHAI).text).toBe('📍 จุดนี้อยู่ในพื้นที่ ชุมชนสันติสุข\nดูแลโดย สถานีตำรวจภูธรหาดใหญ่ โทร 074-243-333');
     expect(last(f, SOMCHAI).quickReply?.[0]).toBe('แจ้งเหตุที่นี่');
     expect(last(f, JOHN).text).toMatch(
-      /outside the Smart Safety Zone\nNearest station: Hat Yai Police Station \(about \d+\.\d km\)/,
+      /outside the Smart Safety Zone\.\nNearest station: Hat Yai Police Station \(about \d+\.\d km\)/,
     );
   });
 
@@ -444,12 +441,8 @@ describe('reports: expiry, typed addresses and codes over time', () => {
   });
 
   it('when a typed address is given with a Maps key, then it is geocoded (fake Maps) and the card shows the Thai address', async () => {
-    const maps = createMapsFake();
-    const server = await maps.listen(0);
-    const f = await startHub({
-      seed: true,
-      geocoder: new GoogleGeocoder({ apiKey: 'test-maps-key-123', baseUrl: server.url, logger: silentLogger }),
-    });
+    const f = await startHubWithMaps({ seed: true });
+    const maps = f.maps;
     try {
       await setUpCity(f);
       const u = { userId: SOMCHAI };
@@ -469,7 +462,6 @@ describe('reports: expiry, typed addresses and codes over time', () => {
       expect(maps.calls.some((call) => call.query.address === 'ตลาดกิมหยง')).toBe(true);
     } finally {
       await f.close();
-      await server.close();
     }
   });
 
@@ -484,7 +476,7 @@ describe('reports: expiry, typed addresses and codes over time', () => {
       await f.emulator.driver.postback(u, 'a=photos-done');
       await f.emulator.driver.text(u, 'Kim Yong market');
       await f.settle();
-      expect(last(f, JOHN).text).toContain("I can't look up typed addresses right now");
+      expect(last(f, JOHN).text).toContain("We can't look up typed addresses right now");
       await f.emulator.driver.location(u, PLACES.santisuk);
       await f.emulator.driver.postback(u, 'a=anon&v=no');
       await f.emulator.driver.postback(u, 'a=report-confirm');

@@ -331,10 +331,10 @@ describe('SOS home zone', () => {
     try {
       await f.emulator.driver.location({ userId: JOHN }, PLACES.santisuk);
       await f.settle();
-      expect(last(f, JOHN).quickReply).toContain('Set as my home area');
+      expect(last(f, JOHN).quickReply).toContain('Set as my area');
       await f.emulator.driver.postback({ userId: JOHN }, 'a=home&z=HYI-santisuk');
       await f.settle();
-      expect(last(f, JOHN).text).toContain('Santisuk Community is now your home area');
+      expect(last(f, JOHN).text).toContain('Santisuk Community is now your usual area');
       (f.clock as ManualClock).advance(20 * 60_000); // the pin is now older than 15 minutes
       await f.emulator.driver.postback({ userId: JOHN }, 'a=sos');
       await f.settle();

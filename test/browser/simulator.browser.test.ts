@@ -109,10 +109,14 @@ if (!fs.existsSync(CHROMIUM)) {
       await page.getByRole('button', { name: 'Create and follow' }).click();
 
       // The Thai greeting by name, then the PDPA card with its Accept and Decline buttons. The chat
-      // keeps the newest message in view, as LINE does, so the card is what the person sees first.
-      await expectSeen(log.getByText('ข้อมูลส่วนบุคคล (PDPA)', { exact: true }), 'the PDPA card title');
+      // keeps the newest message in view, as LINE does, so the card's buttons are what the person
+      // sees first; its title is above them (the notice is taller than the chat window).
       const accept = log.getByRole('button', { name: 'ยินยอม', exact: true });
       await expectSeen(accept, 'the Accept button on the PDPA card');
+      const title = log.getByText('การคุ้มครองข้อมูลส่วนบุคคล (PDPA)', { exact: true });
+      await title.scrollIntoViewIfNeeded();
+      await expectSeen(title, 'the PDPA card title');
+      await accept.scrollIntoViewIfNeeded();
       await expectSeen(
         log.getByRole('button', { name: 'ไม่ยินยอม', exact: true }),
         'the Decline button on the PDPA card',
@@ -211,7 +215,8 @@ if (!fs.existsSync(CHROMIUM)) {
       expect(await bar.textContent()).toContain('เมนู · SOS');
       const image = page.locator('#richmenuImage');
       await until(() => image.evaluate((img: any) => img.naturalWidth), 2500, 'the menu image');
-      const sosArea = page.locator('#richmenuAreas').getByRole('button', { name: 'SOS', exact: true });
+      // The area's label is what a screen reader says: what SOS does, not just the word.
+      const sosArea = page.locator('#richmenuAreas').getByRole('button', { name: 'SOS ขอความช่วยเหลือด่วน', exact: true });
       await expectSeen(sosArea, 'the SOS area of the rich menu');
       await page.screenshot({ path: screenshotPath('5-rich-menu') });
 

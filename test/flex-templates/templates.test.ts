@@ -19,7 +19,7 @@ import {
   languagePicker,
   type Message,
 } from '../../flex-templates/common';
-import { clip, formatDateTime } from '../../flex-templates/format';
+import { clip, formatDateTime, graphemeLength } from '../../flex-templates/format';
 import {
   caseReached,
   groupUpdate,
@@ -54,8 +54,9 @@ import {
   sosToPerson,
   type SosCardVariant,
 } from '../../flex-templates/sos';
-import { groupHello, privacyNotice, welcomeMessages } from '../../flex-templates/welcome';
+import { groupHello, privacyDetails, privacyNotice, welcomeMessages } from '../../flex-templates/welcome';
 import { zoneInfo } from '../../flex-templates/zone-info';
+import { residentRichMenu } from '../../flex-templates/rich-menu';
 
 const texts = loadTexts();
 const LOCALES_DIR = path.join(__dirname, '..', '..', 'locales');
@@ -172,8 +173,10 @@ function catalogue(t: T, lang: Language, textsFor: (l: Language) => T): Array<[s
   const add = (name: string, built: Built) => out.push([name, built]);
 
   // common.ts
-  for (const reason of ['howTo', 'unknown', 'unsupported'] as const)
+  for (const reason of ['howTo', 'unknown', 'unsupported'] as const) {
     add(`helpMessage(${reason})`, helpMessage(t, reason));
+    add(`helpMessage(${reason}, consented)`, helpMessage(t, reason, { canWithdraw: true }));
+  }
   add('comingSoonMessage', comingSoonMessage(t, t('menu.news')));
   add('languagePicker', languagePicker(t, textsFor));
   add('languageChanged', languageChanged(t));
@@ -194,7 +197,9 @@ function catalogue(t: T, lang: Language, textsFor: (l: Language) => T): Array<[s
     welcomeMessages(t, { displayName: NAME_100, returning: true, consentPending: false }),
   );
   add('privacyNotice', privacyNotice(t));
-  add('groupHello', groupHello(textsFor('th'), textsFor('en')));
+  for (const consent of ['pending', 'accepted', 'declined'] as const)
+    add(`privacyDetails(${consent})`, privacyDetails(t, consent));
+  add('groupHello', groupHello(textsFor('th')));
 
   // report-flow.ts
   add('askCategory', askCategory(t, DEFAULT_CATEGORIES));
@@ -203,10 +208,19 @@ function catalogue(t: T, lang: Language, textsFor: (l: Language) => T): Array<[s
     add(`askDescription(${after ?? 'first'})`, askDescription(t, after));
   for (const received of [0, 1, 2, 3]) add(`askPhotos(${received})`, askPhotos(t, received, 3));
   add('photoFailed', photoFailed(t));
-  add('askLocation(no last pin)', askLocation(t, { canReuseLastPin: false }));
+  add('askLocation(no last pin)', askLocation(t, { canReuseLastPin: false, canType: true }));
+  add('askLocation(pin only)', askLocation(t, { canReuseLastPin: false, canType: false }));
   add(
     'askLocation(last pin, prefix)',
-    askLocation(t, { canReuseLastPin: true, prefix: t('report:flow.addressNeedsPin') }),
+    askLocation(t, {
+      canReuseLastPin: true,
+      canType: true,
+      prefix: t('report:flow.addressNotFound', { address: 'x' }),
+    }),
+  );
+  add(
+    'askLocation(pin only, prefix)',
+    askLocation(t, { canReuseLastPin: true, canType: false, prefix: t('report:flow.addressNeedsPin') }),
   );
   add('askAnonymous', askAnonymous(t));
   for (const [name, description] of [
@@ -446,13 +460,15 @@ describe('flex templates within LINE limits', () => {
   });
 
   it.each(cases)(
-    'when %s is rendered, then every action label fits 20 UTF-16 units and every carousel has one bubble size',
+    'when %s is rendered, then every action label fits 20 grapheme clusters uncut and every carousel has one bubble size',
     (_name, r) => {
-      // The validator checks labels on quick replies only; common.ts promises 20 for card buttons too.
-      const long = actions(r.messages)
+      // LINE counts labels in grapheme clusters. The validator checks quick replies only; common.ts
+      // promises 20 for card buttons too. A label that needed label() to cut it ends in "…": the
+      // locale text must be rewritten to fit, since a cut label reads as a broken word.
+      const labels = actions(r.messages)
         .map((a) => a.label)
-        .filter((l): l is string => typeof l === 'string' && l.length > 20);
-      expect(long).toEqual([]);
+        .filter((l): l is string => typeof l === 'string');
+      expect(labels.filter((l) => graphemeLength(l) > 20 || l.endsWith('…'))).toEqual([]);
       for (const m of r.messages) {
         if (m.type === 'flex' && m.contents.type === 'carousel') {
           expect(new Set(m.contents.contents.map((b) => b.size)).size).toBe(1);
@@ -517,6 +533,41 @@ describe('flex templates within LINE limits', () => {
   });
 });
 
+describe('labels as LINE counts them (grapheme clusters)', () => {
+  const quickReply = (labelText: string) => [
+    {
+      type: 'text',
+      text: 'x',
+      quickReply: { items: [{ type: 'action', action: { type: 'message', label: labelText, text: 'x' } }] },
+    },
+  ];
+
+  it('when a quick reply label is 23 UTF-16 units but 18 grapheme clusters, then the emulator accepts it as LINE does', () => {
+    expect(validateMessages(quickReply('เสียงดัง/ก่อความวุ่นวาย'))).toEqual([]);
+  });
+
+  it('when a quick reply label is 21 grapheme clusters, then the emulator refuses it as LINE does', () => {
+    expect(validateMessages(quickReply('ก'.repeat(21)))).toEqual([
+      expect.objectContaining({ property: 'messages[0].quickReply.items[0].action.label' }),
+    ]);
+  });
+
+  it.each(LANGUAGES)(
+    'when the %s rich menu is built, then every area label and the chat bar text fit uncut',
+    (lang) => {
+      const menu = residentRichMenu(texts.t(lang), 'ssz-resident');
+      const spoken = (menu.areas ?? []).map((area) => (area.action as { label?: string }).label ?? '');
+      expect(spoken).toHaveLength(5);
+      expect(spoken.filter((l) => graphemeLength(l) > 20 || l.endsWith('…'))).toEqual([]);
+      expect(graphemeLength(menu.chatBarText ?? '')).toBeLessThanOrEqual(14);
+      expect(menu.chatBarText).toBe(texts.t(lang)('richMenu.chatBar'));
+      // The SOS area says what it does to a screen reader, not just "SOS".
+      expect(spoken[0]).toBe(texts.t(lang)('richMenu.sosLabel'));
+      expect(texts.t(lang)('richMenu.sosLabel').length).toBeGreaterThan('SOS'.length);
+    },
+  );
+});
+
 describe('formatDateTime', () => {
   it('when a moment is shown in Thai, then the year is Buddhist (2569 for 2026)', () => {
     expect(formatDateTime(AT, 'th')).toContain('2569');
@@ -538,6 +589,13 @@ describe('formatDateTime', () => {
     expect(formatDateTime(AT, 'ms')).toBe('13 Mei 2026, 21:05');
   });
 
+  it('when a resident reads a date, then Thai says "เวลา … น." and English and Malay say it is Thai time', () => {
+    const newYear = Date.UTC(2025, 11, 31, 17, 30);
+    expect(formatDateTime(newYear, 'th', texts.t('th'))).toBe('1 ม.ค. 2569 เวลา 00:30 น.');
+    expect(formatDateTime(newYear, 'en', texts.t('en'))).toBe('1 Jan 2026, 00:30 (Thai time)');
+    expect(formatDateTime(AT, 'ms', texts.t('ms'))).toBe('13 Mei 2026, 21:05 (waktu Thailand)');
+  });
+
   // `hour12: false` on a 12-hour locale (ms-MY) once selected the h24 cycle: 00:30 read "24:30".
   it('when a moment just after midnight is shown in Malay, then the hour reads 00, not 24', () => {
     expect(formatDateTime(Date.UTC(2025, 11, 31, 17, 30), 'ms')).toBe('1 Jan 2026, 00:30');
@@ -545,23 +603,41 @@ describe('formatDateTime', () => {
 });
 
 describe('label and clip', () => {
-  it('when a label is longer than 20 characters, then it is cut to 20 with an ellipsis', () => {
-    const cut = label('เจ้าหน้าที่กำลังเดินทางไปที่เกิดเหตุ');
-    expect(cut.length).toBe(20);
+  it('when a label is longer than 20 characters, then it is cut to 20 grapheme clusters with an ellipsis', () => {
+    const cut = label('เจ้าหน้าที่กำลังเดินทางไปที่เกิดเหตุแล้วค่ะ');
+    expect(graphemeLength(cut)).toBe(20);
     expect(cut.endsWith('…')).toBe(true);
     expect(label('รับเรื่อง')).toBe('รับเรื่อง');
   });
 
+  // LINE counts labels in grapheme clusters: "เสียงดัง/ก่อความวุ่นวาย" is 23 UTF-16 units but 18 clusters.
+  it('when a Thai label has more than 20 UTF-16 units but at most 20 grapheme clusters, then it is kept whole', () => {
+    const noise = 'เสียงดัง/ก่อความวุ่นวาย';
+    expect(noise.length).toBeGreaterThan(20);
+    expect(label(noise)).toBe(noise);
+  });
+
   it('when a description is clipped, then it fits the limit and ends with an ellipsis', () => {
     const cut = clip(THAI_1000, 120);
-    expect(cut.length).toBe(120);
+    expect(cut.length).toBeLessThanOrEqual(120);
+    expect(cut.length).toBeGreaterThan(110);
     expect(cut.endsWith('…')).toBe(true);
     expect(clip('สั้น', 120)).toBe('สั้น');
   });
 
-  // LINE counts UTF-16 units; cuts must count the same unit and never split a character.
-  it('when a long label is made of emoji, then it is still at most 20 UTF-16 units (LINE counts units, label() counts code points)', () => {
-    expect(label('🆘'.repeat(30)).length).toBeLessThanOrEqual(20);
+  it('when a Thai text is clipped, then no vowel or tone mark is cut from its consonant', () => {
+    // "ที่" is three units (consonant, vowel, tone): a cut by code point at 20 could keep "ท" or "ที".
+    for (let max = 5; max <= 30; max++) {
+      const cut = clip('ที่'.repeat(20), max);
+      expect(cut.length).toBeLessThanOrEqual(max);
+      expect(cut.slice(0, -1)).toBe('ที่'.repeat((cut.length - 1) / 3));
+    }
+  });
+
+  it('when a long label is made of emoji, then it is at most 20 grapheme clusters and holds no half emoji', () => {
+    const cut = label('🆘'.repeat(30));
+    expect(graphemeLength(cut)).toBeLessThanOrEqual(20);
+    expect(LONE_SURROGATE.test(cut)).toBe(false);
   });
 
   it('when a clip falls inside an emoji, then no half of it (a lone surrogate) is left', () => {

@@ -12,6 +12,16 @@ describe('TokenBucket', () => {
     expect(started[149]).toBeLessThan(1500);
   });
 
+  it('when the burst is smaller than the per-second budget, then only the burst goes at once and the rest waits', async () => {
+    const bucket = new TokenBucket(100, 10);
+    let started = 0;
+    const all = Promise.all(Array.from({ length: 30 }, () => bucket.take().then(() => (started += 1))));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toBe(10);
+    await all;
+    expect(started).toBe(30);
+  });
+
   it('when it is released, then every waiting call goes at once', async () => {
     const bucket = new TokenBucket(1);
     await bucket.take();

@@ -9,6 +9,8 @@ import { SdkLineGateway } from '../../src/messaging/line-gateway';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import type { Store } from '../../src/store/store-port';
 import { AnchoredClock, ManualClock, type Clock } from '../../src/util/clock';
+import { createMapsFake, type MapsFake } from '../../src/geo/maps-fake';
+import { GoogleGeocoder } from '../../src/geo/google-geocoder';
 
 export const SECRET = 'hub-test-channel-secret';
 export const TOKEN = 'hub-test-channel-access-token';
@@ -149,6 +151,25 @@ export async function startHub(options: FixtureOptions = {}): Promise<HubFixture
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await emu.close();
       await store.close();
+    },
+  };
+}
+
+/**
+ * startHub with address search on: the real Google Maps client against the Maps fake (its
+ * requests in `maps.calls`). close() stops both.
+ */
+export async function startHubWithMaps(options: FixtureOptions = {}): Promise<HubFixture & { maps: MapsFake }> {
+  const maps = createMapsFake();
+  const server = await maps.listen(0);
+  const geocoder = new GoogleGeocoder({ apiKey: 'test-maps-key-123', baseUrl: server.url, logger: silentLogger });
+  const f = await startHub({ ...options, geocoder });
+  return {
+    ...f,
+    maps,
+    async close() {
+      await f.close();
+      await server.close();
     },
   };
 }

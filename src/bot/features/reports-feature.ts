@@ -3,6 +3,7 @@ import { askCategory } from '../../../flex-templates/report-flow';
 import { actionRefused, groupUpdate, myCasesCarousel } from '../../../flex-templates/report-card';
 import { text } from '../../../flex-templates/common';
 import { zoneInfo } from '../../../flex-templates/zone-info';
+import { followOffer } from '../../../flex-templates/broadcast';
 import { nameIn } from '../../../flex-templates/format';
 import { parseBindCommand, type BindService } from '../../domain/binding/bind-service';
 import type { CaseStatus, RejectReason } from '../../domain/reports/case';
@@ -23,6 +24,8 @@ export interface ReportsFeatureDeps extends ReportFlowDeps {
   stations: StationRepository;
   zones: ZoneRepository;
   flows: () => FlowEngine;
+  /** Zone news: whether the person follows a zone, so a pin or a home zone can offer it. */
+  zoneNews?: { follows(userId: string, zoneId: string): Promise<boolean> };
 }
 
 /**
@@ -113,6 +116,8 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     const profile = await ctx.deps.line.getProfile(ctx.userId).catch(() => null);
     if (profile)
       ctx.user = (await ctx.deps.users.saveOfficerName(ctx.userId, profile.displayName, ctx.now)) ?? ctx.user;
+    // The officer menu replaces the resident one.
+    await ctx.deps.menus?.follow(ctx.userId, ctx.lang);
     const name = ctx.user.publicName ?? ctx.user.displayName ?? '-';
     return ctx.reply(
       [
@@ -123,6 +128,11 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
       'officer-registered',
     );
   };
+
+  /** Whether to offer "get this zone's news" (the person does not follow it yet). */
+  async function newsOffer(userId: string, zoneId: string): Promise<boolean> {
+    return deps.zoneNews ? !(await deps.zoneNews.follows(userId, zoneId)) : false;
+  }
 
   async function startReport(ctx: BotContext, draft: ReportDraft): Promise<void> {
     if (ctx.user?.consent !== 'accepted') {
@@ -164,6 +174,7 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
       const zone = await deps.zones.get(postback.z);
       if (!zone) return next();
       await ctx.deps.users.setHomeZone(ctx.userId, zone._id, ctx.now);
+      const offer = await newsOffer(ctx.userId, zone._id);
       return ctx.reply(
         [
           text(
@@ -171,6 +182,7 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
               zone: nameIn(zone.name, ctx.lang),
               station: await stationName(zone.stationCode, ctx.lang),
             }),
+            offer ? [followOffer(ctx.t, zone._id, 'home')] : undefined,
           ),
         ],
         'home-zone',
@@ -185,8 +197,11 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
       // Kept for "report here" and a next SOS; not for a person who declined the privacy notice.
       if (ctx.user?.consent !== 'declined')
         await deps.pins.save(ctx.userId, { lat: m.latitude, lng: m.longitude, address: m.address, at: ctx.now });
+      const where = deps.cases.locate({ lat: m.latitude, lng: m.longitude });
+      const zone = where.inZone ? where.zones[0] : undefined;
+      const offer = zone && (await newsOffer(ctx.userId, zone._id));
       return ctx.reply(
-        [zoneInfo(ctx.t, deps.cases.locate({ lat: m.latitude, lng: m.longitude }), ctx.lang)],
+        [zoneInfo(ctx.t, where, ctx.lang, offer ? [followOffer(ctx.t, zone._id, 'pin')] : [])],
         'zone-info',
       );
     }

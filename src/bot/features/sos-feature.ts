@@ -187,6 +187,8 @@ export function sosFeature(deps: { sos: SosService; pins: PinRepository; station
     if (!match || !ctx.userId) return next();
     const onDuty = match[1]!.toLowerCase() === 'on';
     const updated = await ctx.deps.users.setOnDuty(ctx.userId, onDuty, ctx.now);
+    // The officer menu's duty tile shows the state: the menu of the new state is linked.
+    if (updated) await ctx.deps.menus?.follow(ctx.userId, ctx.lang);
     await ctx.reply([text(ctx.t(updated ? (onDuty ? 'sos:duty.on' : 'sos:duty.off') : 'sos:duty.notOfficer'))], 'duty');
   };
 

@@ -25,13 +25,16 @@ export function lifecycleHandlers(sender: ReturnType<typeof loadSender>): Middle
         return;
       }
       case 'unfollow':
-        if (ctx.userId) await deps.users.setFollowing(ctx.userId, false, ctx.now);
+        if (ctx.userId) {
+          await deps.users.setFollowing(ctx.userId, false, ctx.now);
+          await deps.onUnfollow?.(ctx.userId, ctx.now);
+        }
         return;
       case 'join': {
         const groupId = ctx.groupId;
         if (!groupId) return;
         await deps.groups.joined(groupId, ctx.now);
-        await ctx.reply([groupHello(deps.texts.t('th'), deps.texts.t('en'))], 'group-hello');
+        await ctx.reply([groupHello(deps.texts.t('th'))], 'group-hello');
         return;
       }
       case 'leave':

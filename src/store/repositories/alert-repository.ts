@@ -54,6 +54,14 @@ export class AlertRepository {
     return this.alerts.findOne({ userId, status: { $in: ['new', 'acknowledged', 'en_route', 'on_scene'] } });
   }
 
+  /** A station's open alerts, newest first (the officer menu's "open SOS"). */
+  openAtStation(stationCode: string, limit = 50): Promise<SosAlert[]> {
+    return this.alerts.find(
+      { stationCode, status: { $in: ['new', 'acknowledged', 'en_route', 'on_scene'] } },
+      { sort: { createdAt: -1 }, limit },
+    );
+  }
+
   falseAlarmsSince(userId: string, since: number): Promise<number> {
     return this.alerts.count({ userId, status: 'false_alarm', closedAt: { $gte: since } });
   }

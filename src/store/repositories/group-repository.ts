@@ -55,4 +55,9 @@ export class GroupRepository {
   communityGroups(zoneId: string): Promise<Group[]> {
     return this.groups.find({ kind: 'community', zoneId, active: true });
   }
+
+  /** Every community group the bot is in (an announcement to the whole OA reaches them too). */
+  allCommunityGroups(): Promise<Group[]> {
+    return this.groups.find({ kind: 'community', active: true });
+  }
 }

@@ -1,14 +1,17 @@
 import type { Collection, Store } from '../store-port';
 import { purgeInBatches } from './retention';
 
-export type OutboxKind = 'reply' | 'push' | 'multicast';
+export type OutboxKind = 'reply' | 'push' | 'multicast' | 'broadcast';
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'held';
 
 /** One outbound LINE call, persisted before the first attempt (DESIGN: every push goes through here). */
 export interface OutboxEntry {
   _id: string;
   kind: OutboxKind;
-  /** Push: a user, group or room id. Multicast: up to 500 user ids. Reply: the chat to push to if the token fails. */
+  /**
+   * Push: a user, group or room id. Multicast: up to 500 user ids. Reply: the chat to push to if the
+   * token fails. Broadcast (every friend of the OA): 'all'.
+   */
   to: string | string[];
   replyToken?: string;
   /** When the reply token was issued (the event's timestamp); past ~50 s a push is sent instead. */

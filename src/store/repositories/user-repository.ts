@@ -75,6 +75,10 @@ export class UserRepository {
     return this.users.updateOne({ _id: userId, role: 'officer' }, { $set: { onDuty, updatedAt: now } });
   }
 
+  countFollowing(): Promise<number> {
+    return this.users.count({ following: true });
+  }
+
   officersOf(stationCode: string, onlyOnDuty = false): Promise<User[]> {
     const filter: Record<string, unknown> = { role: 'officer', stationCode };
     if (onlyOnDuty) filter.onDuty = true;
