@@ -76,6 +76,7 @@ import { open311Router } from './entry-points/open311-router';
 import { DEFAULT_OPEN311_CATEGORIES } from './config';
 import { languageOf } from './domain/people';
 import { dashboardRouter, type DashboardOptions } from './entry-points/dashboard-router';
+import { patrolRoutes } from './entry-points/admin-patrols';
 
 const DAY_MS = 24 * 60 * 60_000;
 /** Start-up work under a lease: the demo seed is quick; the rich menus may wait on LINE's batch control. */
@@ -536,15 +537,19 @@ export function createApp(deps: AppDeps): Hub {
           { purpose: 'officer-removed' },
         );
       },
-      extraRoutes: broadcastRoutes({
-        broadcasts,
-        renderer,
-        notices: repos.notices,
-        patrols,
-        patrolRecords: repos.patrols,
-        stations: repos.stations,
-        zones: repos.zones,
-      }),
+      extraRoutes: [
+        ...broadcastRoutes({
+          broadcasts,
+          renderer,
+          notices: repos.notices,
+          patrols,
+          patrolRecords: repos.patrols,
+          stations: repos.stations,
+          zones: repos.zones,
+        }),
+        // Where patrols checked in, for the dashboard's map.
+        ...patrolRoutes({ patrols: repos.patrols, clock: deps.clock }),
+      ],
     }),
   );
   // Cases for city platforms, without personal data (GeoReport v2, read-only).

@@ -13,6 +13,7 @@ import { encodePostback } from '../../src/bot/postback';
 import { HYI_GROUP, JOHN, OFFICER_A, SOMCHAI, setUpCity } from '../support/city';
 import { ADMIN_TOKEN, PLACES, startHub, uid, type HubFixture } from '../support/hub-fixture';
 import { fileReport } from '../support/report';
+import { SANTISUK } from '../support/zone-news';
 import { SUPER, stationToken } from '../support/admin';
 import { CHROMIUM, LAUNCH_ARGS, STEP_MS, expectSeen } from './browser-support';
 import { buildDashboard, removeBuild } from './dashboard-build';
@@ -122,13 +123,10 @@ if (!fs.existsSync(CHROMIUM)) {
       await expectSeen(page.getByRole('alert').filter({ hasText: 'รหัสไม่ถูกต้อง' }), 'the wrong-token message');
 
       await page.getByLabel('รหัสผู้ดูแล (token)').fill(officerToken);
-      const probed = page.waitForResponse((r) => r.url().includes('/admin/broadcasts'));
       await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
       await expectSeen(page.getByText(`${OFFICER_TOKEN_NAME} · สถานี HYI`), "the officer's token name");
-      // This hub has no broadcasts API: the page is not offered.
-      expect((await probed).status()).toBe(404);
-      await expectSeen(page.getByRole('link', { name: /สถิติ/ }), 'the figures link');
-      expect(await page.getByRole('link', { name: /ประกาศ/ }).count()).toBe(0);
+      // This hub has the broadcasts API: its page is offered.
+      await expectSeen(page.getByRole('link', { name: /ประกาศ/ }), 'the broadcasts link');
       await expectSeen(page.getByRole('heading', { name: 'SOS', exact: true }), 'the SOS heading of the Now page');
       expect(page.url()).toBe(`${f.hubUrl}/dashboard/`);
       const stored = await page.evaluate(() => {
@@ -359,6 +357,52 @@ if (!fs.existsSync(CHROMIUM)) {
       const outline = await map.locator('path.zone-shape').first().boundingBox();
       expect(outline!.width).toBeGreaterThan(40);
       expect(outline!.height).toBeGreaterThan(40);
+    }, 30_000);
+
+    it('when the officer writes a zone broadcast, then the preview shows what Thai and English readers will get, and once sent a follower has it in LINE and the record counts them', async () => {
+      const follower = await freshResident(f, 'ปิยะนุช');
+      await f.emulator.driver.postback({ userId: follower }, `a=follow&z=${SANTISUK}&s=pin`);
+      await f.settle();
+      const page = await signIn();
+      await page.getByRole('link', { name: /ประกาศ/ }).click();
+      await page.getByRole('checkbox', { name: 'ชุมชนสันติสุข' }).check();
+      await page.getByLabel('ข้อความภาษาไทย (ต้องมี)').fill('คืนนี้ 22:00 ตำรวจตั้งจุดตรวจที่ถนนสันติสุข ขออภัยในความไม่สะดวก');
+      await page.getByLabel('ภาษาอังกฤษ').fill('Tonight at 22:00 police will run a checkpoint on Santisuk Road.');
+      // English without Malay is refused before anything is sent, in words.
+      await page.getByRole('button', { name: 'ดูตัวอย่าง' }).click();
+      await expectSeen(
+        page.getByRole('status').filter({ hasText: 'ใส่ภาษาอังกฤษและมลายูคู่กัน' }),
+        'the both-or-neither rule',
+      );
+      await page
+        .getByLabel('ภาษามลายู')
+        .fill('Malam ini jam 22:00 polis akan mengadakan sekatan jalan di Jalan Santisuk.');
+      await page.getByRole('button', { name: 'ดูตัวอย่าง' }).click();
+      await expectSeen(page.getByText(/ตัวอย่างที่แต่ละภาษาจะได้รับ \(ผู้รับ 1 คน\)/), 'the number of people it reaches');
+      await expectSeen(page.locator('.preview-bubble', { hasText: 'Tonight at 22:00' }).first(), 'the English preview');
+      await page.getByRole('button', { name: 'ส่งเลย' }).click();
+      await page.getByRole('button', { name: 'กดอีกครั้งเพื่อส่งถึง 1 คน' }).click();
+      await expectSeen(page.getByRole('status').filter({ hasText: /เริ่มส่งประกาศ/ }), 'the sent notice');
+      await f.settle();
+      expect(JSON.stringify(f.seen(follower))).toContain('ตำรวจตั้งจุดตรวจที่ถนนสันติสุข');
+      // The record: open the newest broadcast and read its run.
+      await page.reload();
+      await page.locator('.table button').first().click();
+      await expectSeen(page.getByText(/LINE รับ 1\/1/), 'the accepted batch in the delivery record');
+    }, 40_000);
+
+    it('when an officer checks in on patrol, then the map shows the check-in in its patrol layer', async () => {
+      await f.emulator.driver.postback({ userId: OFFICER_A }, 'a=patrol');
+      await f.emulator.driver.location({ userId: OFFICER_A }, { ...PLACES.santisuk, address: 'หน้าวัดสันติสุข' });
+      await f.settle();
+      const page = await signIn();
+      await page.getByRole('link', { name: /แผนที่/ }).click();
+      const layer = page.getByRole('checkbox', { name: /จุดตรวจสายตรวจ \(1\)/ });
+      await expectSeen(layer, 'the patrol layer with one check-in');
+      const map = page.getByRole('region', { name: 'แผนที่' });
+      expect(await map.locator('path.pt-patrol').count()).toBe(1);
+      await layer.uncheck();
+      expect(await map.locator('path.pt-patrol').count()).toBe(0);
     }, 30_000);
 
     it('when switched to English and the dark theme, then the words and the colours change and stay after a reload', async () => {

@@ -3,7 +3,7 @@
 // delivery record (how many people in each language, batches LINE accepted, failed or held for the
 // monthly quota). Talks to the broadcasts API (broadcasts-api.ts); the page is not offered where
 // the hub has none.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { namer, useApp } from '../app-context';
 import { ApiError } from '../api';
 import { useBoard } from '../board';
@@ -43,6 +43,15 @@ export function BroadcastsPage() {
   const [list, setList] = useState<Broadcast[] | undefined>();
   const [open, setOpen] = useState<{ broadcast: Broadcast; runs: BroadcastRun[] } | undefined>();
 
+  const previewBox = useRef<HTMLDivElement>(null);
+  // A new preview is what the officer reads next, with the send button under it.
+  useEffect(() => {
+    if (preview) previewBox.current?.scrollIntoView({ block: 'start' });
+  }, [preview]);
+  const recordBox = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (open) recordBox.current?.scrollIntoView({ block: 'nearest' });
+  }, [open]);
   const loadList = () => broadcastsApi.list().then(setList, () => setList([]));
   useEffect(() => {
     void loadList();
@@ -170,20 +179,6 @@ export function BroadcastsPage() {
           <button type="button" class="button big" disabled={busy} onClick={() => void showPreview()}>
             {t('broadcasts.preview')}
           </button>
-          {preview ? (
-            <button
-              type="button"
-              class={`button big primary${confirming ? ' armed closing' : ''}`}
-              disabled={busy}
-              onClick={() => void send()}
-            >
-              {confirming
-                ? t('broadcasts.confirm', { count: recipientsOf(preview) })
-                : when === 'at'
-                  ? t('broadcasts.schedule')
-                  : t('broadcasts.send')}
-            </button>
-          ) : null}
         </div>
         {said ? (
           <p class={said.ok ? 'notice ok' : 'notice bad'} role="status">
@@ -191,7 +186,7 @@ export function BroadcastsPage() {
           </p>
         ) : null}
         {preview ? (
-          <div>
+          <div ref={previewBox}>
             <h3>{t('broadcasts.previewHeading', { count: recipientsOf(preview) })}</h3>
             <div class="previews">
               {(['th', 'en', 'ms', 'groups'] as const)
@@ -206,6 +201,20 @@ export function BroadcastsPage() {
                     ))}
                   </div>
                 ))}
+            </div>
+            <div class="action-buttons">
+              <button
+                type="button"
+                class={`button big primary${confirming ? ' armed closing' : ''}`}
+                disabled={busy}
+                onClick={() => void send()}
+              >
+                {confirming
+                  ? t('broadcasts.confirm', { count: recipientsOf(preview) })
+                  : when === 'at'
+                    ? t('broadcasts.schedule')
+                    : t('broadcasts.send')}
+              </button>
             </div>
           </div>
         ) : null}
@@ -254,7 +263,7 @@ export function BroadcastsPage() {
           </div>
         )}
         {open ? (
-          <div class="card">
+          <div class="card" ref={recordBox}>
             <h3>{t('broadcasts.runsOf', { id: open.broadcast._id })}</h3>
             {['scheduled', 'recurring', 'held'].includes(open.broadcast.status) ? (
               <button type="button" class="button" onClick={() => void cancel(open.broadcast._id)}>
