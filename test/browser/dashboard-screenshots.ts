@@ -259,6 +259,16 @@ async function seed(f: HubFixture, clock: ManualClock, photos: Buffer[]): Promis
   ]);
   report(NOW - 5 * MINUTE, { who: 2, category: 'suspicious', photo: photos[0] }, []);
   sos(NOW - 9 * MINUTE, 0, 70, [{ after: 3, to: 'en_route' }]);
+  // Patrol check-ins this evening: the officer's patrol button, then a pin.
+  for (const [i, minutesAgo] of [95, 62, 31, 12].entries())
+    actions.push({
+      at: NOW - minutesAgo * MINUTE,
+      run: async () => {
+        const officer = { userId: OFFICERS[i % 2]!.id };
+        await d.postback(officer, 'a=patrol');
+        await d.location(officer, placeIn(santisuk));
+      },
+    });
   sos(NOW - 70_000, 9, undefined, []);
 
   actions.sort((a, b) => a.at - b.at);
@@ -327,6 +337,20 @@ async function shoot(f: HubFixture, browser: Browser): Promise<void> {
     await desk.goto(`${f.hubUrl}/dashboard/figures`);
     await settle(desk);
     await shot(desk, `desktop-figures-${theme}`);
+    await desk.goto(`${f.hubUrl}/dashboard/broadcasts`);
+    await settle(desk);
+    await desk.getByRole('checkbox', { name: 'ชุมชนสันติสุข' }).check();
+    await desk.getByLabel('ข้อความภาษาไทย (ต้องมี)').fill('คืนนี้ 22:00 ตำรวจตั้งจุดตรวจที่ถนนสันติสุข ขออภัยในความไม่สะดวกค่ะ');
+    await desk
+      .getByLabel('ภาษาอังกฤษ')
+      .fill('Tonight at 22:00 police will run a checkpoint on Santisuk Road. Sorry for the trouble.');
+    await desk
+      .getByLabel('ภาษามลายู')
+      .fill('Malam ini jam 22:00 polis akan mengadakan sekatan jalan di Jalan Santisuk.');
+    await desk.getByRole('button', { name: 'ดูตัวอย่าง' }).click();
+    await desk.locator('.preview-bubble').first().waitFor();
+    await desk.waitForTimeout(300);
+    await shot(desk, `desktop-broadcasts-${theme}`);
   }
   for (const c of contexts) await c.close();
 }
