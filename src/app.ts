@@ -211,6 +211,7 @@ export function createApp(deps: AppDeps): Hub {
   const scheduler = new Scheduler({
     leases: repos.leases,
     sos,
+    quota: outbox,
     clock: deps.clock,
     logger: deps.logger,
     retention: [
@@ -259,6 +260,7 @@ export function createApp(deps: AppDeps): Hub {
       directory,
       cases: repos.cases,
       ledger,
+      outbox,
       line: deps.line,
       clock: deps.clock,
       logger: deps.logger,

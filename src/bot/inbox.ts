@@ -92,11 +92,20 @@ export class Inbox {
     return { fresh: fresh.length, duplicates, ignored };
   }
 
-  /** After a restart: handle what a previous process accepted but did not finish. */
-  async resume(): Promise<number> {
-    const pending = await this.deps.repo.unfinished();
-    for (const entry of pending) this.schedule(entry);
-    return pending.length;
+  /**
+   * After a restart: handle what a previous process accepted but did not finish, page by page until
+   * nothing is left (a backlog of any size, not only its first page).
+   */
+  async resume(pageSize = 1_000): Promise<number> {
+    let resumed = 0;
+    let after = -Infinity;
+    for (;;) {
+      const page = await this.deps.repo.unfinishedAfter(after, pageSize);
+      for (const entry of page) this.schedule(entry);
+      resumed += page.length;
+      if (page.length < pageSize) return resumed;
+      after = page[page.length - 1]!.seq;
+    }
   }
 
   drain(): Promise<void> {

@@ -10,6 +10,7 @@ import type { ZoneDirectory } from '../geo/zone-index';
 import type { Logger } from '../logger';
 import type { LineGateway } from '../messaging/line-gateway';
 import type { QuotaLedger } from '../messaging/quota-ledger';
+import type { Outbox } from '../messaging/outbox';
 import type { CaseRepository } from '../store/repositories/case-repository';
 import type { StationRepository } from '../store/repositories/station-repository';
 import type { ZoneRepository } from '../store/repositories/zone-repository';
@@ -24,6 +25,7 @@ export interface AdminDeps {
   directory: ZoneDirectory;
   cases: CaseRepository;
   ledger: QuotaLedger;
+  outbox: Pick<Outbox, 'releaseHeld'>;
   line: Pick<LineGateway, 'getQuota' | 'getQuotaConsumption'>;
   clock: Clock;
   logger: Logger;
@@ -149,6 +151,13 @@ export function adminRouter(deps: AdminDeps): Router {
     const c = await deps.cases.get(String(req.params.id));
     if (!c) throw new NotFoundError('no such case');
     res.json(c);
+  });
+
+  // After LINE's quota was raised: what was held for it goes now (a new month releases it by itself).
+  router.post('/outbox/release-held', async (_req, res) => {
+    const released = await deps.outbox.releaseHeld('released by an admin');
+    deps.logger.info({ released }, 'held messages released by an admin');
+    res.json({ released });
   });
 
   router.get('/quota', async (_req, res) => {

@@ -25,6 +25,8 @@ export class Scheduler {
       leases: LeaseRepository;
       sos: SosService;
       retention: RetentionTarget[];
+      /** Messages held for LINE's monthly quota, released when a new Bangkok month renews it. */
+      quota?: { releaseHeldBeforeThisMonth(): Promise<number> };
       clock: Clock;
       logger: Logger;
     },
@@ -45,10 +47,20 @@ export class Scheduler {
     });
   }
 
+  /** At the turn of a Bangkok month: what the spent quota held goes out again. */
+  async quotaMonthTick(): Promise<number> {
+    const quota = this.deps.quota;
+    if (!quota) return 0;
+    return this.underLease('quota-month', 10 * 60_000, () => quota.releaseHeldBeforeThisMonth());
+  }
+
   start(): void {
     // Every 10 s: an escalation is at most 10 s late against a ladder measured in minutes.
     this.tasks.push(cron.schedule('*/10 * * * * *', () => void this.escalationTick(), { name: 'sos-escalation' }));
     this.tasks.push(cron.schedule('17 * * * *', () => void this.retentionTick(), { name: 'retention' }));
+    this.tasks.push(
+      cron.schedule('0 0 1 * *', () => void this.quotaMonthTick(), { name: 'quota-month', timezone: 'Asia/Bangkok' }),
+    );
   }
 
   async stop(): Promise<void> {

@@ -73,6 +73,13 @@ export class InboxRepository {
     return (await this.inbox.find({ status: 'pending' }, { sort: { seq: 1 }, limit })).map((r) => fromStored(r)!);
   }
 
+  /** Pending entries after `afterSeq`, in arrival order: a restart resumes them page by page. */
+  async unfinishedAfter(afterSeq: number, limit: number): Promise<InboxEntry[]> {
+    return (await this.inbox.find({ status: 'pending', seq: { $gt: afterSeq } }, { sort: { seq: 1 }, limit })).map(
+      (r) => fromStored(r)!,
+    );
+  }
+
   /** Handled events, many at once: one store operation and one append for a turn's worth of them. */
   markManyDone(ids: string[], now: number): Promise<number> {
     return this.inbox.updateMany({ _id: { $in: ids } }, HANDLED(now));

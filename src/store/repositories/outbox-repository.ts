@@ -31,6 +31,15 @@ export interface OutboxEntry {
   purpose: string;
   /** Retried on the short backoff (SOS). */
   urgent?: boolean;
+  /** The name the sender gave this planned send (SOS sends start with the alert id). */
+  dedupeKey?: string;
+  /**
+   * Set before the first reply call leaves: LINE's "Invalid reply token" for a token this row has
+   * already tried means that try was delivered (the hub is the only user of its reply tokens).
+   */
+  replyTriedAt?: number;
+  /** When LINE's monthly quota held the row (released at the start of the next Bangkok month). */
+  heldAt?: number;
 }
 
 /**
@@ -70,6 +79,13 @@ export class OutboxRepository {
 
   async pending(limit = 10_000): Promise<OutboxEntry[]> {
     return (await this.outbox.find({ status: 'pending' }, { sort: { seq: 1 }, limit })).map((r) => fromStored(r)!);
+  }
+
+  /** Pending rows after `afterSeq`, in queue order: a restart resumes them page by page. */
+  async pendingAfter(afterSeq: number, limit: number): Promise<OutboxEntry[]> {
+    return (await this.outbox.find({ status: 'pending', seq: { $gt: afterSeq } }, { sort: { seq: 1 }, limit })).map(
+      (r) => fromStored(r)!,
+    );
   }
 
   async held(): Promise<OutboxEntry[]> {
