@@ -40,6 +40,8 @@ import { SosService } from './domain/sos/sos-service';
 import { sosFeature } from './bot/features/sos-feature';
 import { Scheduler } from './entry-points/scheduler';
 import { ResidentMenus } from './messaging/rich-menus';
+import { SosDeliveryWatch, alertIdOf } from './messaging/sos-delivery-watch';
+import { isOpenAlert } from './domain/sos/alert';
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -65,6 +67,8 @@ export interface AppDeps {
   metrics?: Metrics;
   texts?: Texts;
   outboxOptions?: Partial<OutboxOptions>;
+  /** How long an SOS alert may take to reach anybody before the person is told to call 191 (10 s). */
+  sosNotReachedAfterMs?: number;
   /** Google Maps, or disabledGeocoder when no key is set. */
   geocoder?: Geocoder;
   /** Where report photos go; tests default to memory. */
@@ -144,9 +148,26 @@ export function createApp(deps: AppDeps): Hub {
         row.kind === 'multicast'
           ? ledger.recordMulticast((row.to as string[]).length)
           : ledger.recordPush(row.to as string),
+      // An SOS alert card is tried for as long as its alert is open.
+      stillWanted: async (row) => {
+        const alertId = alertIdOf(row);
+        const alert = alertId ? await repos.alerts.get(alertId) : null;
+        return !alert || isOpenAlert(alert.status);
+      },
     },
     deps.outboxOptions,
   );
+  const sosWatch = new SosDeliveryWatch({
+    outbox,
+    alert: async (alertId) => {
+      const alert = await repos.alerts.get(alertId);
+      return alert ? { userId: alert.userId, lang: alert.lang, open: isOpenAlert(alert.status) } : null;
+    },
+    texts,
+    clock: deps.clock,
+    logger: deps.logger,
+    lateAfterMs: deps.sosNotReachedAfterMs,
+  });
   const richMenus = new ResidentMenus({ line: deps.line.richMenus, texts, logger: deps.logger });
   const botDeps: BotDeps = {
     menus: richMenus,
@@ -314,6 +335,7 @@ export function createApp(deps: AppDeps): Hub {
     },
     async stop() {
       await scheduler.stop();
+      sosWatch.stop();
       inbox.stop();
       await outbox.stop();
     },

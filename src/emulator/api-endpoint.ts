@@ -84,7 +84,7 @@ export function apiEndpoint(state: PlatformState, spec: EndpointSpec): RequestHa
         finish(state, spec, call, res, denied);
         return;
       }
-      const fault = spec.bypassChecks ? undefined : state.faults.take(spec.name);
+      const fault = spec.bypassChecks ? undefined : state.faults.take(spec.name, targetOf(spec, call));
       if (fault?.hang) {
         // Recorded now with status 0 (no answer); the connection stays open until the client gives up.
         finish(state, spec, call, res, { status: 0, body: { message: 'no answer (hanging fault)' } }, false);
@@ -141,6 +141,14 @@ function authenticate(state: PlatformState, req: Request): ApiResult | undefined
   return undefined;
 }
 
+function targetOf(spec: EndpointSpec, call: ApiCall): string | string[] | undefined {
+  try {
+    return spec.target?.(call);
+  } catch {
+    return undefined;
+  }
+}
+
 function parseFailure(err: unknown): ApiResult {
   const type = (err as { type?: string }).type;
   if (type === 'entity.too.large') return { status: 413, body: { message: 'Request entity too large' } };
@@ -156,14 +164,7 @@ function finish(
   answer = true,
 ): void {
   const { req } = call;
-  let to = result.to;
-  if (to === undefined && spec.target) {
-    try {
-      to = spec.target(call);
-    } catch {
-      to = undefined;
-    }
-  }
+  const to = result.to ?? targetOf(spec, call);
   state.calls.record({
     at: call.now,
     method: req.method,

@@ -14,6 +14,8 @@ export interface PendingFault {
   after: boolean;
   /** Never answer. */
   hang: boolean;
+  /** Only calls addressed to this chat. */
+  to?: string;
 }
 
 const DEFAULT_BODIES: Record<number, unknown> = {
@@ -49,6 +51,7 @@ export class FaultInjector {
       hang: spec.hang === true,
     };
     if (window) fault.until = Date.now() + spec.forMs!;
+    if (spec.to !== undefined) fault.to = spec.to;
     if (spec.endpoint !== undefined) fault.endpoint = spec.endpoint;
     if (spec.probability !== undefined) {
       if (!(spec.probability > 0 && spec.probability <= 1)) throw new RangeError('fault probability must be in (0, 1]');
@@ -58,12 +61,13 @@ export class FaultInjector {
   }
 
   /** Uses up one matching fault, oldest first. */
-  take(endpoint: string): PendingFault | undefined {
+  take(endpoint: string, to?: string | string[]): PendingFault | undefined {
     if (this.faults.length === 0) return undefined;
     const now = Date.now();
     // An outage that has ended is forgotten.
     this.faults = this.faults.filter((f) => f.until === undefined || f.until > now);
-    const index = this.faults.findIndex((f) => f.endpoint === undefined || f.endpoint === endpoint);
+    const addressed = (f: PendingFault) => f.to === undefined || (Array.isArray(to) ? to.includes(f.to) : to === f.to);
+    const index = this.faults.findIndex((f) => (f.endpoint === undefined || f.endpoint === endpoint) && addressed(f));
     if (index < 0) return undefined;
     // A probabilistic fault lets this call through most of the time (flaky LINE, for benches).
     if (this.faults[index]!.probability !== undefined && Math.random() >= this.faults[index]!.probability!)

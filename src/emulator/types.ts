@@ -108,6 +108,8 @@ export interface FaultSpec {
   after?: boolean;
   /** Never answer (the bot's own timeout must free it): a hanging LINE endpoint. `status` is unused. */
   hang?: boolean;
+  /** Only calls addressed to this chat (a push to one group, a multicast that includes one user). */
+  to?: string;
 }
 
 export interface UserSeed {

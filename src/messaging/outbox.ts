@@ -131,8 +131,11 @@ export const defaultOutboxOptions: OutboxOptions = {
 export interface OutboxListener {
   /** A row was queued in this process: enqueued now, resumed after a restart, or released. */
   queued?(row: OutboxEntry): void;
-  /** LINE accepted the row (or had accepted it before: 409, a used reply token). */
-  sent?(row: OutboxEntry): void;
+  /**
+   * LINE accepted the row (or had accepted it before: 409, a used reply token). Awaited before the
+   * row counts as done, so what the listener queues in turn is part of drain().
+   */
+  sent?(row: OutboxEntry): Promise<void> | void;
 }
 
 const MAX_MESSAGES_PER_CALL = 5;
@@ -197,6 +200,11 @@ export class Outbox {
       push: new TokenBucket(this.options.ratePerSecond.push),
       multicast: new TokenBucket(this.options.ratePerSecond.multicast),
     };
+  }
+
+  /** True when a row with this id was ever queued (by this process or an earlier one). */
+  async queuedBefore(id: string): Promise<boolean> {
+    return (await this.deps.repo.get(id)) !== null;
   }
 
   /** Adds a watcher of queued and sent rows. */
@@ -488,7 +496,7 @@ export class Outbox {
           .catch((err: unknown) => this.deps.logger.warn({ err, outboxId: row._id }, 'quota accounting failed'));
       }
     }
-    for (const l of this.listeners) l.sent?.(row);
+    for (const l of this.listeners) await l.sent?.(row);
     return 'done';
   }
 

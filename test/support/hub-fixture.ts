@@ -43,6 +43,7 @@ export interface FixtureOptions {
   geocoder?: AppDeps['geocoder'];
   media?: AppDeps['media'];
   commandCentreGroupId?: string;
+  sosNotReachedAfterMs?: number;
 }
 
 /** Points in the seeded demo zones, and one outside them all. */
@@ -80,6 +81,7 @@ export function testHub(
     clock: options.clock ?? new AnchoredClock(TEST_EPOCH),
     logger: silentLogger,
     outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50, ...options.outboxOptions },
+    sosNotReachedAfterMs: options.sosNotReachedAfterMs,
   });
   return { hub, line };
 }
