@@ -270,7 +270,7 @@ export function createApp(deps: AppDeps): Hub {
   const app = express();
   app.disable('x-powered-by');
   app.post('/webhook', ...webhookHandlers({ channelSecret: deps.config.line.channelSecret, inbox, metrics }));
-  app.use(healthRouter({ store: deps.store, metrics }));
+  app.use(healthRouter({ store: deps.store, metrics, line: deps.line }));
   app.use(
     '/admin',
     adminRouter({

@@ -1,8 +1,19 @@
 import express, { type Router } from 'express';
+import type { LineGateway } from '../messaging/line-gateway';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store/store-port';
 
-export function healthRouter(deps: { store: Store; metrics: Metrics; readyTimeoutMs?: number }): Router {
+/**
+ * /healthz: the process answers. /readyz: the store answers, and LINE has been answering: when LINE
+ * calls fail in bulk (no answer, or 5xx) it says so with a 503, so an operator hears of an outage
+ * (or a wedged transport) rather than finding out from people whose answers never came.
+ */
+export function healthRouter(deps: {
+  store: Store;
+  metrics: Metrics;
+  line?: Pick<LineGateway, 'health'>;
+  readyTimeoutMs?: number;
+}): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -10,6 +21,15 @@ export function healthRouter(deps: { store: Store; metrics: Metrics; readyTimeou
   router.get('/readyz', async (_req, res) => {
     const timeoutMs = deps.readyTimeoutMs ?? 2000;
     let timer: NodeJS.Timeout | undefined;
+    const line = deps.line?.health?.();
+    const lineReport = line
+      ? {
+          line: line.reachable ? 'reachable' : 'unreachable',
+          ...(line.reachable
+            ? {}
+            : { lineFailuresInARow: line.consecutiveFailures, lineLastError: line.lastError ?? 'unknown' }),
+        }
+      : {};
     try {
       await Promise.race([
         deps.store.ping(),
@@ -17,9 +37,17 @@ export function healthRouter(deps: { store: Store; metrics: Metrics; readyTimeou
           timer = setTimeout(() => reject(new Error(`store did not answer within ${timeoutMs} ms`)), timeoutMs);
         }),
       ]);
-      res.json({ status: 'ready', store: deps.store.kind });
+      if (line && !line.reachable) {
+        res
+          .status(503)
+          .json({ status: 'unavailable', store: deps.store.kind, ...lineReport, reason: 'LINE calls are failing' });
+        return;
+      }
+      res.json({ status: 'ready', store: deps.store.kind, ...lineReport });
     } catch (err) {
-      res.status(503).json({ status: 'unavailable', store: deps.store.kind, reason: (err as Error).message });
+      res
+        .status(503)
+        .json({ status: 'unavailable', store: deps.store.kind, ...lineReport, reason: (err as Error).message });
     } finally {
       clearTimeout(timer);
     }

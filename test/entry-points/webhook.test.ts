@@ -237,10 +237,10 @@ describe('health, readiness, metrics and unknown routes', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('when /readyz is asked and the store answers, then it answers 200 and names the store kind', async () => {
+  it('when /readyz is asked and the store and LINE answer, then it answers 200 and names the store kind and LINE as reachable', async () => {
     const res = await request(f.hub.app).get('/readyz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', store: 'embedded' });
+    expect(res.body).toEqual({ status: 'ready', store: 'embedded', line: 'reachable' });
   });
 
   it('when webhooks were refused and accepted, then /metrics counts each answer by status', async () => {
