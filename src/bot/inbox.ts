@@ -7,6 +7,37 @@ import { sequencer } from '../util/sequence';
 
 export type EventHandler = (event: webhook.Event) => Promise<void>;
 
+/** An event that failed the webhook's checks: kept (deduplicated by id) as failed, never handled. */
+export interface InvalidEvent {
+  id: string;
+  type: string;
+  reason: string;
+}
+
+/** Event types LINE documents; anything else is counted as "other" (a metric label per string is unbounded). */
+const KNOWN_TYPES = new Set([
+  'message',
+  'unsend',
+  'follow',
+  'unfollow',
+  'join',
+  'leave',
+  'memberJoined',
+  'memberLeft',
+  'postback',
+  'videoPlayComplete',
+  'beacon',
+  'accountLink',
+  'things',
+  'membership',
+  'module',
+  'activated',
+  'deactivated',
+  'botSuspended',
+  'botResumed',
+]);
+const typeLabel = (type: unknown) => (typeof type === 'string' && KNOWN_TYPES.has(type) ? type : 'other');
+
 /** Events from one user (1:1), or from one group, are handled one at a time and in order. */
 export function sourceKeyOf(event: webhook.Event): string {
   const source = event.source;
@@ -56,7 +87,10 @@ export class Inbox {
    * Persists the events; resolves once they are safely stored. Handling starts right after.
    * `ignored` counts verify events, which are neither stored nor handled.
    */
-  async accept(events: webhook.Event[]): Promise<{ fresh: number; duplicates: number; ignored: number }> {
+  async accept(
+    events: webhook.Event[],
+    invalid: InvalidEvent[] = [],
+  ): Promise<{ fresh: number; duplicates: number; ignored: number }> {
     const now = this.deps.clock.now();
     const entries: InboxEntry[] = [];
     const seen = new Set<string>();
@@ -80,16 +114,40 @@ export class Inbox {
         attempts: 0,
       });
     }
+    for (const bad of invalid) {
+      if (seen.has(bad.id)) continue;
+      seen.add(bad.id);
+      // Only what says what was wrong: the event itself may be anything (60,000 levels of nesting).
+      entries.push({
+        _id: bad.id,
+        seq: this.nextSeq(),
+        sourceKey: 'invalid',
+        event: { type: bad.type, invalid: true },
+        status: 'failed',
+        error: `invalid event: ${bad.reason}`,
+        receivedAt: now,
+        doneAt: now,
+        attempts: 0,
+      });
+    }
     const fresh = await this.deps.repo.accept(entries);
+    let freshInvalid = 0;
     for (const entry of fresh) {
-      this.deps.metrics.webhookEvents.inc({ type: String(entry.event?.type), outcome: 'new' });
+      if (entry.status === 'failed') {
+        freshInvalid++;
+        this.deps.metrics.webhookEvents.inc({ type: typeLabel(entry.event?.type), outcome: 'invalid' });
+        this.deps.logger.warn({ webhookEventId: entry._id, error: entry.error }, 'webhook event refused as invalid');
+        continue;
+      }
+      this.deps.metrics.webhookEvents.inc({ type: typeLabel(entry.event?.type), outcome: 'new' });
       this.schedule(entry);
     }
-    // Verify events are not duplicates: leave them out of that count.
-    const duplicates = events.length - ignored - fresh.length;
+    // Verify events are not duplicates: leave them out of that count. Invalid ones count as duplicates
+    // when stored before (the same poison body again).
+    const duplicates = events.length + invalid.length - ignored - fresh.length;
     if (duplicates > 0) this.deps.metrics.webhookEvents.inc({ type: 'any', outcome: 'duplicate' }, duplicates);
     if (ignored > 0) this.deps.metrics.webhookEvents.inc({ type: 'any', outcome: 'verify' }, ignored);
-    return { fresh: fresh.length, duplicates, ignored };
+    return { fresh: fresh.length - freshInvalid, duplicates, ignored };
   }
 
   /**
