@@ -31,6 +31,7 @@ import { ZoneDirectory } from './geo/zone-index';
 import { MemoryMediaStore, type MediaStore } from './media/media-store';
 import { QuotaLedger } from './messaging/quota-ledger';
 import { BindCodeRepository } from './store/repositories/bind-code-repository';
+import { BindAttemptRepository } from './store/repositories/bind-attempt-repository';
 import { CaseRepository } from './store/repositories/case-repository';
 import { PinRepository } from './store/repositories/pin-repository';
 import { StationRepository } from './store/repositories/station-repository';
@@ -93,6 +94,7 @@ export interface Hub {
     zones: ZoneRepository;
     cases: CaseRepository;
     bindCodes: BindCodeRepository;
+    bindAttempts: BindAttemptRepository;
     pins: PinRepository;
     alerts: AlertRepository;
   };
@@ -129,6 +131,7 @@ export function createApp(deps: AppDeps): Hub {
     zones: new ZoneRepository(deps.store),
     cases: new CaseRepository(deps.store),
     bindCodes: new BindCodeRepository(deps.store),
+    bindAttempts: new BindAttemptRepository(deps.store),
     pins: new PinRepository(deps.store),
     alerts: new AlertRepository(deps.store),
   };
@@ -210,6 +213,7 @@ export function createApp(deps: AppDeps): Hub {
   });
   const binding = new BindService({
     codes: repos.bindCodes,
+    attempts: repos.bindAttempts,
     stationExists: async (code) => (await repos.stations.get(code)) !== null,
     zoneStation: async (zoneId) => (await repos.zones.get(zoneId))?.stationCode,
   });
@@ -241,6 +245,7 @@ export function createApp(deps: AppDeps): Hub {
       { name: 'pins', purge: (now) => repos.pins.purgeOlderThan(now - DAY_MS) },
       { name: 'sessions', purge: (now) => repos.sessions.purgeExpired(now) },
       { name: 'bindCodes', purge: (now) => repos.bindCodes.purgeExpired(now - 7 * DAY_MS) },
+      { name: 'bindAttempts', purge: (now) => repos.bindAttempts.purgeOlderThan(now - DAY_MS) },
     ],
   });
   const features: BotFeature[] = [

@@ -25,6 +25,7 @@ const COLLECTIONS = [
   'cases',
   'counters',
   'bindCodes',
+  'bindAttempts',
   'pins',
   'quotaLedger',
   'alerts',

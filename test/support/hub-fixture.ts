@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp, type AppDeps, type Hub } from '../../src/app';
 import { createEmulator, type Emulator } from '../../src/emulator';
-import { silentLogger } from '../../src/logger';
+import { silentLogger, type Logger } from '../../src/logger';
 import { SdkLineGateway } from '../../src/messaging/line-gateway';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import type { Store } from '../../src/store/store-port';
@@ -44,6 +44,8 @@ export interface FixtureOptions {
   media?: AppDeps['media'];
   commandCentreGroupId?: string;
   sosNotReachedAfterMs?: number;
+  /** Where the hub logs (silent by default); a test that checks an alert line hands in its own. */
+  logger?: Logger;
 }
 
 /** Points in the seeded demo zones, and one outside them all. */
@@ -79,7 +81,7 @@ export function testHub(
     store,
     line,
     clock: options.clock ?? new AnchoredClock(TEST_EPOCH),
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50, ...options.outboxOptions },
     sosNotReachedAfterMs: options.sosNotReachedAfterMs,
   });
