@@ -45,7 +45,7 @@ describe('GeoJSON zone validation', () => {
   });
 
   it('when a zone has 40,001 vertices, then it is refused for its size, without a self-intersection check', async () => {
-    const ring: number[][] = [];
+    const ring: Array<[number, number]> = [];
     for (let i = 0; i < 40_000; i++) {
       const a = (2 * Math.PI * i) / 40_000;
       ring.push([100.47 + 0.005 * Math.cos(a), 7.0 + 0.005 * Math.sin(a)]);
@@ -64,7 +64,7 @@ describe('GeoJSON zone validation', () => {
   it('when a zone is a star of 3,001 points (millions of crossings), then the file is refused with a reason and the hub lives on', async () => {
     const n = 3_000;
     const k = Math.floor(n / 2) - 1;
-    const ring: number[][] = [];
+    const ring: Array<[number, number]> = [];
     for (let i = 0; i < n; i++) {
       const a = (2 * Math.PI * ((i * k) % n)) / n;
       ring.push([100.47 + 0.005 * Math.cos(a), 7.0 + 0.005 * Math.sin(a)]);
