@@ -129,7 +129,7 @@ export function adminRouter(deps: AdminDeps): Router {
 
   // A GeoJSON FeatureCollection; all or nothing, with one message per bad feature.
   router.post('/zones', async (req, res) => {
-    const result = await importZonesFromGeoJson(JSON.stringify(req.body ?? null), deps);
+    const result = await importZonesFromGeoJson((req.body as object | undefined) ?? null, deps);
     if (result.errors.length > 0) {
       res.status(422).json({ imported: 0, errors: result.errors });
       return;

@@ -21,13 +21,14 @@ export interface ZoneImportResult {
  * rebuilds the ZoneDirectory afterwards when a hub is running.
  */
 export async function importZonesFromGeoJson(
-  text: string,
+  /** The file's text, or the file already parsed (the admin API's JSON body: not parsed twice). */
+  text: string | object | null,
   deps: ZoneImportDeps,
   onProgress?: (done: number, total: number) => void,
 ): Promise<ZoneImportResult> {
-  let input: unknown;
+  let input: unknown = text;
   try {
-    input = JSON.parse(text);
+    if (typeof text === 'string') input = JSON.parse(text);
   } catch (err) {
     return {
       imported: 0,
