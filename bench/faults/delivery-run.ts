@@ -7,6 +7,7 @@ import { sleep } from '../lib/processes';
 import {
   countAnswers,
   deliverAsLine,
+  lineAnswers,
   deliveredTo,
   issueReplyTokens,
   loadAverage,
@@ -34,6 +35,8 @@ export interface DeliveryRunOptions {
 
 export interface DeliveryRunResult {
   answers: AnswerCount;
+  /** How LINE answered the hub's message calls, e.g. "reply 200×4000, reply 500×1000, reply 400×1000". */
+  line: string;
   tally: WebhookTally;
   undelivered: number;
   restartsMs: number[];
@@ -107,6 +110,7 @@ export async function deliveryRun(o: DeliveryRunOptions): Promise<DeliveryRunRes
     await waitForQuiet(lab, users);
     const seconds = (Date.now() - start) / 1000;
     const answers = await countAnswers(lab.line, sent);
+    const line = await lineAnswers(lab.line);
 
     // Does it still answer? Ten fresh events from ten people, each must get its one answer.
     const probeUsers = Array.from({ length: 10 }, (_, i) => benchUserId(100_000 + i));
@@ -135,6 +139,7 @@ export async function deliveryRun(o: DeliveryRunOptions): Promise<DeliveryRunRes
     const hub = lab.hub().child;
     return {
       answers,
+      line,
       tally,
       undelivered: outcomes.filter((ok) => !ok).length,
       restartsMs,
@@ -156,6 +161,7 @@ export function printDeliveryRun(title: string, r: DeliveryRunResult, reproduce:
       '',
       title,
       `  events ${r.answers.events}: answered ${r.answers.answered}, lost ${r.answers.lost}, doubled ${r.answers.doubled} (${r.answers.extra} extra messages)`,
+      `  LINE answered the hub's message calls: ${r.line}`,
       `  webhook POSTs ${r.tally.posts} (${statuses}; ${r.tally.networkErrors} refused or reset while the hub was down); 5xx: ${r.tally.fivexx()}; never accepted: ${r.undelivered}`,
       r.restartsMs.length > 0
         ? `  restarts after kill -9: ${r.restartsMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')}; resumed per start: ${r.resumed.map((s) => `${s.resumedEvents ?? 0} events/${s.resumedMessages ?? 0} messages`).join(', ')}`

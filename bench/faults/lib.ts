@@ -173,6 +173,27 @@ export function deliveredTo(line: KeepAliveClient, chatId: string): Promise<Deli
   return line.json<Delivered[]>('GET', `/_emulator/chats/${chatId}`);
 }
 
+/** How LINE answered the hub's message calls (reply, push, multicast), by endpoint and status. */
+export async function lineAnswers(line: KeepAliveClient): Promise<string> {
+  const counts = new Map<string, number>();
+  for (const endpoint of ['reply', 'push', 'multicast']) {
+    let since = 0;
+    for (;;) {
+      const calls = await line.json<Array<{ id: number; status: number }>>(
+        'GET',
+        `/_emulator/calls?endpoint=${endpoint}&since=${since}&limit=5000`,
+      );
+      for (const c of calls) counts.set(`${endpoint} ${c.status}`, (counts.get(`${endpoint} ${c.status}`) ?? 0) + 1);
+      if (calls.length < 5000) break;
+      since = calls[calls.length - 1]!.id;
+    }
+  }
+  return [...counts]
+    .sort()
+    .map(([k, n]) => `${k}×${n}`)
+    .join(', ');
+}
+
 /** Reply calls the emulator saw: request id to the reply token used (delivered or not). */
 async function replyTokensByRequest(line: KeepAliveClient): Promise<Map<string, string>> {
   const out = new Map<string, string>();

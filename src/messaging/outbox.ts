@@ -425,7 +425,7 @@ export class Outbox {
           if (!triedBefore) {
             // On record before the call leaves: after a crash, the next process knows the token may be spent.
             row.replyTriedAt = clock.now();
-            await this.deps.repo.update(row._id, { replyTriedAt: row.replyTriedAt });
+            await this.deps.repo.markReplyTried(row._id, row.replyTriedAt);
           }
           try {
             const result = await this.limiters.reply

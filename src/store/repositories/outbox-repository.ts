@@ -60,7 +60,7 @@ function fromStored(row: StoredOutboxEntry | null): OutboxEntry | null {
 
 export class OutboxRepository {
   private readonly outbox: Collection<StoredOutboxEntry>;
-  constructor(store: Store) {
+  constructor(private readonly store: Store) {
     this.outbox = store.collection<StoredOutboxEntry>('outbox');
   }
 
@@ -97,6 +97,15 @@ export class OutboxRepository {
     return (
       (await this.outbox.updateOne({ _id: id }, { $set, ...(incAttempts ? { $inc: { attempts: 1 } } : {}) })) !== null
     );
+  }
+
+  /**
+   * Records that a reply is about to be tried, and resolves once that is written out (the embedded
+   * store writes at the end of the turn): a process killed after the call left knows it may be spent.
+   */
+  async markReplyTried(id: string, at: number): Promise<void> {
+    await this.outbox.updateOne({ _id: id }, { $set: { replyTriedAt: at } });
+    await this.store.synced();
   }
 
   releaseHeld(now: number): Promise<number> {
