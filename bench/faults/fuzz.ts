@@ -176,23 +176,25 @@ async function main(): Promise<void> {
     const bump = (k: string) => statuses.set(k, (statuses.get(k) ?? 0) + 1);
     const ids = new UlidIds();
     const nextMessageId = messageIds();
+    /** One signed text event from an ordinary person. */
+    const postOrdinary = async (userId: string, text: string) => {
+      const event = textMessageEvent({
+        userId,
+        text,
+        webhookEventId: ids.next(),
+        messageId: nextMessageId(),
+        timestamp: Date.now(),
+      });
+      const body = JSON.stringify({ destination: DESTINATION, events: [event] });
+      await client.request('POST', '/webhook', body, {
+        'content-type': 'application/json',
+        'x-line-signature': createHmac('sha256', SECRET).update(body).digest('base64'),
+      });
+    };
     const ordinaryTraffic = async () => {
       for (let i = 0; i < args.ordinary; i += 50) {
         await Promise.all(
-          Array.from({ length: 50 }, async (_, j) => {
-            const event = textMessageEvent({
-              userId: benchUserId(60_000 + ((i + j) % 200)),
-              text: 'hello again',
-              webhookEventId: ids.next(),
-              messageId: nextMessageId(),
-              timestamp: Date.now(),
-            });
-            const body = JSON.stringify({ destination: DESTINATION, events: [event] });
-            await client.request('POST', '/webhook', body, {
-              'content-type': 'application/json',
-              'x-line-signature': createHmac('sha256', SECRET).update(body).digest('base64'),
-            });
-          }),
+          Array.from({ length: 50 }, (_, j) => postOrdinary(benchUserId(60_000 + ((i + j) % 200)), 'hello again')),
         );
         await sleep(100);
       }
@@ -226,20 +228,7 @@ async function main(): Promise<void> {
 
     // Fifty ordinary events from fifty people afterwards: each must be answered.
     const probes = Array.from({ length: 50 }, (_, i) => benchUserId(50_000 + i));
-    for (const u of probes) {
-      const event = textMessageEvent({
-        userId: u,
-        text: 'hello',
-        webhookEventId: ids.next(),
-        messageId: nextMessageId(),
-        timestamp: Date.now(),
-      });
-      const body = JSON.stringify({ destination: DESTINATION, events: [event] });
-      await client.request('POST', '/webhook', body, {
-        'content-type': 'application/json',
-        'x-line-signature': createHmac('sha256', SECRET).update(body).digest('base64'),
-      });
-    }
+    for (const u of probes) await postOrdinary(u, 'hello');
     let answered = 0;
     for (let i = 0; i < 100; i++) {
       answered = 0;

@@ -142,6 +142,21 @@ describe('restart: a new process finishes what the previous one left', () => {
     emulator.users.add({ userId: officer, displayName: 'ร.ต.ท. วิชัย', language: 'th' });
     emulator.groups.add({ groupId: stationGroup, groupName: 'สภ.หาดใหญ่', memberIds: [officer, uid('f')] });
   });
+  /**
+   * The process dies once `mortal` stopped writing (the event's own done mark, written before the
+   * send came back, is on record); a new process on the same files resumes the one message.
+   */
+  async function dieAndRestart(mortal: MortalStore, first: HubProcess, eventId: string): Promise<HubProcess> {
+    await mortal.died;
+    await until(async () => (await new InboxRepository(mortal.inner).get(eventId))?.status === 'done');
+    await first.kill();
+    const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    toClose.push(() => next.stop());
+    expect(next.resumed).toEqual({ resumedEvents: 0, resumedMessages: 1 });
+    await next.hub.drain();
+    return next;
+  }
+
   afterEach(async () => {
     for (const close of toClose.splice(0).reverse()) await close();
     await closeEmulator();
@@ -366,14 +381,8 @@ describe('restart: a new process finishes what the previous one left', () => {
     const first = await startProcess(emulator, lineUrl, mortal);
     const sent = await emulator.driver.text({ userId: john }, 'what is the weather');
     const eventId = sent.events[0].webhookEventId as string;
-    await mortal.died; // LINE delivered the reply; the process dies before writing "sent"
-    await until(async () => (await new InboxRepository(mortal.inner).get(eventId))?.status === 'done');
-    await first.kill();
-
-    const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
-    toClose.push(() => next.stop());
-    expect(next.resumed).toEqual({ resumedEvents: 0, resumedMessages: 1 });
-    await next.hub.drain();
+    // LINE delivered the reply; the process dies before writing "sent".
+    const next = await dieAndRestart(mortal, first, eventId);
     expect(emulator.calls({ endpoint: 'reply' }).map((c) => [c.status, c.response])).toEqual([
       [200, expect.anything()],
       [400, { message: 'Invalid reply token' }],
@@ -458,15 +467,8 @@ describe('restart: a new process finishes what the previous one left', () => {
       },
     ]);
     expect(result.status).toBe(200);
-    await mortal.died; // LINE has accepted the push; the process dies before writing "sent"
-    // (The event itself was marked done before the push came back; wait for that write to be on record.)
-    await until(async () => (await new InboxRepository(mortal.inner).get(eventId))?.status === 'done');
-    await first.kill();
-
-    const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
-    toClose.push(() => next.stop());
-    expect(next.resumed).toEqual({ resumedEvents: 0, resumedMessages: 1 });
-    await next.hub.drain();
+    // LINE has accepted the push; the process dies before writing "sent".
+    const next = await dieAndRestart(mortal, first, eventId);
     const pushes = emulator.calls({ endpoint: 'push' });
     expect(pushes.map((c) => c.status)).toEqual([200, 409]);
     expect(pushes[0]!.retryKey).toBe(pushes[1]!.retryKey);
