@@ -7,6 +7,18 @@ import { ALICE, startEmulator, type EmulatorFixture } from '../emulator/emulator
 import { startHub, uid, type HubFixture } from '../support/hub-fixture';
 
 const TOKEN = 'transport-test-token';
+
+/** An SDK-shaped client whose JSON calls go through `transport` (as the gateway attaches it). */
+function attachedTo(transport: PooledLineTransport): { httpClient: SdkHttpClient } {
+  const httpClient = {
+    defaultHeaders: { authorization: `Bearer ${TOKEN}` },
+    get: () => Promise.reject(new Error('not attached')),
+    post: () => Promise.reject(new Error('not attached')),
+  } as SdkHttpClient;
+  const client = { httpClient };
+  transport.attach(client);
+  return client;
+}
 const text = (t: string) => [{ type: 'text' as const, text: t }];
 
 describe('LINE transport', () => {
@@ -36,12 +48,7 @@ describe('LINE transport', () => {
 
   it('when a path that undici would refuse reaches the transport, then it is refused before sending, 300 times, and the pool keeps working', async () => {
     const transport = new PooledLineTransport(fx.url, { timeoutMs: 2000 });
-    const client = {
-      httpClient: { defaultHeaders: { authorization: `Bearer ${TOKEN}` } } as unknown as SdkHttpClient,
-    };
-    client.httpClient.get = () => Promise.reject(new Error('not attached'));
-    client.httpClient.post = () => Promise.reject(new Error('not attached'));
-    transport.attach(client);
+    const client = attachedTo(transport);
     try {
       for (let i = 0; i < 300; i++) {
         const err = await client.httpClient.get(`/v2/bot/profile/a b${i}`).catch((e: unknown) => e);
@@ -77,6 +84,34 @@ describe('LINE transport', () => {
     fx.emulator.faults.clear();
     // Each timed-out lookup gave its connection back: the next one is answered.
     expect(await line.getProfile(ALICE)).toMatchObject({ displayName: 'Alice' });
+  });
+});
+
+describe('LINE transport when calls get no answer in bulk', () => {
+  it('when calls in a row get no answer, then the transport replaces its connection pools and the next call goes through', async () => {
+    const fx = await startEmulator({ channelAccessToken: TOKEN });
+    const transport = new PooledLineTransport(fx.url, { timeoutMs: 150, recycleAfter: 5 });
+    const client = attachedTo(transport);
+    try {
+      fx.emulator.users.add({ userId: ALICE, displayName: 'Alice', language: 'th' });
+      fx.emulator.faults.inject({ count: 5, status: 500, endpoint: 'push', hang: true });
+      for (let i = 0; i < 5; i++) {
+        const err = await client.httpClient
+          .post('/v2/bot/message/push', { to: ALICE, messages: text('x') })
+          .catch((e: unknown) => e);
+        expect((err as LineApiError).status).toBe(0);
+      }
+      expect(transport.health()).toMatchObject({ reachable: true, consecutiveFailures: 5, poolsRecycled: 1 });
+      const ok = (await client.httpClient.post('/v2/bot/message/push', { to: ALICE, messages: text('back') })) as {
+        status: number;
+      };
+      expect(ok.status).toBe(200);
+      expect(transport.health()).toMatchObject({ consecutiveFailures: 0, poolsRecycled: 1 });
+      expect(fx.emulator.delivered(ALICE).map((d) => d.message.text)).toEqual(['back']);
+    } finally {
+      await transport.close();
+      await fx.close();
+    }
   });
 });
 
