@@ -144,6 +144,8 @@ const MAX_MULTICAST_RECIPIENTS = 500;
 type Outcome = 'done' | 'retry';
 
 const AUTO_RELEASE_EVERY_MS = 10 * MINUTE;
+/** Failing this long before a success counts as an outage that has ended (every waiting row goes). */
+const RECOVERY_WAKE_AFTER_MS = 2_000;
 
 /**
  * Every outbound message is a row here before LINE sees it. A worker sends rows in order per chat,
@@ -501,13 +503,16 @@ export class Outbox {
   }
 
   /**
-   * LINE answers again after failing: every row waiting out its backoff goes now, rather than up
-   * to a minute later (SOS rows wait at most a second anyway; case updates and answers do not
-   * need to wait longer than the outage).
+   * LINE answers again after failing for a while (an outage, not a blip): every row waiting out its
+   * backoff goes now, rather than up to a minute later (SOS rows wait at most a second anyway; case
+   * updates and answers do not need to wait longer than the outage). After a blip (one 5xx among
+   * successes) the backoff stands, so a flaky LINE is not met with a storm of retries.
    */
   private recovered(now: number): void {
-    this.deps.logger.warn({ failingForMs: now - this.failingSince! }, 'LINE answers again: retrying what waited');
+    const failingForMs = now - this.failingSince!;
     this.failingSince = undefined;
+    if (failingForMs < RECOVERY_WAKE_AFTER_MS) return;
+    this.deps.logger.warn({ failingForMs }, 'LINE answers again: retrying what waited');
     for (const queue of this.queues.values()) for (const r of queue) if (r.nextAttemptAt > now) r.nextAttemptAt = now;
     this.wakeAll();
   }
