@@ -36,6 +36,8 @@ const KNOWN_TYPES = new Set([
   'botSuspended',
   'botResumed',
 ]);
+/** Invalid events kept per webhook body (the rest are counted in a log line). */
+const MAX_INVALID_KEPT_PER_BODY = 10;
 const typeLabel = (type: unknown) => (typeof type === 'string' && KNOWN_TYPES.has(type) ? type : 'other');
 
 /** Events from one user (1:1), or from one group, are handled one at a time and in order. */
@@ -114,9 +116,12 @@ export class Inbox {
         attempts: 0,
       });
     }
+    let kept = 0;
     for (const bad of invalid) {
       if (seen.has(bad.id)) continue;
       seen.add(bad.id);
+      // A few per body tell what was wrong; a body of 500 poison events must not cost 500 entries.
+      if (++kept > MAX_INVALID_KEPT_PER_BODY) continue;
       // Only what says what was wrong: the event itself may be anything (60,000 levels of nesting).
       entries.push({
         _id: bad.id,
@@ -142,9 +147,16 @@ export class Inbox {
       this.deps.metrics.webhookEvents.inc({ type: typeLabel(entry.event?.type), outcome: 'new' });
       this.schedule(entry);
     }
+    if (kept > MAX_INVALID_KEPT_PER_BODY) {
+      this.deps.metrics.webhookEvents.inc({ type: 'other', outcome: 'invalid' }, kept - MAX_INVALID_KEPT_PER_BODY);
+      this.deps.logger.warn(
+        { invalid: kept, kept: MAX_INVALID_KEPT_PER_BODY },
+        'webhook body with many invalid events: only the first ones kept',
+      );
+    }
     // Verify events are not duplicates: leave them out of that count. Invalid ones count as duplicates
     // when stored before (the same poison body again).
-    const duplicates = events.length + invalid.length - ignored - fresh.length;
+    const duplicates = events.length + Math.min(kept, MAX_INVALID_KEPT_PER_BODY) - ignored - fresh.length;
     if (duplicates > 0) this.deps.metrics.webhookEvents.inc({ type: 'any', outcome: 'duplicate' }, duplicates);
     if (ignored > 0) this.deps.metrics.webhookEvents.inc({ type: 'any', outcome: 'verify' }, ignored);
     return { fresh: fresh.length - freshInvalid, duplicates, ignored };

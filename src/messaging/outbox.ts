@@ -477,11 +477,12 @@ export class Outbox {
 
   private async markSent(row: OutboxEntry, requestId: string | undefined): Promise<Outcome> {
     const now = this.deps.clock.now();
-    await this.deps.repo.update(
-      row._id,
-      { status: 'sent', sentAt: now, sentAs: row.kind, ...(requestId ? { lineRequestId: requestId } : {}) },
-      true,
-    );
+    await this.deps.repo.markSent(row._id, {
+      status: 'sent',
+      sentAt: now,
+      sentAs: row.kind,
+      ...(requestId ? { lineRequestId: requestId } : {}),
+    });
     row.status = 'sent';
     row.sentAt = now;
     this.deps.metrics.outboxSends.inc({ kind: row.kind, result: 'sent' });

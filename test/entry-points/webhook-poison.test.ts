@@ -67,6 +67,15 @@ describe('webhook: poison events', () => {
     },
   );
 
+  it('when a body holds 50 invalid events beside a good one, then the good one is answered and only the first 10 invalid ones are kept', async () => {
+    const bad = Array.from({ length: 50 }, () => base({ source: { type: 'user', userId: 'not-a-line-id' } }));
+    const result = await f.emulator.driver.send([...bad, base({})]);
+    expect(JSON.parse(result.body)).toEqual({ accepted: 1, duplicates: 0, invalid: 50 });
+    expect(await f.hub.repos.inbox.count('failed')).toBe(10);
+    await f.settle();
+    expect(f.seen(uid('b'))).toHaveLength(1);
+  });
+
   it('when a signed group postback names its user with a query object ({"$gt": "U"}), then no officer action happens and the alert stays new', async () => {
     await setUpCity(f);
     f.emulator.groups.add({ groupId: COMMAND_CENTRE, groupName: 'ศูนย์วิทยุ', memberIds: [OFFICER_A] });

@@ -89,6 +89,22 @@ describe('outbox: sending to LINE', () => {
       expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({ status: 'sent', sentAs: 'push', attempts: 3 });
     });
 
+    it('when a message is sent, then its row keeps the record (status, times, request id) and no longer the messages', async () => {
+      const [row] = await f.hub.outbox.enqueue({
+        kind: 'push',
+        to: john,
+        messages: [text('Case RPT-HYI-69-000003: officers are on the way.')],
+        purpose: 'report-update',
+      });
+      await f.settle();
+      const stored = await f.store
+        .collection<Record<string, unknown> & { _id: string }>('outbox')
+        .findOne({ _id: row!._id });
+      expect(stored).toMatchObject({ status: 'sent', sentAs: 'push', attempts: 1, lineRequestId: expect.any(String) });
+      expect(stored).not.toHaveProperty('messages');
+      expect(f.seen(john).map((m) => m.text)).toEqual(['Case RPT-HYI-69-000003: officers are on the way.']);
+    });
+
     it('when LINE answers 409 because the retry key was already accepted, then the row counts as sent and nothing is delivered twice', async () => {
       // LINE accepted this key before (a previous attempt whose answer was lost): same key, sent from outside the outbox.
       const row = pendingRow(john, [text('Officers are on the way.')]);

@@ -55,6 +55,8 @@ function toStored(entry: OutboxEntry): StoredOutboxEntry {
 
 function fromStored(row: StoredOutboxEntry | null): OutboxEntry | null {
   if (!row) return null;
+  // A sent row has no messages any more (markSent).
+  if (row.messages === undefined) return { ...row, messages: [] };
   return { ...row, messages: typeof row.messages === 'string' ? (JSON.parse(row.messages) as object[]) : row.messages };
 }
 
@@ -96,6 +98,17 @@ export class OutboxRepository {
   async update(id: string, $set: Partial<Omit<OutboxEntry, 'messages'>>, incAttempts = false): Promise<boolean> {
     return (
       (await this.outbox.updateOne({ _id: id }, { $set, ...(incAttempts ? { $inc: { attempts: 1 } } : {}) })) !== null
+    );
+  }
+
+  /**
+   * Sent: recorded with its attempt, and the messages dropped. What a person was told (a case card
+   * carries what a resident wrote) is not kept once LINE has it: the outbox is a queue, not an
+   * archive, and a sent row kept a week for the record no longer holds kilobytes of cards.
+   */
+  async markSent(id: string, $set: Partial<Omit<OutboxEntry, 'messages'>>): Promise<boolean> {
+    return (
+      (await this.outbox.updateOne({ _id: id }, { $set, $inc: { attempts: 1 }, $unset: { messages: true } })) !== null
     );
   }
 
