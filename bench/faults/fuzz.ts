@@ -15,7 +15,7 @@ import { sleep } from '../lib/processes';
 import { DESTINATION, SECRET, deliveredTo, hubMetric, loadAverage, startLab } from './lib';
 
 const USAGE =
-  'usage: npx tsx bench/faults/fuzz.ts [--bodies 12000] [--seed 7] [--concurrency 8] [--ordinary 3000] [--build private|dist|DIR]';
+  'usage: npx tsx bench/faults/fuzz.ts [--bodies 12000] [--rounds 1] [--seed 7] [--concurrency 8] [--ordinary 3000] [--rest 10] [--heap-snapshot DIR] [--build private|dist|DIR]';
 
 type Json = unknown;
 
@@ -164,11 +164,28 @@ function fuzzer(seed: number) {
 async function main(): Promise<void> {
   const args = parseArgs(
     process.argv.slice(2),
-    { bodies: 12_000, seed: 7, concurrency: 8, ordinary: 3_000, build: 'private' },
+    {
+      bodies: 12_000,
+      rounds: 1,
+      seed: 7,
+      concurrency: 8,
+      ordinary: 3_000,
+      rest: 10,
+      'heap-snapshot': '',
+      build: 'private',
+    },
     USAGE,
   );
   const root = path.resolve(__dirname, '../..');
-  const lab = await startLab({ root, build: hubBuild(root, args.build), name: 'fuzz', logLevel: 'warn' });
+  const snapshots = args['heap-snapshot'] ? path.resolve(args['heap-snapshot']) : undefined;
+  const lab = await startLab({
+    root,
+    build: hubBuild(root, args.build),
+    name: 'fuzz',
+    logLevel: 'warn',
+    // Where the memory went: the hub writes a heap snapshot there at the end (SIGUSR2).
+    ...(snapshots ? { env: { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshots}` } } : {}),
+  });
   try {
     const client = new KeepAliveClient(lab.hubUrl, { maxSockets: args.concurrency, timeoutMs: 30_000 });
     const next = fuzzer(args.seed);
@@ -198,15 +215,16 @@ async function main(): Promise<void> {
         );
         await sleep(100);
       }
-      await sleep(10_000);
+      await sleep(args.rest * 1000);
     };
     // Warm up with ordinary traffic (a hub that has been serving), then take the starting memory.
     await ordinaryTraffic();
     const rssStart = await hubMetric(lab.hubUrl, 'process_resident_memory_bytes');
     const heapStart = await hubMetric(lab.hubUrl, 'nodejs_heap_size_used_bytes');
     let sent = 0;
+    let target = 0;
     const worker = async () => {
-      while (sent < args.bodies) {
+      while (sent < target) {
         sent++;
         const { body, sign } = next();
         const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -221,10 +239,17 @@ async function main(): Promise<void> {
       }
     };
     const t0 = Date.now();
-    await Promise.all(Array.from({ length: args.concurrency }, worker));
+    // More than one round shows whether memory keeps growing with every round (a leak) or levels off.
+    const perRound: string[] = [];
+    let rssAfter = 0;
+    for (let round = 1; round <= args.rounds; round++) {
+      target += args.bodies;
+      await Promise.all(Array.from({ length: args.concurrency }, worker));
+      rssAfter = await hubMetric(lab.hubUrl, 'process_resident_memory_bytes');
+      perRound.push(`${Math.round(rssAfter / 1e6)} MB`);
+    }
     const fuzzSeconds = (Date.now() - t0) / 1000;
     const loadDuring = loadAverage();
-    const rssAfter = await hubMetric(lab.hubUrl, 'process_resident_memory_bytes');
 
     // Fifty ordinary events from fifty people afterwards: each must be answered.
     const probes = Array.from({ length: 50 }, (_, i) => benchUserId(50_000 + i));
@@ -240,8 +265,13 @@ async function main(): Promise<void> {
     // then a rest, then memory again.
     await ordinaryTraffic();
     const rssRested = await hubMetric(lab.hubUrl, 'process_resident_memory_bytes');
+    const heapTotalRested = await hubMetric(lab.hubUrl, 'nodejs_heap_size_total_bytes');
     const heapRested = await hubMetric(lab.hubUrl, 'nodejs_heap_size_used_bytes');
     const externalRested = await hubMetric(lab.hubUrl, 'nodejs_external_memory_bytes');
+    if (snapshots) {
+      lab.hub().child.kill('SIGUSR2');
+      await sleep(20_000);
+    }
     const ready = await fetch(`${lab.hubUrl}/readyz`).then(
       (r) => r.status,
       () => 0,
@@ -253,14 +283,14 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         '',
-        `webhook fuzz: ${args.bodies} bodies (seed ${args.seed}) in ${fuzzSeconds.toFixed(0)} s`,
+        `webhook fuzz: ${args.rounds} × ${args.bodies} bodies (seed ${args.seed}) in ${fuzzSeconds.toFixed(0)} s; hub RSS after each round: ${perRound.join(', ')}`,
         `  answers: ${[...statuses]
           .sort()
           .map(([s, c]) => `${s}×${c}`)
           .join(' ')}`,
         `  5xx: ${fivexx}; hub alive: ${alive ? 'yes' : 'NO'}; /readyz ${ready}; ordinary events answered afterwards: ${answered}/${probes.length}`,
-        `  hub RSS: ${mb(rssStart)} after ${args.ordinary} ordinary events (start), ${mb(rssAfter)} after the fuzz, ${mb(rssRested)} after ${args.ordinary} ordinary events again and 10 s at rest (${rssRested - rssStart >= 0 ? '+' : ''}${mb(rssRested - rssStart)})`,
-        `  hub V8 heap used: ${mb(heapStart)} before, ${mb(heapRested)} at rest; external ${mb(externalRested)}`,
+        `  hub RSS: ${mb(rssStart)} after ${args.ordinary} ordinary events (start), ${mb(rssAfter)} after the fuzz, ${mb(rssRested)} after ${args.ordinary} ordinary events again and ${args.rest} s at rest (${rssRested - rssStart >= 0 ? '+' : ''}${mb(rssRested - rssStart)})`,
+        `  hub V8 heap used: ${mb(heapStart)} at the start, ${mb(heapRested)} at rest (of ${mb(heapTotalRested)} allocated); external ${mb(externalRested)}`,
         `  load average during: ${loadDuring}`,
         `  reproduce: ${reproduceCommand('bench/faults/fuzz.ts', args)}`,
         '',

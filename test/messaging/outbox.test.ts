@@ -101,7 +101,7 @@ describe('outbox: sending to LINE', () => {
         .collection<Record<string, unknown> & { _id: string }>('outbox')
         .findOne({ _id: row!._id });
       expect(stored).toMatchObject({ status: 'sent', sentAs: 'push', attempts: 1, lineRequestId: expect.any(String) });
-      expect(stored).not.toHaveProperty('messages');
+      expect(stored!.messages).toBeNull();
       expect(f.seen(john).map((m) => m.text)).toEqual(['Case RPT-HYI-69-000003: officers are on the way.']);
     });
 

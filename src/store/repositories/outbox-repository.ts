@@ -47,7 +47,7 @@ export interface OutboxEntry {
  * embedded store deep-copies, key-checks and re-serializes every nested object on each insert and
  * update; as a string it is copied once (bench/report.ts: most of the store's share of a report).
  */
-type StoredOutboxEntry = Omit<OutboxEntry, 'messages'> & { messages: string };
+type StoredOutboxEntry = Omit<OutboxEntry, 'messages'> & { messages: string | null };
 
 function toStored(entry: OutboxEntry): StoredOutboxEntry {
   return { ...entry, messages: JSON.stringify(entry.messages) };
@@ -56,7 +56,7 @@ function toStored(entry: OutboxEntry): StoredOutboxEntry {
 function fromStored(row: StoredOutboxEntry | null): OutboxEntry | null {
   if (!row) return null;
   // A sent row has no messages any more (markSent).
-  if (row.messages === undefined) return { ...row, messages: [] };
+  if (row.messages === undefined || row.messages === null) return { ...row, messages: [] };
   return { ...row, messages: typeof row.messages === 'string' ? (JSON.parse(row.messages) as object[]) : row.messages };
 }
 
@@ -108,7 +108,8 @@ export class OutboxRepository {
    */
   async markSent(id: string, $set: Partial<Omit<OutboxEntry, 'messages'>>): Promise<boolean> {
     return (
-      (await this.outbox.updateOne({ _id: id }, { $set, $inc: { attempts: 1 }, $unset: { messages: true } })) !== null
+      // Null, not unset: deleting a field turns an embedded-store document into a hash table.
+      (await this.outbox.updateOne({ _id: id }, { $set: { ...$set, messages: null }, $inc: { attempts: 1 } })) !== null
     );
   }
 
