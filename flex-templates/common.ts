@@ -4,14 +4,18 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { T } from '../src/i18n/i18n';
 import { encodePostback, type PostbackData } from '../src/bot/postback';
 import type { Language } from '../src/domain/people';
-import { clip } from './format';
+import { clipGraphemes } from './format';
 
 export type Message = messagingApi.Message;
 export type QuickReplyItem = messagingApi.QuickReplyItem;
 
-/** LINE truncates nothing for us: labels over 20 UTF-16 units are a 400 (quick reply, buttons). */
+/**
+ * LINE truncates nothing for us: a quick-reply or button label over 20 characters is a 400, and
+ * LINE counts labels in grapheme clusters, so a Thai label may be longer in UTF-16 units. The locale
+ * texts are written to fit; a label that does not is cut (between clusters) rather than refused.
+ */
 export function label(text: string, max = 20): string {
-  return clip(text, max);
+  return clipGraphemes(text, max);
 }
 
 export function postbackItem(text: string, data: PostbackData, displayText?: string): QuickReplyItem {
@@ -95,8 +99,19 @@ function deepFreeze<V>(value: V): V {
   return value;
 }
 
-export function helpMessage(t: T, reason: 'howTo' | 'unknown' | 'unsupported'): Message {
-  return text(t(`help.${reason}`), mainMenuItems(t));
+/**
+ * Help with the main actions. A person who consented also gets "withdraw consent" there (PDPA:
+ * withdrawing is as easy as giving consent).
+ */
+export function helpMessage(
+  t: T,
+  reason: 'howTo' | 'unknown' | 'unsupported',
+  who: { canWithdraw?: boolean } = {},
+): Message {
+  const items = who.canWithdraw
+    ? [...mainMenuItems(t), postbackItem(t('privacy.withdraw'), { a: 'consent', v: 'withdraw' })]
+    : mainMenuItems(t);
+  return text(t(`help.${reason}`), items);
 }
 
 export function comingSoonMessage(t: T, feature: string): Message {

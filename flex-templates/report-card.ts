@@ -106,6 +106,8 @@ export function reportCard(t: T, d: ReportCardData): Message {
           c.photos.length ? t('report:card.photoCount', { count: c.photos.length }) : t('report:card.noPhotos'),
         ),
         row(t('report:card.reporter'), c.anonymous || !c.reporterName ? t('report:card.anonymous') : c.reporterName),
+        // Officers should know before they call back that the reporter may not read Thai.
+        row(t('report:card.reporterLanguage'), t(`sos:card.languageNames.${c.reporterLanguage}`)),
         ...(c.ownerName ? [row(t('report:card.owner'), c.ownerName)] : []),
       ],
     },
@@ -134,9 +136,10 @@ export function reportCard(t: T, d: ReportCardData): Message {
                 actionButton(t, 'report:card.onScene', c._id, 'on_scene', 'secondary'),
                 actionButton(t, 'report:card.resolve', c._id, 'resolved', 'secondary'),
               ]),
+              // "Other agency" closes the case: on its own row, away from the everyday buttons.
+              actionButton(t, 'report:card.refer', c._id, 'referred', 'link'),
               buttonRow(
                 [
-                  actionButton(t, 'report:card.refer', c._id, 'referred', 'link'),
                   actionButton(t, 'report:card.duplicate', c._id, 'rejected', 'link', { r: 'duplicate' }),
                   actionButton(t, 'report:card.falseReport', c._id, 'rejected', 'link', { r: 'false_report' }),
                 ],
@@ -176,6 +179,22 @@ export function reporterUpdate(t: T, c: Case, officer: string, station: Station 
   return text(t('report:update.reporter', { caseId: c._id, status, officer, station: nameIn(station?.name, lang) }));
 }
 
+/** A case that waited for a group has now reached one: told to the reporter. */
+export function caseReached(
+  t: T,
+  c: Case,
+  station: Station | undefined,
+  to: 'station' | 'command-centre',
+  lang: Language,
+): Message {
+  return text(
+    t(to === 'station' ? 'report:update.reached' : 'report:update.reachedCommandCentre', {
+      caseId: c._id,
+      station: nameIn(station?.name, lang) || c.stationCode,
+    }),
+  );
+}
+
 /** "My cases": the resident's recent cases and their states, newest first (a carousel of at most 10). */
 export function myCasesCarousel(t: T, cases: Case[], lang: Language): Message {
   if (cases.length === 0) return text(t('report:myCases.none'));
@@ -206,7 +225,7 @@ export function myCasesCarousel(t: T, cases: Case[], lang: Language): Message {
       contents: [
         { type: 'text', text: t(`report:categories.${c.category}`), weight: 'bold', size: 'sm', wrap: true },
         { type: 'text', text: clip(c.description, 120), size: 'xs', wrap: true, color: '#444444' },
-        { type: 'text', text: formatDateTime(c.createdAt, lang), size: 'xxs', color: '#888888' },
+        { type: 'text', text: formatDateTime(c.createdAt, lang, t), size: 'xxs', color: '#888888' },
       ],
     },
   }));

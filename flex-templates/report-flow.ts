@@ -4,6 +4,9 @@ import type { T } from '../src/i18n/i18n';
 import { choiceFooter, detailRow, locationItem, postbackItem, text, type Message, type QuickReplyItem } from './common';
 import { clip, formatDateTime } from './format';
 import type { Language } from '../src/domain/people';
+import type { Station } from '../src/domain/places';
+import type { CaseRoute } from '../src/domain/reports/case-service';
+import { nameIn } from './format';
 
 const cancelItem = (t: T): QuickReplyItem => postbackItem(t('report:flow.cancel'), { a: 'report-cancel' });
 
@@ -31,11 +34,16 @@ export function photoFailed(t: T): Message {
   return text(t('report:flow.photoFailed'), [postbackItem(t('report:flow.skip'), { a: 'photos-done' }), cancelItem(t)]);
 }
 
-export function askLocation(t: T, options: { canReuseLastPin: boolean; prefix?: string }): Message {
+/**
+ * Where did it happen: a pin, the last pin, or (only when a geocoder is configured) a typed address.
+ * Without one the prompt does not invite typing, and a `prefix` saying typing failed stands alone.
+ */
+export function askLocation(t: T, options: { canReuseLastPin: boolean; canType: boolean; prefix?: string }): Message {
   const items: QuickReplyItem[] = [locationItem(t('report:flow.sendLocation'))];
   if (options.canReuseLastPin) items.push(postbackItem(t('report:flow.useLastPin'), { a: 'last-pin' }));
   items.push(cancelItem(t));
-  const body = options.prefix ? `${options.prefix}\n${t('report:flow.askLocation')}` : t('report:flow.askLocation');
+  const prompt = t(options.canType ? 'report:flow.askLocation' : 'report:flow.askLocationPinOnly');
+  const body = !options.prefix ? prompt : options.canType ? `${options.prefix}\n${prompt}` : options.prefix;
   return text(body, items);
 }
 
@@ -74,8 +82,8 @@ export function confirmCard(t: T, d: ConfirmData): Message {
           t('report:card.photos'),
           d.photoCount ? t('report:card.photoCount', { count: d.photoCount }) : t('report:card.noPhotos'),
         ),
-        row(t('report:card.reporter'), d.anonymous ? t('report:card.anonymous') : t('report:flow.showName')),
-        row(t('report:card.when'), formatDateTime(d.at, d.lang)),
+        row(t('report:card.reporter'), d.anonymous ? t('report:card.anonymous') : t('report:flow.nameShown')),
+        row(t('report:card.when'), formatDateTime(d.at, d.lang, t)),
       ],
     },
     footer: choiceFooter(
@@ -84,4 +92,24 @@ export function confirmCard(t: T, d: ConfirmData): Message {
     ),
   };
   return { type: 'flex', altText: clip(`${t('report:flow.confirmTitle')}: ${d.description}`, 400), contents: bubble };
+}
+
+/**
+ * The answer to "send report": the case number and where it really went (the station's group, the
+ * command centre in its place, or nowhere yet, with the station's phone), then what a report is not.
+ */
+export function submittedMessage(
+  t: T,
+  d: { caseId: string; station: Station; inZone: boolean; route: CaseRoute; lang: Language },
+): Message {
+  const params = { caseId: d.caseId, station: nameIn(d.station.name, d.lang), phone: d.station.phone };
+  const key =
+    d.route === 'waiting'
+      ? 'report:flow.submittedWaiting'
+      : d.route === 'command-centre'
+        ? 'report:flow.submittedCommandCentre'
+        : d.inZone
+          ? 'report:flow.submitted'
+          : 'report:flow.submittedOutside';
+  return text(`${t(key, params)}\n${t('report:flow.submittedNote')}`);
 }

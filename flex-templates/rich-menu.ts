@@ -4,7 +4,7 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { T } from '../src/i18n/i18n';
 import { encodePostback, type PostbackData } from '../src/bot/postback';
-import { clip } from './format';
+import { clipGraphemes } from './format';
 
 export const RICH_MENU_SIZE = { width: 2500, height: 1686 } as const;
 
@@ -15,6 +15,8 @@ export interface RichMenuArea {
   data: PostbackData;
   /** What the person appears to send (menu.* texts, the same as the quick replies). */
   shown: string;
+  /** What a screen reader says for the area (LINE: the action label, at most 20 characters). */
+  spoken: string;
 }
 
 const HALF = RICH_MENU_SIZE.width / 2;
@@ -28,25 +30,36 @@ export const RESIDENT_AREAS: readonly RichMenuArea[] = [
     bounds: { x: 0, y: 0, width: HALF, height: RICH_MENU_SIZE.height },
     data: { a: 'sos' },
     shown: 'menu.sos',
+    // The image says only "SOS"; the spoken label says what it does.
+    spoken: 'richMenu.sosLabel',
   },
   {
     key: 'report',
     bounds: { x: HALF, y: 0, width: QUARTER, height: ROW },
     data: { a: 'report' },
     shown: 'menu.report',
+    spoken: 'menu.report',
   },
   {
     key: 'myCases',
     bounds: { x: HALF + QUARTER, y: 0, width: QUARTER, height: ROW },
     data: { a: 'my-cases' },
     shown: 'menu.myCases',
+    spoken: 'menu.myCases',
   },
-  { key: 'news', bounds: { x: HALF, y: ROW, width: QUARTER, height: ROW }, data: { a: 'news' }, shown: 'menu.news' },
+  {
+    key: 'news',
+    bounds: { x: HALF, y: ROW, width: QUARTER, height: ROW },
+    data: { a: 'news' },
+    shown: 'menu.news',
+    spoken: 'menu.news',
+  },
   {
     key: 'language',
     bounds: { x: HALF + QUARTER, y: ROW, width: QUARTER, height: ROW },
     data: { a: 'language' },
     shown: 'menu.language',
+    spoken: 'menu.language',
   },
 ];
 
@@ -55,16 +68,16 @@ export function residentRichMenu(t: T, name: string): messagingApi.RichMenuReque
   return {
     size: { ...RICH_MENU_SIZE },
     selected: true,
-    name: clip(name, 300),
-    // LINE allows 14 characters on the bar under the chat.
-    chatBarText: clip(t('richMenu.chatBar'), 14),
+    // LINE counts name and chatBarText in grapheme clusters: 300, and 14 on the bar under the chat.
+    name: clipGraphemes(name, 300),
+    chatBarText: clipGraphemes(t('richMenu.chatBar'), 14),
     areas: RESIDENT_AREAS.map((area) => ({
       bounds: { ...area.bounds },
       action: {
         type: 'postback',
         data: encodePostback(area.data),
         displayText: t(area.shown),
-        label: clip(t(`richMenu.${area.key}`), 20),
+        label: clipGraphemes(t(area.spoken), 20),
       },
     })),
   };

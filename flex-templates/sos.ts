@@ -1,8 +1,9 @@
-// SOS: the alert card for station groups (and escalation groups), and what the person sees.
+// SOS: the alert card for station groups (and escalation groups), what officers get in their own
+// chat, and what the person sees.
 import type { messagingApi } from '@line/bot-sdk';
 import type { T } from '../src/i18n/i18n';
 import { encodePostback } from '../src/bot/postback';
-import type { AlertStatus, SosAlert } from '../src/domain/sos/alert';
+import type { AlertMessage, AlertStatus, ForwardOutcome, SosAlert, SosCardVariant } from '../src/domain/sos/alert';
 import { isOpenAlert } from '../src/domain/sos/alert';
 import type { Station } from '../src/domain/places';
 import type { Language } from '../src/domain/people';
@@ -17,6 +18,8 @@ import {
   type QuickReplyItem,
 } from './common';
 import { clip, formatDateTime, mapsLink, nameIn } from './format';
+
+export type { SosCardVariant } from '../src/domain/sos/alert';
 
 const call191 = (t: T): QuickReplyItem => ({
   type: 'action',
@@ -40,8 +43,23 @@ export function ambiguousHelpQuestion(t: T): Message {
   ]);
 }
 
-export type SosCardVariant =
-  { kind: 'first' } | { kind: 're-alert'; minutes: number } | { kind: 'escalated'; minutes: number };
+/**
+ * A length of time as people say it: "30 วินาที", "2 นาที", "5 นาที 12 วินาที" (never "0.1 นาที",
+ * never "312 วินาที").
+ */
+export function duration(t: T, totalSeconds: number): string {
+  const whole = Math.max(0, Math.round(totalSeconds));
+  const minutes = Math.floor(whole / 60);
+  const seconds = whole % 60;
+  if (minutes === 0) return t('sos:time.seconds', { count: seconds });
+  if (seconds === 0) return t('sos:time.minutes', { count: minutes });
+  return `${t('sos:time.minutes', { count: minutes })} ${t('sos:time.seconds', { count: seconds })}`;
+}
+
+/** A rung of the ladder (minutes, possibly a fraction) in words. */
+export function rungDuration(t: T, minutes: number): string {
+  return duration(t, minutes * 60);
+}
 
 const row = (k: string, v: string) => detailRow(k, v, 3);
 
@@ -61,8 +79,6 @@ function button(
   };
 }
 
-const LANGUAGE_NAMES: Record<Language, string> = { th: 'ไทย', en: 'English', ms: 'Melayu' };
-
 export interface SosCardData {
   alert: SosAlert;
   station?: Station;
@@ -78,8 +94,8 @@ export function sosCard(t: T, d: SosCardData): Message {
     d.variant.kind === 'first'
       ? t('sos:card.title')
       : d.variant.kind === 're-alert'
-        ? t('sos:card.reAlert', { minutes: d.variant.minutes })
-        : t('sos:card.escalated', { station: stationName, minutes: d.variant.minutes });
+        ? t('sos:card.reAlert', { duration: rungDuration(t, d.variant.minutes) })
+        : t('sos:card.escalated', { station: stationName, duration: rungDuration(t, d.variant.minutes) });
   const where = alert.position
     ? (alert.position.address ?? `${alert.position.lat.toFixed(5)}, ${alert.position.lng.toFixed(5)}`)
     : t('sos:card.noLocation');
@@ -102,11 +118,11 @@ export function sosCard(t: T, d: SosCardData): Message {
       spacing: 'sm',
       contents: [
         row(t('sos:card.who'), alert.userName ?? t('sos:card.unknownName')),
-        row(t('sos:card.language'), LANGUAGE_NAMES[alert.lang]),
+        row(t('sos:card.language'), t(`sos:card.languageNames.${alert.lang}`)),
         row(t('sos:card.when'), formatDateTime(alert.createdAt, d.lang)),
         row(t('sos:card.where'), where),
         row(t('sos:card.station'), stationName),
-        row(t('sos:card.falseAlarms'), String(d.falseAlarms)),
+        row(t('sos:card.falseAlarms'), t('sos:card.falseAlarmCount', { count: d.falseAlarms })),
       ],
     },
     footer: {
@@ -167,6 +183,7 @@ export function stationOrCommandCentre(t: T, station: Station | undefined, lang:
   return nameIn(station?.name, lang) || t('sos:person.commandCentre');
 }
 
+/** The line above the card in an officer's own chat (the card's buttons work there too). */
 export function officerPush(t: T, alert: SosAlert, station: Station | undefined, lang: Language): Message {
   return text(
     t('sos:card.officerPush', {
@@ -189,7 +206,7 @@ export function sosGroupUpdate(t: T, alert: SosAlert, officer: string, secondsTo
   const params = { icon: ICON[alert.status], alertId: alert._id, status: t(`sos:status.${alert.status}`), officer };
   return text(
     secondsToAck !== undefined
-      ? t('sos:update.group', { ...params, seconds: secondsToAck })
+      ? t('sos:update.group', { ...params, duration: duration(t, secondsToAck) })
       : t('sos:update.groupLater', params),
   );
 }
@@ -202,6 +219,7 @@ const PERSON_KEY: Partial<Record<AlertStatus, string>> = {
   false_alarm: 'falseAlarm',
 };
 
+/** What the person reads when an officer acts; `station` is the officer's own station. */
 export function sosPersonUpdate(
   t: T,
   alert: SosAlert,
@@ -216,4 +234,93 @@ export function sosPersonUpdate(
     station: stationOrCommandCentre(t, station, lang),
   });
   return closed ? text(body) : text(body, sosQuickReplies(t));
+}
+
+/** The first answer to an SOS: who has it, what to do now, and when officers are alerted again. */
+export function sosRaised(
+  t: T,
+  d: { holder: Station | undefined; withPin: boolean; firstRungMinutes: number; lang: Language },
+): Message {
+  const said = t(d.withPin ? 'sos:person.alertedWithPin' : 'sos:person.alerted', {
+    station: stationOrCommandCentre(t, d.holder, d.lang),
+  });
+  const ladder = t('sos:person.ladder', { first: rungDuration(t, d.firstRungMinutes) });
+  return text(`${said}\n${ladder}`, sosQuickReplies(t));
+}
+
+/** SOS pressed again while one is open: said as it really stands (waiting, or someone has it). */
+export function sosJoined(t: T, alert: SosAlert): Message {
+  return alert.status === 'new' || !alert.ownerName
+    ? sosToPerson(t, 'joined', { alertId: alert._id })
+    : sosToPerson(t, 'joinedHandled', { alertId: alert._id, officer: alert.ownerName });
+}
+
+const LADDER_KEY = { realerted: 'stillAlerting', escalated: 'escalated', 'nobody-more': 'nobodyMore' } as const;
+
+/** A rung of the ladder, as the person hears it: exactly what that rung did. */
+export function sosLadderStep(t: T, did: keyof typeof LADDER_KEY): Message {
+  return sosToPerson(t, LADDER_KEY[did]);
+}
+
+/** Where a forwarded file can be fetched by LINE (https), and a still image for a video. */
+export interface MediaLinks {
+  url: string;
+  previewUrl: string;
+}
+
+/** Something the person sent during an SOS, for the groups and officers that hold the alert. */
+export function forwardedMessage(
+  t: T,
+  alert: SosAlert,
+  m: AlertMessage,
+  lang: Language,
+  links: MediaLinks | undefined,
+): Message[] {
+  const params = { alertId: alert._id, time: formatDateTime(m.at, lang) };
+  if (m.type === 'text') {
+    // LINE's text limit is 5,000; a person's message can be that long on its own.
+    return [text(clip(t('sos:forward.text', { ...params, text: m.text ?? '' }), 5000))];
+  }
+  if (!links) return [text(t(`sos:forward.kept.${m.type}`, params))];
+  const header = text(t(`sos:forward.${m.type}`, params));
+  switch (m.type) {
+    case 'image':
+      return [header, { type: 'image', originalContentUrl: links.url, previewImageUrl: links.url }];
+    case 'video':
+      return [header, { type: 'video', originalContentUrl: links.url, previewImageUrl: links.previewUrl }];
+    case 'audio':
+      return [header, { type: 'audio', originalContentUrl: links.url, duration: m.media?.durationMs ?? 60_000 }];
+  }
+}
+
+/** What the person is told about what they sent during an SOS: exactly what reached the officers. */
+export function forwardReceipt(t: T, outcome: ForwardOutcome): Message {
+  switch (outcome.said) {
+    case 'sent':
+      return sosToPerson(t, `sent.${outcome.type}`);
+    case 'noted':
+      return sosToPerson(t, `noted.${outcome.type}`);
+    default:
+      return sosToPerson(t, outcome.said);
+  }
+}
+
+/** An officer's help in their own chat: the commands, their duty state, and SOS one tap away. */
+export function officerHelp(
+  t: T,
+  d: { station: Station | undefined; name: string; onDuty: boolean; lang: Language },
+): Message {
+  const body = [
+    t('report:officer.help', { station: nameIn(d.station?.name, d.lang), name: d.name }),
+    t(d.onDuty ? 'report:officer.dutyNowOn' : 'report:officer.dutyNowOff'),
+  ].join('\n');
+  const toggle: QuickReplyItem = {
+    type: 'action',
+    action: {
+      type: 'message',
+      label: label(t(d.onDuty ? 'report:officer.goOffDuty' : 'report:officer.goOnDuty')),
+      text: d.onDuty ? '/duty off' : '/duty on',
+    },
+  };
+  return text(body, [postbackItem(t('menu.sos'), { a: 'sos' }), toggle, call191(t)]);
 }

@@ -24,7 +24,8 @@ import { BindService } from './domain/binding/bind-service';
 import { CaseService } from './domain/reports/case-service';
 import { OfficerGate } from './domain/officer-gate';
 import { reportsFeature } from './bot/features/reports-feature';
-import { adminRouter } from './entry-points/admin-router';
+import { OPENAPI_PATH, adminRouter } from './entry-points/admin-router';
+import { adminGuard } from './entry-points/admin-auth';
 import { disabledGeocoder, type Geocoder } from './geo/geocoder';
 import { seedIfEmpty } from './geo/seed';
 import { ZoneDirectory } from './geo/zone-index';
@@ -43,8 +44,28 @@ import { Scheduler } from './entry-points/scheduler';
 import { ResidentMenus } from './messaging/rich-menus';
 import { SosDeliveryWatch, alertIdOf } from './messaging/sos-delivery-watch';
 import { isOpenAlert } from './domain/sos/alert';
+import { MessengerNotifier, VIDEO_PREVIEW_PATH } from './messaging/notifier';
+import { projectRoot } from './util/project-root';
+import fs from 'node:fs';
+import path from 'node:path';
+import { VersionRepository } from './store/repositories/version-repository';
+import { AdminAuditRepository } from './store/repositories/admin-audit-repository';
+import { AdminSessionRepository } from './store/repositories/admin-session-repository';
+import { AdminTokenRepository } from './store/repositories/admin-token-repository';
+import { PrivacyRequestRepository } from './store/repositories/privacy-request-repository';
+import { StationTargetRepository } from './store/repositories/station-target-repository';
+import { PrivacyService } from './domain/privacy/privacy-service';
+import { privacyRequestsFeature } from './bot/features/privacy-requests-feature';
+import { dashboardFeed } from './entry-points/admin-cases';
+import type { ChangeFeed, Ticker } from './entry-points/admin-events';
+import { open311Router } from './entry-points/open311-router';
+import { DEFAULT_OPEN311_CATEGORIES } from './config';
+import { languageOf } from './domain/people';
 
 const DAY_MS = 24 * 60 * 60_000;
+/** Start-up work under a lease: the demo seed is quick; the rich menus may wait on LINE's batch control. */
+const SEED_LEASE_MS = 60_000;
+const RICH_MENU_LEASE_MS = 5 * 60_000;
 
 /** Report categories offered as quick replies (names in locales/<lang>/report.json). */
 export const DEFAULT_CATEGORIES = [
@@ -58,9 +79,22 @@ export const DEFAULT_CATEGORIES = [
   'other',
 ];
 
+/**
+ * What an operator should know about the configuration: said in the start-up banner and in /readyz.
+ * With a real LINE channel and no command centre, SOS without a pin and the last rung of the ladder
+ * can reach only station groups.
+ */
+export function configWarnings(config: Pick<Config, 'line' | 'commandCentreGroupId'>): string[] {
+  if (config.line.emulated || config.commandCentreGroupId) return [];
+  return [
+    'COMMAND_CENTRE_GROUP_ID is not set: an SOS without a pin goes to the first bound station group, reports for a station without a group wait until it is bound, and the SOS ladder has no command centre to escalate to',
+  ];
+}
+
 /** Every side effect the hub has, created by the caller (server.ts, a test, a bench) and handed in. */
 export interface AppDeps {
-  config: Pick<Config, 'line' | 'adminToken' | 'commandCentreGroupId'> & Partial<Pick<Config, 'publicBaseUrl'>>;
+  config: Pick<Config, 'line' | 'adminToken' | 'commandCentreGroupId'> &
+    Partial<Pick<Config, 'publicBaseUrl' | 'adminSessionHours' | 'open311Categories'>>;
   store: Store;
   line: LineGateway;
   clock: Clock;
@@ -77,6 +111,8 @@ export interface AppDeps {
   /** Load the illustrative Hat Yai stations and zones into an empty store at start (quick start). */
   seedDemoData?: boolean;
   categories?: string[];
+  /** Drives the dashboard feed's once-a-second read of the store; tests tick it by hand. */
+  adminFeedTicker?: Ticker;
 }
 
 export interface Hub {
@@ -97,8 +133,18 @@ export interface Hub {
     bindAttempts: BindAttemptRepository;
     pins: PinRepository;
     alerts: AlertRepository;
+    versions: VersionRepository;
+    adminTokens: AdminTokenRepository;
+    adminAudit: AdminAuditRepository;
+    adminSessions: AdminSessionRepository;
+    privacyRequests: PrivacyRequestRepository;
+    stationTargets: StationTargetRepository;
   };
   metrics: Metrics;
+  /** PDPA requests, export and erasure. */
+  privacy: PrivacyService;
+  /** The dashboard's live feed (GET /admin/events): reads the store once a second while a dashboard is open. */
+  adminFeed: ChangeFeed;
   sos: SosService;
   /** Cron jobs (SOS ladder, retention) under store leases; server.ts starts it, tests tick it by hand. */
   scheduler: Scheduler;
@@ -108,6 +154,11 @@ export interface Hub {
   ledger: QuotaLedger;
   /** The resident rich menus: server.ts installs them after start (tests that need them do too). */
   richMenus: ResidentMenus;
+  /**
+   * Installs the resident rich menus if no other instance is doing it (a store lease); otherwise
+   * waits until it is done and uses its menus.
+   */
+  installRichMenus(): Promise<void>;
   handleEvent: ReturnType<typeof createBot>['handleEvent'];
   /** Creates indexes and resumes what a previous process left pending. Call once before serving. */
   start(): Promise<{ resumedEvents: number; resumedMessages: number }>;
@@ -134,6 +185,12 @@ export function createApp(deps: AppDeps): Hub {
     bindAttempts: new BindAttemptRepository(deps.store),
     pins: new PinRepository(deps.store),
     alerts: new AlertRepository(deps.store),
+    versions: new VersionRepository(deps.store),
+    adminTokens: new AdminTokenRepository(deps.store),
+    adminAudit: new AdminAuditRepository(deps.store),
+    adminSessions: new AdminSessionRepository(deps.store),
+    privacyRequests: new PrivacyRequestRepository(deps.store),
+    stationTargets: new StationTargetRepository(deps.store),
   };
   const ledger = new QuotaLedger(deps.store, {
     clock: deps.clock,
@@ -184,7 +241,7 @@ export function createApp(deps: AppDeps): Hub {
     logger: deps.logger,
     config: { commandCentreGroupId: deps.config.commandCentreGroupId },
   };
-  const directory = new ZoneDirectory({ zones: repos.zones, stations: repos.stations });
+  const directory = new ZoneDirectory({ zones: repos.zones, stations: repos.stations, versions: repos.versions });
   const geocoder = deps.geocoder ?? disabledGeocoder;
   const media = deps.media ?? new MemoryMediaStore();
   const publicBase = deps.config.publicBaseUrl?.startsWith('https://')
@@ -196,19 +253,24 @@ export function createApp(deps: AppDeps): Hub {
     memberName: async (groupId, userId) =>
       (await deps.line.getGroupMemberProfile(groupId, userId).catch(() => null))?.displayName,
   });
+  // Domain services say what happened; this renders it in each recipient's language and queues it.
+  // LINE shows images only from https URLs; without a public base URL media are described, not sent.
+  const notifier = new MessengerNotifier({
+    messenger: botDeps.messenger,
+    texts,
+    users: repos.users,
+    publicBaseUrl: publicBase,
+  });
   const cases = new CaseService({
     cases: repos.cases,
     stations: repos.stations,
     groups: repos.groups,
     zones: directory,
     geocoder,
-    messenger: botDeps.messenger,
-    texts,
+    notifier,
     clock: deps.clock,
     logger: deps.logger,
     commandCentreGroupId: deps.config.commandCentreGroupId,
-    // LINE shows images only from https URLs; without a public base URL the card shows a photo count.
-    mediaUrl: publicBase ? (token) => `${publicBase}/media/${token}` : undefined,
     officers,
   });
   const binding = new BindService({
@@ -224,15 +286,51 @@ export function createApp(deps: AppDeps): Hub {
     stations: repos.stations,
     pins: repos.pins,
     zones: directory,
-    messenger: botDeps.messenger,
-    texts,
+    notifier,
     clock: deps.clock,
     logger: deps.logger,
     commandCentreGroupId: deps.config.commandCentreGroupId,
     metrics: { timeToAck: metrics.sosTimeToAck, raised: metrics.sosRaised, escalations: metrics.sosEscalations },
     zoneStation: async (zoneId) => (await repos.zones.get(zoneId))?.stationCode,
     officers,
+    // What a person sends during an SOS is kept with the alert (and served from /media/<token>).
+    keepMedia: async (messageId) => {
+      try {
+        return await media.save(await deps.line.getMessageContent(messageId), { messageId });
+      } catch (err) {
+        deps.logger.warn({ err, messageId }, 'could not fetch what the person sent during an SOS');
+        return undefined;
+      }
+    },
   });
+  const privacy = new PrivacyService({
+    requests: repos.privacyRequests,
+    users: repos.users,
+    cases: repos.cases,
+    alerts: repos.alerts,
+    pins: repos.pins,
+    sessions: repos.sessions,
+    inbox: repos.inbox,
+    outbox: repos.outbox,
+    stations: repos.stations,
+    media,
+    zoneStation: async (zoneId) => (await repos.zones.get(zoneId))?.stationCode,
+    notifier,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+  const categories = deps.categories ?? DEFAULT_CATEGORIES;
+  const adminFeed = dashboardFeed(
+    {
+      cases: repos.cases,
+      alerts: repos.alerts,
+      targets: repos.stationTargets,
+      categories,
+      clock: deps.clock,
+      logger: deps.logger,
+    },
+    { ...(deps.adminFeedTicker ? { ticker: deps.adminFeedTicker } : {}) },
+  );
   const scheduler = new Scheduler({
     leases: repos.leases,
     sos,
@@ -241,18 +339,39 @@ export function createApp(deps: AppDeps): Hub {
     logger: deps.logger,
     retention: [
       { name: 'inbox', purge: (now) => repos.inbox.purgeDone(now - 7 * DAY_MS) },
+      // A failed event is kept for diagnosis a week, then without what the person wrote for a month.
+      { name: 'inbox failed events', purge: (now) => repos.inbox.dropFailedEvents(now - 7 * DAY_MS) },
+      { name: 'inbox failed', purge: (now) => repos.inbox.purgeFailed(now - 30 * DAY_MS) },
       { name: 'outbox', purge: (now) => repos.outbox.purgeSent(now - 7 * DAY_MS) },
+      { name: 'outbox failed', purge: (now) => repos.outbox.purgeUnsent('failed', now - 30 * DAY_MS) },
+      // Held for the monthly quota: past a month and a half nobody is waiting for it any more.
+      { name: 'outbox held', purge: (now) => repos.outbox.purgeUnsent('held', now - 45 * DAY_MS) },
       { name: 'pins', purge: (now) => repos.pins.purgeOlderThan(now - DAY_MS) },
       { name: 'sessions', purge: (now) => repos.sessions.purgeExpired(now) },
       { name: 'bindCodes', purge: (now) => repos.bindCodes.purgeExpired(now - 7 * DAY_MS) },
       { name: 'bindAttempts', purge: (now) => repos.bindAttempts.purgeOlderThan(now - DAY_MS) },
+      { name: 'adminSessions', purge: (now) => repos.adminSessions.purgeExpired(now) },
+    ],
+    refresh: [
+      {
+        name: 'zone index',
+        run: async () => {
+          if (!(await directory.refreshIfChanged())) return;
+          const { zoneCount, stationCount } = directory.index;
+          deps.logger.info(
+            { zones: zoneCount, stations: stationCount },
+            'zones or stations changed: zone index rebuilt',
+          );
+        },
+      },
     ],
   });
   const features: BotFeature[] = [
     // SOS first: its pre-emption and its group buttons must win over everything else.
-    sosFeature({ sos, pins: repos.pins }),
+    sosFeature({ sos, pins: repos.pins, stations: repos.stations }),
+    privacyRequestsFeature({ privacy }),
     reportsFeature({
-      categories: deps.categories ?? DEFAULT_CATEGORIES,
+      categories,
       cases,
       pins: repos.pins,
       media,
@@ -275,25 +394,65 @@ export function createApp(deps: AppDeps): Hub {
   const app = express();
   app.disable('x-powered-by');
   app.post('/webhook', ...webhookHandlers({ channelSecret: deps.config.line.channelSecret, inbox, metrics }));
-  app.use(healthRouter({ store: deps.store, metrics, line: deps.line }));
+  app.use(healthRouter({ store: deps.store, metrics, line: deps.line, warnings: () => configWarnings(deps.config) }));
+  const adminAuth = {
+    adminToken: deps.config.adminToken,
+    tokens: repos.adminTokens,
+    sessions: repos.adminSessions,
+    audit: repos.adminAudit,
+    clock: deps.clock,
+    logger: deps.logger,
+    secureCookies: Boolean(publicBase),
+    sessionHours: deps.config.adminSessionHours ?? 12,
+  };
+  // One guard for every admin router mounted here (tokens, station scope, CSRF for the cookie, audit).
   app.use(
     '/admin',
+    ...adminGuard(adminAuth, { publicPaths: [OPENAPI_PATH] }),
     adminRouter({
-      adminToken: deps.config.adminToken,
+      auth: adminAuth,
       binding,
+      bindCodes: repos.bindCodes,
       stations: repos.stations,
       zones: repos.zones,
       directory,
+      users: repos.users,
       cases: repos.cases,
+      alerts: repos.alerts,
+      caseService: cases,
+      sos,
+      privacy,
+      privacyRequests: repos.privacyRequests,
+      targets: repos.stationTargets,
+      feed: adminFeed,
+      categories,
       ledger,
       outbox,
       line: deps.line,
-      clock: deps.clock,
-      logger: deps.logger,
+      // The removed officer's chat shows the resident menu again.
+      officerRemoved: (user) => richMenus.follow(user._id, languageOf(user)),
     }),
   );
+  // Cases for city platforms, without personal data (GeoReport v2, read-only).
+  app.use(
+    '/open311/v2',
+    open311Router({
+      cases: repos.cases,
+      stations: repos.stations,
+      zones: repos.zones,
+      texts,
+      categories: deps.config.open311Categories ?? DEFAULT_OPEN311_CATEGORIES,
+      clock: deps.clock,
+    }),
+  );
+  // The still image LINE shows for a forwarded video until it is played.
+  const videoPreview = fs.readFileSync(path.join(projectRoot(), 'flex-templates', 'sos-video-preview.png'));
+  app.get(VIDEO_PREVIEW_PATH, (_req, res) => {
+    res.type('image/png').set('cache-control', 'public, max-age=86400').send(videoPreview);
+  });
   // Report photos, by an unguessable token (the card's hero image needs a public https URL).
   app.get('/media/:token', async (req, res) => {
+    res.set('x-content-type-options', 'nosniff');
     const file = await media.read(String(req.params.token));
     if (!file) {
       res.status(404).json({ message: 'not found' });
@@ -317,18 +476,50 @@ export function createApp(deps: AppDeps): Hub {
     binding,
     ledger,
     sos,
+    privacy,
+    adminFeed,
     scheduler,
     richMenus,
+    async installRichMenus() {
+      const installing = await repos.leases.exclusively(
+        'rich-menus',
+        scheduler.holder,
+        deps.clock.now(),
+        RICH_MENU_LEASE_MS,
+        () => richMenus.install(),
+      );
+      if (installing.ran) return;
+      // Another instance is reconciling them with LINE: once it is done, use what it made.
+      for (let waited = 0; waited < RICH_MENU_LEASE_MS; waited += 500) {
+        if (await repos.leases.isFree('rich-menus', deps.clock.now())) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      await richMenus.adopt();
+    },
     handleEvent: bot.handleEvent,
     async start() {
       await Promise.all(Object.values(repos).map((r) => r.init()));
       if (deps.seedDemoData) {
-        const seeded = await seedIfEmpty({ stations: repos.stations, zones: repos.zones, clock: deps.clock });
-        if (seeded.seeded) deps.logger.info(seeded, 'empty store: loaded the illustrative Hat Yai stations and zones');
+        // One instance seeds; another starting at the same time finds the zones on its next tick.
+        const seeding = await repos.leases.exclusively(
+          'demo-seed',
+          scheduler.holder,
+          deps.clock.now(),
+          SEED_LEASE_MS,
+          () => seedIfEmpty({ stations: repos.stations, zones: repos.zones, clock: deps.clock }),
+        );
+        if (seeding.ran && seeding.result.seeded)
+          deps.logger.info(seeding.result, 'empty store: loaded the illustrative Hat Yai stations and zones');
       }
       await directory.rebuild();
       const resumedMessages = await outbox.resume();
       const resumedEvents = await inbox.resume();
+      // Cases filed while no group could take them: to a group bound meanwhile, or to the command centre.
+      const waitingPosted = await cases.routeWaiting().catch((err: unknown) => {
+        deps.logger.error({ err }, 'could not post the cases waiting for a group; they stay listed as unrouted');
+        return 0;
+      });
+      if (waitingPosted > 0) deps.logger.info({ waitingPosted }, 'waiting cases posted at start');
       return { resumedEvents, resumedMessages };
     },
     async drain() {
@@ -339,6 +530,7 @@ export function createApp(deps: AppDeps): Hub {
       await outbox.drain();
     },
     async stop() {
+      adminFeed.close();
       await scheduler.stop();
       sosWatch.stop();
       inbox.stop();

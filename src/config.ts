@@ -28,7 +28,19 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicBaseUrl?: string;
   commandCentreGroupId?: string;
+  /**
+   * Load the illustrative Hat Yai stations and zones into an empty store: only when LINE is the
+   * emulator (in-process, or one on this machine via LINE_API_BASE_URL), never for a real OA.
+   */
+  demoData: boolean;
+  /** How long a dashboard session lasts after sign-in. */
+  adminSessionHours: number;
+  /** Report categories served to city platforms over Open311 (none: the Open311 endpoints serve nothing). */
+  open311Categories: string[];
 }
+
+/** Published over Open311 when OPEN311_CATEGORIES is not set: not assault or drugs (people at risk). */
+export const DEFAULT_OPEN311_CATEGORIES = ['theft', 'suspicious', 'accident', 'noise', 'infrastructure', 'other'];
 
 export class ConfigError extends Error {
   constructor(
@@ -81,10 +93,19 @@ const envSchema = z.object({
       .regex(/^C[0-9a-f]{32}$/, 'must be a LINE group id (C + 32 hex)')
       .optional(),
   ),
+  ADMIN_SESSION_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(168).optional()),
+  OPEN311_CATEGORIES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^(none|[a-z_]+(,[a-z_]+)*)$/, 'must be category codes separated by commas, or none')
+      .optional(),
+  ),
   NODE_ENV: z.string().optional(),
 });
 
-function isLoopback(host: string): boolean {
+/** An address this machine only answers on (HOST). */
+function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
@@ -115,7 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('ADMIN_TOKEN', 'is required when LINE credentials are set (at least 16 characters)');
   }
   const host = e.HOST ?? (emulated ? '127.0.0.1' : undefined);
-  if (emulated && e.ADMIN_TOKEN === undefined && host !== undefined && !isLoopback(host)) {
+  if (emulated && e.ADMIN_TOKEN === undefined && host !== undefined && !isLoopbackHost(host)) {
     throw new ConfigError(
       'ADMIN_TOKEN',
       `is required when HOST (${host}) is not loopback: without LINE credentials the admin token would be the public default`,
@@ -141,5 +162,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     publicBaseUrl: e.PUBLIC_BASE_URL,
     commandCentreGroupId: e.COMMAND_CENTRE_GROUP_ID,
+    demoData: emulated || isLoopback(e.LINE_API_BASE_URL),
+    adminSessionHours: e.ADMIN_SESSION_HOURS ?? 12,
+    open311Categories:
+      e.OPEN311_CATEGORIES === 'none' ? [] : (e.OPEN311_CATEGORIES?.split(',') ?? DEFAULT_OPEN311_CATEGORIES),
   };
+}
+
+/** An emulator started with `npm run emulator` listens on this machine; LINE and proxies to it do not. */
+function isLoopback(url: string | undefined): boolean {
+  if (!url) return false;
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

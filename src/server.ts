@@ -1,9 +1,9 @@
 // The entry point: read config, build the real adapters, listen, resume, and drain on SIGTERM.
 import type { Server } from 'node:http';
-import { createApp } from './app';
+import { configWarnings, createApp } from './app';
 import { listenHttp } from './entry-points/http-server';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { SdkLineGateway } from './messaging/line-gateway';
 import { createMetrics } from './metrics';
 import { EmbeddedStore } from './store/embedded/nedb-store';
@@ -11,7 +11,7 @@ import type { Store } from './store/store-port';
 import { systemClock } from './util/clock';
 import { disabledGeocoder } from './geo/geocoder';
 import { GoogleGeocoder } from './geo/google-geocoder';
-import { FileMediaStore } from './media/media-store';
+import { FileMediaStore, type MediaStore } from './media/media-store';
 import path from 'node:path';
 
 const COLLECTIONS = [
@@ -30,16 +30,31 @@ const COLLECTIONS = [
   'pins',
   'quotaLedger',
   'alerts',
+  'versions',
+  'adminTokens',
+  'adminAudit',
+  'adminSessions',
+  'privacyRequests',
+  'stationTargets',
 ];
 
-async function openStore(config: Config): Promise<Store> {
+/** The store, and where report photos go: a GridFS bucket every instance reads, or DATA_DIR/media. */
+async function openStore(config: Config, logger: Logger): Promise<{ store: Store; media: MediaStore }> {
   if (config.mongodbUri) {
     const { MongoStore } = await import('./store/mongo/mongo-store');
-    return MongoStore.connect(config.mongodbUri);
+    const { GridFsMediaStore } = await import('./media/gridfs-media-store');
+    // A refused server (MongoDB before 5.0, FerretDB) stops start-up with one line naming it.
+    const store = await MongoStore.connect(config.mongodbUri, {
+      onWarning: (message) => {
+        logger.warn(message);
+        process.stderr.write(`WARNING: ${message}\n`);
+      },
+    });
+    return { store, media: new GridFsMediaStore(store.gridFsBucket('media')) };
   }
   const store = new EmbeddedStore({ dir: config.dataDir });
   await store.open(COLLECTIONS);
-  return store;
+  return { store, media: new FileMediaStore(path.join(config.dataDir, 'media')) };
 }
 
 async function main(): Promise<void> {
@@ -56,17 +71,20 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
 
   let emulatorServer: { url: string; close(): Promise<void> } | undefined;
+  let emulator: import('./emulator').Emulator | undefined;
   if (config.line.emulated) {
     // No LINE credentials: run the LINE platform emulator in this process so the hub works out of the box.
+    // Its simulated users, groups and chats are kept beside the hub's data, so a restart keeps both.
     const { createEmulator } = await import('./emulator');
-    const emulator = createEmulator({
+    emulator = createEmulator({
       channelSecret: config.line.channelSecret,
       webhookUrl: `http://127.0.0.1:${config.port}/webhook`,
+      stateFile: path.join(config.dataDir, 'line-emulator.json'),
     });
     emulatorServer = await emulator.listen(config.emulatorPort, '127.0.0.1');
   }
 
-  const store = await openStore(config);
+  const { store, media } = await openStore(config, logger);
   const line = new SdkLineGateway({
     channelAccessToken: config.line.channelAccessToken,
     baseUrl: config.line.apiBaseUrl,
@@ -81,13 +99,18 @@ async function main(): Promise<void> {
     geocoder: config.googleMapsApiKey
       ? new GoogleGeocoder({ apiKey: config.googleMapsApiKey, baseUrl: config.googleMapsBaseUrl, logger })
       : disabledGeocoder,
-    media: new FileMediaStore(path.join(config.dataDir, 'media')),
-    seedDemoData: true,
+    media,
+    seedDemoData: config.demoData,
   });
   const resumed = await hub.start();
+  if (emulator) {
+    // The simulator's map picker draws the zones and stations as they are at start.
+    const { simulatorMapOf } = await import('./emulator');
+    emulator.setMap(simulatorMapOf(await hub.repos.zones.all(), await hub.repos.stations.all()));
+  }
   hub.scheduler.start();
   // In the background: LINE (or the emulator) gets the current resident menus; serving does not wait.
-  void hub.richMenus.install();
+  void hub.installRichMenus();
   const server: Server = await listenHttp(
     hub.app,
     { port: config.port, host: config.host },
@@ -107,6 +130,7 @@ async function main(): Promise<void> {
     },
     'hub listening',
   );
+  for (const warning of configWarnings(config)) logger.warn({ alert: 'config_warning' }, warning);
   // A plain summary for the person who just typed `npm start`.
   process.stdout.write(
     [
@@ -118,6 +142,7 @@ async function main(): Promise<void> {
         : `  LINE        : ${config.line.apiBaseUrl ?? 'api.line.me'}`,
       `  data        : ${store.kind === 'mongo' ? 'MongoDB' : config.dataDir}`,
       `  health      : ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+      ...configWarnings(config).map((w) => `  WARNING     : ${w}`),
       '',
     ].join('\n') + '\n',
   );

@@ -53,7 +53,9 @@ export class OfficerGate {
       );
       return { ok: false, why: 'not-officer' };
     }
+    // The public name the officer set (rank and name) is what residents should read; else their LINE name.
     const name =
+      officer.publicName ??
       officer.displayName ??
       (actor.groupId ? await this.deps.memberName?.(actor.groupId, actor.userId) : undefined) ??
       actor.userId.slice(0, 8);

@@ -24,6 +24,8 @@ export interface User {
   chosenLanguage?: Language;
   stationCode?: string;
   onDuty?: boolean;
+  /** An officer's name as residents and groups see it (rank and name), set with /name. */
+  publicName?: string;
   /** The zone the person chose as home: an SOS without a recent pin alerts its station first. */
   homeZoneId?: string;
   following: boolean;

@@ -25,10 +25,14 @@ export interface GroupRecord {
   botIsMember: boolean;
 }
 
-/** What the simulator shows for a chat: the bot's deliveries and the webhook events a person caused. */
+/**
+ * What the simulator shows for a chat: the bot's deliveries and the webhook events a person caused.
+ * `display` is what LINE put in the chat for a postback: its displayText (a postback without one
+ * shows nothing; the webhook itself never carries the text).
+ */
 export type TranscriptEntry =
   | { kind: 'bot'; seq: number; delivery: DeliveredMessage }
-  | { kind: 'user'; seq: number; at: number; chatId: string; event: Record<string, unknown> };
+  | { kind: 'user'; seq: number; at: number; chatId: string; event: Record<string, unknown>; display?: string };
 
 export class ChatDirectory {
   readonly users = new Map<string, UserRecord>();
@@ -36,7 +40,11 @@ export class ChatDirectory {
   private readonly transcripts = new Map<string, RingBuffer<TranscriptEntry>>();
   private seq = 0;
 
-  constructor(private readonly perChatCapacity: number) {}
+  /** `onEntry` hears every transcript entry as it is added (the simulator page's live feed). */
+  constructor(
+    private readonly perChatCapacity: number,
+    private readonly onEntry: (entry: TranscriptEntry) => void = () => undefined,
+  ) {}
 
   addUser(seed: UserSeed): UserRecord {
     const existing = this.users.get(seed.userId);
@@ -44,7 +52,7 @@ export class ChatDirectory {
     if (seed.pictureUrl !== undefined) profile.pictureUrl = seed.pictureUrl;
     if (seed.statusMessage !== undefined) profile.statusMessage = seed.statusMessage;
     if (seed.language !== undefined) profile.language = seed.language;
-    const record: UserRecord = { profile, friend: true, blocked: existing?.blocked ?? false };
+    const record: UserRecord = { profile, friend: seed.friend ?? true, blocked: existing?.blocked ?? false };
     this.users.set(seed.userId, record);
     return record;
   }
@@ -91,11 +99,38 @@ export class ChatDirectory {
   }
 
   recordDelivery(delivery: DeliveredMessage): void {
-    this.transcript(delivery.chatId).push({ kind: 'bot', seq: this.nextSeq(), delivery });
+    this.add(delivery.chatId, { kind: 'bot', seq: this.nextSeq(), delivery });
   }
 
-  recordUserEvent(chatId: string, at: number, event: Record<string, unknown>): void {
-    this.transcript(chatId).push({ kind: 'user', seq: this.nextSeq(), at, chatId, event });
+  recordUserEvent(chatId: string, at: number, event: Record<string, unknown>, display?: string): void {
+    const entry: TranscriptEntry = { kind: 'user', seq: this.nextSeq(), at, chatId, event };
+    if (display !== undefined) entry.display = display;
+    this.add(chatId, entry);
+  }
+
+  /** The newest entry of a chat, for the chat list's preview line. */
+  lastEntry(chatId: string): TranscriptEntry | undefined {
+    const ring = this.transcripts.get(chatId);
+    return ring && ring.size > 0 ? ring.at(ring.size - 1) : undefined;
+  }
+
+  /** Sequence numbers keep counting across a restart, so the page never mistakes new entries for old. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Puts saved entries back (oldest first) and continues numbering after `lastSeq`. */
+  restore(transcripts: Array<{ chatId: string; entries: TranscriptEntry[] }>, lastSeq: number): void {
+    for (const { chatId, entries } of transcripts) {
+      const ring = this.transcript(chatId);
+      for (const entry of entries) ring.push(entry);
+    }
+    this.seq = Math.max(this.seq, lastSeq);
+  }
+
+  private add(chatId: string, entry: TranscriptEntry): void {
+    this.transcript(chatId).push(entry);
+    this.onEntry(entry);
   }
 
   delivered(chatId: string): DeliveredMessage[] {

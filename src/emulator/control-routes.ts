@@ -22,7 +22,8 @@ class BadRequest extends Error {}
 export function controlRouter(deps: ControlDeps): Router {
   const { state, driver } = deps;
   const router = express.Router();
-  router.use(express.json({ limit: '2mb' }));
+  // Photos the simulator uploads arrive base64-encoded inside the JSON of a drive request.
+  router.use(express.json({ limit: '25mb' }));
 
   router.get('/info', (_req, res) => {
     res.json({
@@ -34,6 +35,7 @@ export function controlRouter(deps: ControlDeps): Router {
   router.put('/webhook', (req, res) => {
     const url = requireString(body(req), 'url');
     state.webhookUrl = url;
+    state.webhookUrlFromPage = true;
     res.json({ webhookUrl: url });
   });
   router.put('/quota', (req, res) => {
@@ -93,6 +95,7 @@ export function controlRouter(deps: ControlDeps): Router {
     for (const key of ['language', 'pictureUrl', 'statusMessage'] as const) {
       if (typeof b[key] === 'string') seed[key] = b[key];
     }
+    if (typeof b.friend === 'boolean') seed.friend = b.friend;
     deps.addUser(seed);
     res.json(seed);
   });
@@ -131,6 +134,16 @@ export function controlRouter(deps: ControlDeps): Router {
     res.type(image.contentType).set('cache-control', 'no-store').send(image.data);
   });
   router.get('/chats/:chatId', (req, res) => res.json(state.directory.delivered(req.params.chatId ?? '')));
+  // What a person sent (a photo), for the simulator to draw; not a LINE call, so not recorded.
+  router.get('/content/:messageId', (req, res) => {
+    const stored = state.getContent(req.params.messageId ?? '');
+    if (!stored) {
+      res.status(404).json({ message: 'no content for this message (the emulator keeps it in memory only)' });
+      return;
+    }
+    res.type(stored.contentType).set('cache-control', 'private, max-age=86400').send(stored.data);
+  });
+  router.get('/map', (_req, res) => res.json(state.map));
   router.get('/chats/:chatId/transcript', (req, res) =>
     res.json(state.directory.transcriptOf(req.params.chatId ?? '')),
   );
@@ -194,7 +207,8 @@ function drive(driver: WebhookDriver, b: Json): Promise<DriveResult> {
       return driver.sticker(source());
     case 'postback': {
       const params = b.params as Record<string, string> | undefined;
-      return driver.postback(source(), requireString(b, 'data'), params);
+      const displayText = typeof b.displayText === 'string' && b.displayText !== '' ? b.displayText : undefined;
+      return driver.postback(source(), requireString(b, 'data'), params, displayText);
     }
     case 'follow':
       return driver.follow(userId(), typeof b.isUnblocked === 'boolean' ? b.isUnblocked : undefined);
@@ -242,6 +256,7 @@ function listChats(state: PlatformState): Json[] {
       friend: u.friend,
       blocked: u.blocked,
       delivered: directory.deliveredCount(userId),
+      last: directory.lastEntry(userId) ?? null,
     });
   }
   for (const [groupId, g] of directory.groups) {
@@ -253,6 +268,7 @@ function listChats(state: PlatformState): Json[] {
       memberIds: [...g.memberIds],
       botIsMember: g.botIsMember,
       delivered: directory.deliveredCount(groupId),
+      last: directory.lastEntry(groupId) ?? null,
     });
   }
   // Pushes to ids nobody registered still land somewhere a person can look.
@@ -263,6 +279,7 @@ function listChats(state: PlatformState): Json[] {
       kind: chatId.startsWith('C') ? 'group' : chatId.startsWith('R') ? 'room' : 'user',
       name: chatId,
       delivered: directory.deliveredCount(chatId),
+      last: directory.lastEntry(chatId) ?? null,
     });
   }
   return out;

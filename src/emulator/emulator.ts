@@ -9,8 +9,10 @@ import { mountMessagingRoutes } from './messaging-routes';
 import { PlatformState } from './platform-state';
 import { mountProfileRoutes } from './profile-routes';
 import { mountRichMenuRoutes } from './rich-menu-routes';
+import { simulatorAssets } from './simulator-assets';
 import { SIMULATOR_HTML } from './simulator-page';
-import type { Emulator, EmulatorOptions, GroupSeed, ListeningEmulator, UserSeed } from './types';
+import { StateFile, restore, snapshot } from './state-file';
+import type { Emulator, EmulatorOptions, GroupSeed, ListeningEmulator, UserSeed, WebhookDriver } from './types';
 import { createWebhookDriver } from './webhook-driver';
 
 /**
@@ -20,29 +22,63 @@ import { createWebhookDriver } from './webhook-driver';
 export function createEmulator(opts: EmulatorOptions): Emulator {
   if (!opts.channelSecret) throw new Error('createEmulator: channelSecret is required');
   const state = new PlatformState(opts);
-  const driver = createWebhookDriver(state);
+  const driver: WebhookDriver = createWebhookDriver(state);
+
+  const stateFile = opts.stateFile ? new StateFile(opts.stateFile) : undefined;
+  if (stateFile) {
+    const saved = stateFile.read();
+    if (saved) restore(state, saved);
+    state.onChange(() => stateFile.schedule(() => snapshot(state)));
+  }
+  // The simulator page refetches its chat list after changes; one notice per burst is enough.
+  let chatsNotice: NodeJS.Timeout | undefined;
+  state.onChange(() => {
+    if (!state.events.hasClients || chatsNotice) return;
+    chatsNotice = setTimeout(() => {
+      chatsNotice = undefined;
+      state.events.publish('chats', {});
+    }, 100);
+    chatsNotice.unref();
+  });
 
   const addUser = (u: UserSeed): void => {
     if (!u.userId || !u.displayName) throw new Error('users.add: userId and displayName are required');
     state.directory.addUser(u);
+    state.touched();
   };
   const addGroup = (g: GroupSeed): void => {
     if (!g.groupId || !g.groupName || !Array.isArray(g.memberIds)) {
       throw new Error('groups.add: groupId, groupName and memberIds are required');
     }
     state.directory.addGroup(g);
+    state.touched();
   };
   const reset = (): void => state.reset();
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Anything but a read may change what is kept (a push, a rich menu link, a new chat).
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') res.on('finish', () => state.touched());
+    next();
+  });
   mountMessagingRoutes(app, state);
   mountProfileRoutes(app, state);
   mountRichMenuRoutes(app, state);
   app.use('/_emulator', controlRouter({ state, driver, reset, addUser, addGroup }));
   app.get('/', (_req, res) => {
-    res.type('html').send(SIMULATOR_HTML);
+    res.type('html').set('cache-control', 'no-store').send(SIMULATOR_HTML);
+  });
+  app.get('/simulator/:file', (req, res, next) => {
+    simulatorAssets().then((assets) => {
+      const asset = assets.get(req.params.file ?? '');
+      if (!asset) return res.status(404).json({ message: 'Not found' });
+      // app.js and app.css keep their names (the page is always fresh); fonts carry a hash and never change.
+      const hashed = /-[A-Z0-9]{8}\./.test(req.params.file ?? '');
+      res.type(asset.contentType).set('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      return res.send(asset.data);
+    }, next);
   });
   const recordUnknown = unknownEndpoint(state);
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -77,6 +113,7 @@ export function createEmulator(opts: EmulatorOptions): Emulator {
         new Promise<void>((resolve) => {
           state.events.closeAll();
           state.cancelTimers();
+          stateFile?.flush();
           server.close(() => resolve());
           server.closeAllConnections();
         }),
@@ -91,6 +128,9 @@ export function createEmulator(opts: EmulatorOptions): Emulator {
     },
     setWebhookUrl: (url) => {
       state.webhookUrl = url;
+    },
+    setMap: (map) => {
+      state.map = map;
     },
     users: { add: addUser },
     groups: { add: addGroup },

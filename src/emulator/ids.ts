@@ -36,6 +36,17 @@ export class MessageIdSequence {
     this.next += 1;
     return String(this.next);
   }
+
+  /** The last id handed out, to continue after it once restarted. */
+  last(): string {
+    return String(this.next);
+  }
+
+  /** After a restart: never hand out an id the bot may already have seen (and stored media under). */
+  continueAfter(lastId: string): void {
+    const n = Number(lastId);
+    if (Number.isSafeInteger(n) && n > this.next) this.next = n;
+  }
 }
 
 /**

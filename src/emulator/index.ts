@@ -1,5 +1,6 @@
 export { createEmulator } from './emulator';
 export { signBody } from './webhook-driver';
+export { simulatorMapOf } from './simulator-map';
 export type {
   CallFilter,
   DeliveredMessage,
@@ -10,6 +11,7 @@ export type {
   GroupSeed,
   ListeningEmulator,
   RecordedCall,
+  SimulatorMap,
   Source,
   UserSeed,
   WebhookDriver,

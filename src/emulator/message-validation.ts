@@ -141,7 +141,7 @@ function validateAction(action: unknown, at: string, out: ErrorDetail[], where: 
     return;
   }
   // Quick reply buttons show the label, so LINE requires one of at most 20 characters.
-  if (where.quickReply) requireString(action, 'label', at, out, 1, 20);
+  if (where.quickReply) requireLabel(action, at, out, 20);
   switch (action.type) {
     case 'postback':
       requireString(action, 'data', at, out, 0, 300);
@@ -292,9 +292,26 @@ function requireString(obj: Json, key: string, at: string, out: ErrorDetail[], m
     out.push({ message: 'must be specified', property: `${at}.${key}` });
     return;
   }
-  // `.length` counts UTF-16 code units, which is how LINE counts characters.
+  // `.length` counts UTF-16 code units, which is how LINE counts characters (labels aside: requireLabel).
   if (value.length < min || value.length > max) {
     out.push({ message: `Length must be between ${min} and ${max}`, property: `${at}.${key}` });
+  }
+}
+
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * LINE counts action labels in grapheme clusters, not UTF-16 units: a Thai consonant with its vowel
+ * and tone marks is one character (https://developers.line.biz/en/docs/messaging-api/text-character-count/).
+ */
+function requireLabel(obj: Json, at: string, out: ErrorDetail[], max: number): void {
+  const value = obj.label;
+  if (typeof value !== 'string' || value.length === 0) {
+    out.push({ message: 'must be specified', property: `${at}.label` });
+    return;
+  }
+  if ([...graphemeSegmenter.segment(value)].length > max) {
+    out.push({ message: `Length must be between 1 and ${max}`, property: `${at}.label` });
   }
 }
 

@@ -84,7 +84,15 @@ export function mountMessagingRoutes(app: Express, state: PlatformState): void {
       name: 'loading',
       body: 'json',
       target: (call) => stringOrUndefined(bodyOf(call).chatId),
-      handler: (call) => showLoading(call),
+      handler: (call) => {
+        const result = showLoading(call);
+        // The simulator draws LINE's "…" in the chat until the next message or the time is up.
+        if (result.status === 202) {
+          const body = bodyOf(call);
+          state.events.publish('loading', { chatId: body.chatId, seconds: body.loadingSeconds ?? 20 });
+        }
+        return result;
+      },
     }),
   );
   app.get(

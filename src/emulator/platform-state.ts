@@ -6,7 +6,7 @@ import { MessageIdSequence, UlidGenerator, botUserIdFor, newQuoteToken } from '.
 import { ReplyTokens } from './reply-tokens';
 import { RetryKeys } from './retry-keys';
 import { RichMenuStore } from './rich-menu-store';
-import type { DeliveredMessage, EmulatorOptions } from './types';
+import type { DeliveredMessage, EmulatorOptions, SimulatorMap } from './types';
 
 export interface SentMessage {
   id: string;
@@ -49,6 +49,11 @@ export class PlatformState {
   readonly channelAccessToken: string | undefined;
   readonly channelSecret: string;
   webhookUrl: string | undefined;
+  /** The webhook URL was set from the simulator page (kept across restarts; the start-up one is not). */
+  webhookUrlFromPage = false;
+  /** Zones and places the simulator's map picker draws (GeoJSON), when the host hands them in. */
+  map: SimulatorMap = { zones: null, places: [] };
+  private readonly changeListeners: Array<() => void> = [];
   quotaLimit: number | undefined;
   consumption = 0;
   private readonly contents = new Map<string, { data: Buffer; contentType: string }>();
@@ -62,7 +67,9 @@ export class PlatformState {
     this.quotaLimit = opts.monthlyQuota;
     this.botUserId = botUserIdFor(opts.channelSecret);
     this.calls = new CallLog(capacity);
-    this.directory = new ChatDirectory(opts.maxMessagesPerChat ?? 1_000);
+    this.directory = new ChatDirectory(opts.maxMessagesPerChat ?? 1_000, (entry) =>
+      this.events.publish('entry', entry),
+    );
     this.replyTokens = new ReplyTokens(opts.replyTokenTtlMs ?? 60_000, capacity);
     this.retryKeys = new RetryKeys(capacity);
     this.eventIds = new UlidGenerator(this.now);
@@ -100,7 +107,6 @@ export class PlatformState {
       messages.forEach((message, i) => {
         const delivery: DeliveredMessage = { at, chatId, via, message, requestId, messageId: sent[i]?.id ?? '' };
         this.directory.recordDelivery(delivery);
-        this.events.publish('delivery', delivery);
       });
     }
   }
@@ -123,6 +129,15 @@ export class PlatformState {
       if (!oldest.done) this.narrowcasts.delete(oldest.value);
     }
     this.narrowcasts.set(requestId, progress);
+  }
+
+  /** Calls `listener` after anything may have changed (users, groups, chats, rich menus, settings). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  touched(): void {
+    for (const listener of this.changeListeners) listener();
   }
 
   /** Runs `fn` later unless the emulator closes first (so a delayed fault never outlives a test). */

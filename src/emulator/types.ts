@@ -17,6 +17,12 @@ export interface EmulatorOptions {
   maxRecordedCalls?: number;
   /** Transcript entries kept per chat (oldest dropped first). Default 1_000. */
   maxMessagesPerChat?: number;
+  /**
+   * A JSON file that keeps users, groups, transcripts, rich menus and their links, and a webhook URL
+   * set from the simulator, across restarts: read at creation, written (atomically, debounced) after
+   * changes and on close. Unset: the emulator forgets everything when it stops.
+   */
+  stateFile?: string;
 }
 
 export type Source = { userId: string } | { groupId: string; userId?: string };
@@ -75,7 +81,8 @@ export interface WebhookDriver {
   /** Registers the bytes as the new message's content (a small PNG by default). */
   image(from: Source, data?: Buffer, contentType?: string): Promise<DriveResult>;
   sticker(from: Source): Promise<DriveResult>;
-  postback(from: Source, data: string, params?: Record<string, string>): Promise<DriveResult>;
+  /** `displayText` is what the tapped action put in the chat; LINE leaves it out of the webhook. */
+  postback(from: Source, data: string, params?: Record<string, string>, displayText?: string): Promise<DriveResult>;
   follow(userId: string, isUnblocked?: boolean): Promise<DriveResult>;
   unfollow(userId: string): Promise<DriveResult>;
   join(groupId: string): Promise<DriveResult>;
@@ -115,6 +122,8 @@ export interface FaultSpec {
 export interface UserSeed {
   userId: string;
   displayName: string;
+  /** False for someone who is only a member of a group and has not added the OA. Default true. */
+  friend?: boolean;
   language?: string;
   pictureUrl?: string;
   statusMessage?: string;
@@ -132,6 +141,13 @@ export interface CallFilter {
   to?: string;
   /** Only calls with an id greater than this (for incremental polling). */
   since?: number;
+}
+
+/** What the simulator's map picker draws: zone polygons and named places (e.g. police stations). */
+export interface SimulatorMap {
+  /** A GeoJSON FeatureCollection of Polygon/MultiPolygon features; `properties.name` labels each. */
+  zones: { type: 'FeatureCollection'; features: unknown[] } | null;
+  places: Array<{ name: string; latitude: number; longitude: number }>;
 }
 
 export interface ListeningEmulator {
@@ -166,4 +182,6 @@ export interface Emulator {
   /** Forgets calls, deliveries, faults, tokens, retry keys and consumption; keeps users and groups. */
   reset(): void;
   driver: WebhookDriver;
+  /** Hands the simulator's map picker the zones and places to draw (nothing is drawn until then). */
+  setMap(map: SimulatorMap): void;
 }

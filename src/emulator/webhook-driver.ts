@@ -66,6 +66,7 @@ export function createWebhookDriver(state: PlatformState): WebhookDriver {
   const dispatch = async (
     events: Json[],
     opts: { signature?: string | null; rawBody?: string } = {},
+    display?: string,
   ): Promise<DriveResult> => {
     const url = state.webhookUrl;
     if (!url) throw new Error('line emulator: no webhook URL; call setWebhookUrl() first');
@@ -79,9 +80,9 @@ export function createWebhookDriver(state: PlatformState): WebhookDriver {
     const at = state.now();
     for (const event of events) {
       const chatId = chatIdOf(event.source);
-      if (chatId) directory.recordUserEvent(chatId, at, event);
+      if (chatId) directory.recordUserEvent(chatId, at, event, display);
     }
-    if (state.events.hasClients) state.events.publish('webhook', { at, events });
+    state.touched();
     const started = performance.now();
     const response = await fetch(url, { method: 'POST', headers, body });
     const text = await response.text();
@@ -116,11 +117,11 @@ export function createWebhookDriver(state: PlatformState): WebhookDriver {
         }),
       ]),
 
-    postback: (from, data, params) => {
+    postback: (from, data, params, displayText) => {
       const source = noteSender(from);
       const postback: Json = { data };
       if (params !== undefined) postback.params = params;
-      return dispatch([replyable({ type: 'postback', ...base(source), postback }, source)]);
+      return dispatch([replyable({ type: 'postback', ...base(source), postback }, source)], {}, displayText);
     },
 
     follow: (userId, isUnblocked) => {

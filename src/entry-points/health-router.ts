@@ -13,6 +13,8 @@ export function healthRouter(deps: {
   metrics: Metrics;
   line?: Pick<LineGateway, 'health'>;
   readyTimeoutMs?: number;
+  /** Configuration an operator should fix (shown, not failed: the hub still serves). */
+  warnings?: () => string[];
 }): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
@@ -43,7 +45,13 @@ export function healthRouter(deps: {
           .json({ status: 'unavailable', store: deps.store.kind, ...lineReport, reason: 'LINE calls are failing' });
         return;
       }
-      res.json({ status: 'ready', store: deps.store.kind, ...lineReport });
+      const warnings = deps.warnings?.() ?? [];
+      res.json({
+        status: 'ready',
+        store: deps.store.kind,
+        ...lineReport,
+        ...(warnings.length > 0 ? { warnings } : {}),
+      });
     } catch (err) {
       res
         .status(503)

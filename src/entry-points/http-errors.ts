@@ -10,11 +10,35 @@ export class BadRequestError extends Error {
   }
 }
 
+/** A field-by-field refusal of a request's input: each issue names the field (`location.lat`). */
+export class ValidationError extends BadRequestError {
+  constructor(readonly issues: Array<{ in: 'body' | 'query' | 'path'; path: string; message: string }>) {
+    super(issues.map((i) => `${i.path || i.in}: ${i.message}`).join('; '));
+    this.name = 'ValidationError';
+  }
+}
+
 export class UnauthorizedError extends Error {
   readonly status = 401;
   constructor(message: string) {
     super(message);
     this.name = 'UnauthorizedError';
+  }
+}
+
+export class ForbiddenError extends Error {
+  readonly status = 403;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class ConflictError extends Error {
+  readonly status = 409;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
   }
 }
 
@@ -45,6 +69,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (status >= 500) logger.error({ err, path: req.path }, 'request failed');
     else logger.warn({ status, path: req.path, reason: message }, 'request refused');
     if (res.headersSent) return;
-    res.status(status).json({ message });
+    res.status(status).json(err instanceof ValidationError ? { message, issues: err.issues } : { message });
   };
 }

@@ -10,6 +10,12 @@ export interface RetentionTarget {
   purge(now: number): Promise<number>;
 }
 
+/** Work every instance does on each tick, with no lease: each keeps its own copy (the zone index). */
+export interface RefreshTarget {
+  name: string;
+  run(): Promise<unknown>;
+}
+
 /**
  * The cron side of the hub. Each job runs under a lease in the store so that, with several hub
  * instances, one runs it at a time; the job itself is idempotent (STYLE 13) so a lease lost
@@ -27,6 +33,7 @@ export class Scheduler {
       retention: RetentionTarget[];
       /** Messages held for LINE's monthly quota, released when a new Bangkok month renews it. */
       quota?: { releaseHeldBeforeThisMonth(): Promise<number> };
+      refresh?: RefreshTarget[];
       clock: Clock;
       logger: Logger;
     },
@@ -54,9 +61,32 @@ export class Scheduler {
     return this.underLease('quota-month', 10 * 60_000, () => quota.releaseHeldBeforeThisMonth());
   }
 
+  /** What changed in the store since this instance last looked (zones and stations), on every instance. */
+  async refreshTick(): Promise<void> {
+    if (this.running.has('refresh')) return;
+    this.running.add('refresh');
+    try {
+      for (const target of this.deps.refresh ?? []) {
+        await target.run().catch((err: unknown) => this.deps.logger.warn({ err, job: target.name }, 'refresh failed'));
+      }
+    } finally {
+      this.running.delete('refresh');
+    }
+  }
+
   start(): void {
-    // Every 10 s: an escalation is at most 10 s late against a ladder measured in minutes.
-    this.tasks.push(cron.schedule('*/10 * * * * *', () => void this.escalationTick(), { name: 'sos-escalation' }));
+    // Every 10 s: an escalation is at most 10 s late against a ladder measured in minutes, and a
+    // zone imported through another instance routes here within 10 s.
+    this.tasks.push(
+      cron.schedule(
+        '*/10 * * * * *',
+        () => {
+          void this.escalationTick();
+          void this.refreshTick();
+        },
+        { name: 'sos-escalation' },
+      ),
+    );
     this.tasks.push(cron.schedule('17 * * * *', () => void this.retentionTick(), { name: 'retention' }));
     this.tasks.push(
       cron.schedule('0 0 1 * *', () => void this.quotaMonthTick(), { name: 'quota-month', timezone: 'Asia/Bangkok' }),

@@ -3,6 +3,7 @@ import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { LatLng, Station, Zone, ZoneLookup } from '../domain/places';
 import type { StationRepository } from '../store/repositories/station-repository';
 import type { ZoneRepository } from '../store/repositories/zone-repository';
+import { PLACES, type VersionRepository } from '../store/repositories/version-repository';
 
 /** Mean Earth radius (IUGG), the usual choice for haversine distances. */
 const EARTH_RADIUS_M = 6_371_008.8;
@@ -180,15 +181,20 @@ function outerBounds(zone: Zone): [number, number, number, number] {
 /**
  * The hub's current zone index. Lookups are synchronous against the index in hand; `rebuild()`
  * reloads zones and stations from the store and swaps the new index in, so an import through the
- * admin API takes effect without a restart. With several instances, each rebuilds its own (at
- * start-up, and when told of a change).
+ * admin API takes effect without a restart. With several instances, each keeps its own: every zone
+ * or station write bumps the places version in the store, and `refreshIfChanged()`, run on every
+ * scheduler tick, rebuilds an index built from an older version.
  */
 export class ZoneDirectory {
   private current = ZoneIndex.empty();
   private started = 0;
   private applied = 0;
+  /** The places version the current index was built from. */
+  private builtFrom: number | undefined;
 
-  constructor(private readonly source: { zones: ZoneRepository; stations: StationRepository }) {}
+  constructor(
+    private readonly source: { zones: ZoneRepository; stations: StationRepository; versions?: VersionRepository },
+  ) {}
 
   get index(): ZoneIndex {
     return this.current;
@@ -196,14 +202,26 @@ export class ZoneDirectory {
 
   async rebuild(): Promise<ZoneIndex> {
     const ticket = ++this.started;
+    // Read before the data: a change made while loading leaves the version behind, so the next
+    // check rebuilds again rather than keep an index that missed it.
+    const version = await this.source.versions?.current(PLACES);
     const next = await ZoneIndex.load(this.source.zones, this.source.stations);
     // Two imports in quick succession start overlapping rebuilds; one that read older data must not
     // replace the index of one that started after it.
     if (ticket > this.applied) {
       this.current = next;
       this.applied = ticket;
+      this.builtFrom = version;
     }
     return this.current;
+  }
+
+  /** Rebuilds when zones or stations changed since this index was built (here or elsewhere). */
+  async refreshIfChanged(): Promise<boolean> {
+    if (!this.source.versions) return false;
+    if ((await this.source.versions.current(PLACES)) === this.builtFrom) return false;
+    await this.rebuild();
+    return true;
   }
 
   lookup(point: LatLng): ZoneLookup {

@@ -85,7 +85,15 @@ function remembered(t: T): T {
   return lookup as unknown as T;
 }
 
-/** Case, width and spacing do not change what a person meant. */
+/**
+ * Case, width and spacing do not change what a person meant. Thai is written without spaces between
+ * words and people put them anywhere ("ช่วยด้วย ค่ะ"), so a space between two Thai letters is dropped.
+ */
 export function normalizeText(text: string): string {
-  return text.normalize('NFC').trim().toLowerCase().replace(/\s+/g, ' ');
+  return text
+    .normalize('NFC')
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/(?<=\p{Script=Thai}) (?=\p{Script=Thai})/gu, '');
 }

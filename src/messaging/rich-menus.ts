@@ -52,6 +52,29 @@ export class ResidentMenus {
     }
   }
 
+  /**
+   * Uses the menus another hub instance installed, found by their aliases, creating nothing: one
+   * instance reconciles the menus with LINE (batch control is allowed three times an hour), the
+   * others only need the ids to link people to their language's menu.
+   */
+  async adopt(): Promise<Language[]> {
+    const found: Language[] = [];
+    try {
+      for (const lang of LANGUAGES) {
+        const id = await this.deps.line.aliasTarget(aliasOf(lang));
+        if (!id) continue;
+        this.ids.set(lang, id);
+        found.push(lang);
+      }
+    } catch (err) {
+      this.deps.logger.warn(
+        { err },
+        'could not look up the resident rich menus; quick replies still offer every action',
+      );
+    }
+    return found;
+  }
+
   /** Makes the person's menu match their language. Failures are logged, never thrown. */
   async follow(userId: string, lang: Language): Promise<void> {
     const { line, logger } = this.deps;
@@ -77,7 +100,7 @@ export class ResidentMenus {
       .digest('hex')
       .slice(0, 12);
     const name = `ssz-resident-${lang}-${version}`;
-    const alias = `ssz-resident-${lang}`;
+    const alias = aliasOf(lang);
     const current = await line.aliasTarget(alias);
     if (current && (await line.nameOf(current)) === name) {
       this.ids.set(lang, current);
@@ -121,6 +144,10 @@ export class ResidentMenus {
     }
     await line.delete(old).catch((err: unknown) => ignoreNotFound(err));
   }
+}
+
+function aliasOf(lang: Language): string {
+  return `ssz-resident-${lang}`;
 }
 
 function defaultImagesDir(): string {

@@ -19,11 +19,34 @@ export interface FindOptions {
   limit?: number;
   skip?: number;
 }
-export interface IndexSpec {
+/** An index on one field, built alike by both stores. */
+export interface FieldIndex {
   field: string;
   unique?: boolean;
   sparse?: boolean;
 }
+
+/**
+ * A compound index: MongoDB builds the key as given (equality fields first, then the sort or range
+ * field), so a query on a prefix of it, sorted or bounded on the next field, reads only what it returns.
+ */
+export interface CompoundIndex {
+  /** The key in order; 1 ascending, -1 descending. */
+  fields: Record<string, 1 | -1>;
+  unique?: boolean;
+  sparse?: boolean;
+  /**
+   * The one field the embedded store indexes for this key, if any. NeDB answers a query from one
+   * single-field index (an equality first, then $in, then a range) and cannot use a compound key for
+   * a range. Its index also deletes a document in time proportional to the documents sharing its key,
+   * so an index on a low-cardinality field (`status`) makes a purge quadratic: name the field NeDB's
+   * queries can use instead, usually the time a purge walks. A unique key is built whole in both
+   * stores, whatever this says, so that it is enforced.
+   */
+  embeddedField?: string;
+}
+
+export type IndexSpec = FieldIndex | CompoundIndex;
 
 export interface Collection<T extends Doc> {
   /** Inserts one document; throws DuplicateKeyError when `_id` or a unique index clashes. */
@@ -45,7 +68,17 @@ export interface Collection<T extends Doc> {
   upsertOne(filter: Filter, update: Update): Promise<T>;
   updateMany(filter: Filter, update: Update): Promise<number>;
   deleteMany(filter: Filter): Promise<number>;
+  /**
+   * Deletes at most `limit` documents matching `filter`, those lowest in `oldestBy` first, and
+   * returns how many went. Retention calls it in a loop and yields between calls, so a purge of any
+   * size neither holds the event loop (embedded store) nor runs as one long delete (MongoDB).
+   * Cheap where an index leads to `oldestBy`: a single-field index on it (embedded), or a compound
+   * key of the filter's equality fields followed by it (MongoDB).
+   */
+  deleteOldest(filter: Filter, oldestBy: string, limit: number): Promise<number>;
   ensureIndex(spec: IndexSpec): Promise<void>;
+  /** Removes an index an earlier version declared; nothing happens when there is none. */
+  dropIndex(spec: IndexSpec): Promise<void>;
 }
 
 export interface Store {

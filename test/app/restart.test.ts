@@ -229,9 +229,11 @@ describe('restart: a new process finishes what the previous one left', () => {
       expect(await next.hub.repos.inbox.get(event.webhookEventId)).toMatchObject({ status: 'done', attempts: 1 });
     expect(emulator.delivered(john).map((d) => [d.message.text, d.via])).toEqual([
       [expect.stringContaining("didn't understand"), 'push'], // stale token: pushed without trying it
-      ['Choose your language.', 'reply'],
+      ['เลือกภาษา · Choose a language · Pilih bahasa', 'reply'],
     ]);
-    expect(emulator.delivered(somchai).map((d) => [d.message.text, d.via])).toEqual([['เลือกภาษาที่ต้องการค่ะ', 'push']]);
+    expect(emulator.delivered(somchai).map((d) => [d.message.text, d.via])).toEqual([
+      ['เลือกภาษา · Choose a language · Pilih bahasa', 'push'],
+    ]);
     // somchai's token was tried and refused by LINE; john's live one was used; his stale one never tried.
     const replyStatus = (event: { replyToken: string }) =>
       emulator

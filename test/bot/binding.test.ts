@@ -1,8 +1,7 @@
 // Bind codes cannot be found by trying: long codes, one answer for every wrong code, and a lock-out
 // with an alert after a few wrong tries. New officers receive no SOS until they go on duty.
-import pino from 'pino';
-import { Writable } from 'node:stream';
 import { issueCode } from '../support/city';
+import { captureLog } from '../support/log-capture';
 import { PLACES, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
 
 const GUESSER = uid('6');
@@ -10,22 +9,11 @@ const OFFICER = uid('7');
 const GROUP = gid('4');
 const TOO_MANY = /^ลองรหัสผิดหลายครั้งเกินไปค่ะ/;
 
-function capturingLogger(): { logger: pino.Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'warn' }, sink), lines };
-}
-
 describe('bind codes', () => {
   let f: HubFixture;
   let lines: Array<Record<string, unknown>>;
   beforeEach(async () => {
-    const captured = capturingLogger();
+    const captured = captureLog('warn');
     lines = captured.lines;
     f = await startHub({ seed: true, logger: captured.logger });
     f.emulator.users.add({ userId: GUESSER, displayName: 'Guesser', language: 'th' });

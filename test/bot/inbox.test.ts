@@ -105,11 +105,11 @@ describe('inbox: redelivery, order per person, failures', () => {
     await f.settle();
     const texts = f.seen(john).map((m) => m.text);
     expect(texts).toHaveLength(5);
-    expect(texts[0]).toContain("Sorry, I didn't understand");
-    expect(texts[1]).toBe('Choose your language.');
+    expect(texts[0]).toContain("Sorry, we didn't understand");
+    expect(texts[1]).toBe('เลือกภาษา · Choose a language · Pilih bahasa');
     expect(texts[2]).toBe('เปลี่ยนเป็นภาษาไทยแล้วค่ะ');
     expect(texts[3]).toContain('ยังไม่เข้าใจ');
-    expect(texts[4]).toBe('เลือกภาษาที่ต้องการค่ะ');
+    expect(texts[4]).toBe('เลือกภาษา · Choose a language · Pilih bahasa');
 
     // What is stored tells the same story: inbox in arrival order, answers queued in that order.
     const ids = sent.map((r) => r.events[0].webhookEventId as string);
@@ -141,8 +141,8 @@ describe('inbox: redelivery, order per person, failures', () => {
     expect(await f.hub.repos.inbox.count('failed')).toBe(1);
     // John was answered as usual (both of his messages).
     expect(f.seen(john).map((m) => m.text)).toEqual([
-      expect.stringContaining("Sorry, I didn't understand"),
-      expect.stringContaining("Sorry, I didn't understand"),
+      expect.stringContaining("Sorry, we didn't understand"),
+      expect.stringContaining("Sorry, we didn't understand"),
     ]);
   });
 

@@ -38,12 +38,47 @@ describe('onboarding: follow, consent, language, help', () => {
     expect(seen[1]!.quickReply).toEqual(['Accept', 'Decline']);
   });
 
-  it('when the profile language is unknown or unsupported, then Thai is used', async () => {
-    const kenji = uid('c');
-    f.emulator.users.add({ userId: kenji, displayName: 'Kenji', language: 'ja' });
-    await f.emulator.driver.follow(kenji);
+  it.each([
+    ['ja', 'en', 'Hello Kenji', ['Accept', 'Decline']],
+    ['zh-TW', 'en', 'Hello Kenji', ['Accept', 'Decline']],
+    ['ko', 'en', 'Hello Kenji', ['Accept', 'Decline']],
+    ['id', 'ms', 'Helo Kenji', ['Setuju', 'Tolak']],
+    [undefined, 'th', 'สวัสดีค่ะ คุณKenji', ['ยินยอม', 'ไม่ยินยอม']],
+  ])(
+    'when the LINE profile language is %s, then the greeting and the notice are in %s',
+    async (language, lang, greeting, choices) => {
+      // A visitor whose phone is set to a language the hub does not speak reads English better than
+      // Thai; Indonesian readers get Malay; a profile without a language is LINE in Thailand.
+      const kenji = uid('c');
+      f.emulator.users.add({ userId: kenji, displayName: 'Kenji', ...(language ? { language } : {}) });
+      await f.emulator.driver.follow(kenji);
+      await f.emulator.driver.postback({ userId: kenji }, 'a=consent&v=accept');
+      await f.settle();
+      const seen = f.seen(kenji);
+      expect(seen[0]!.text).toContain(greeting);
+      expect(seen[1]!.quickReply).toEqual(choices);
+      const user = await f.hub.repos.users.get(kenji);
+      if (language) expect(user).toMatchObject({ profileLanguage: lang });
+      else expect(user).not.toHaveProperty('profileLanguage');
+    },
+  );
+
+  it('when a Thai-profile resident who consented picks English, then English wins over the profile from then on', async () => {
+    const somchai = uid('a');
+    f.emulator.users.add({ userId: somchai, displayName: 'สมชาย', language: 'th' });
+    await f.emulator.driver.follow(somchai);
+    await f.emulator.driver.postback({ userId: somchai }, 'a=consent&v=accept');
     await f.settle();
-    expect(f.seen(kenji)[0]!.text).toContain('สวัสดีค่ะ');
+    expect(await f.hub.repos.users.get(somchai)).toMatchObject({ profileLanguage: 'th' });
+    await f.emulator.driver.postback({ userId: somchai }, 'a=lang&v=en');
+    await f.emulator.driver.text({ userId: somchai }, 'menu');
+    await f.emulator.driver.postback({ userId: somchai }, 'a=report');
+    await f.settle();
+    const [changed, help, category] = f.seen(somchai).slice(-3);
+    expect(changed!.text).toBe('Language changed to English.');
+    expect(help!.text).toContain('How can we help?');
+    expect(category!.text).toContain('What would you like to report?');
+    expect(await f.hub.repos.users.get(somchai)).toMatchObject({ profileLanguage: 'th', chosenLanguage: 'en' });
   });
 
   it('when a Malay-profile user adds the OA, then the greeting is in Malay', async () => {
@@ -94,8 +129,8 @@ describe('onboarding: follow, consent, language, help', () => {
     await f.settle();
     expect(f.seen(john)).toEqual([
       expect.objectContaining({
-        text: expect.stringContaining("Sorry, I didn't understand"),
-        quickReply: ['🆘 SOS', 'Report', 'My cases', 'Zone news', 'ภาษา/Language'],
+        text: expect.stringContaining("Sorry, we didn't understand"),
+        quickReply: ['🆘 SOS', 'Report', 'My cases', 'Zone news', 'Language / ภาษา'],
       }),
     ]);
     expect(f.seen(somchai)[0]!.text).toContain('ยังไม่เข้าใจ');
@@ -120,7 +155,7 @@ describe('onboarding: follow, consent, language, help', () => {
     await f.settle();
     const seen = f.seen(somchai);
     expect(seen[1]!.text).toBe('Language changed to English.');
-    expect(seen[2]!.text).toContain("Sorry, I didn't understand");
+    expect(seen[2]!.text).toContain("Sorry, we didn't understand");
     expect(await f.hub.repos.users.get(somchai)).toMatchObject({ chosenLanguage: 'en' });
   });
 
@@ -129,7 +164,8 @@ describe('onboarding: follow, consent, language, help', () => {
     f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
     await f.emulator.driver.text({ userId: john }, '  Language ');
     await f.settle();
-    expect(f.seen(john)[0]!.text).toBe('Choose your language.');
+    // The picker is for people who cannot read the current language: it asks in all three.
+    expect(f.seen(john)[0]!.text).toBe('เลือกภาษา · Choose a language · Pilih bahasa');
   });
 
   it('when a menu action whose feature is not built yet is tapped, then the person hears "coming soon" in their language', async () => {
@@ -140,7 +176,7 @@ describe('onboarding: follow, consent, language, help', () => {
     expect(f.seen(john)[0]!.text).toContain('"Zone news" is coming soon');
   });
 
-  it('when the bot is added to a group, then it says hello in Thai first and explains binding', async () => {
+  it('when the bot is added to a group, then it says hello in Thai, as everything it says in groups, and explains binding', async () => {
     const group = gid('1');
     f.emulator.groups.add({ groupId: group, groupName: 'สภ.หาดใหญ่', memberIds: [uid('a')] });
     await f.emulator.driver.join(group);
@@ -148,7 +184,7 @@ describe('onboarding: follow, consent, language, help', () => {
     const hello = f.seen(group)[0]!.text!;
     expect(hello.indexOf('สวัสดีค่ะ')).toBe(0);
     expect(hello).toContain('/bind');
-    expect(hello).toContain('Hello');
+    expect(hello).not.toContain('Hello');
     expect(await f.hub.repos.groups.get(group)).toMatchObject({ kind: 'unbound', active: true });
   });
 

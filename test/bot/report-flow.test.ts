@@ -1,10 +1,7 @@
 import request from 'supertest';
-import { createMapsFake } from '../../src/geo/maps-fake';
-import { GoogleGeocoder } from '../../src/geo/google-geocoder';
 import { MemoryMediaStore } from '../../src/media/media-store';
-import { silentLogger } from '../../src/logger';
 import { ManualClock } from '../../src/util/clock';
-import { ADMIN_TOKEN, PLACES, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
+import { ADMIN_TOKEN, PLACES, gid, startHub, startHubWithMaps, uid, type HubFixture } from '../support/hub-fixture';
 
 import {
   HYI_GROUP,
@@ -58,10 +55,12 @@ describe('reports end to end', () => {
     expect(f.seen(HYI_GROUP).map((m) => m.text)).toContain(
       'ผูกกลุ่มนี้กับ สถานีตำรวจภูธรหาดใหญ่ เรียบร้อยแล้วค่ะ ✅\nเรื่องที่ประชาชนแจ้งในพื้นที่จะส่งมาที่กลุ่มนี้',
     );
-    // Registered off duty, and told how to go on duty (the city's officers then said /duty on).
-    expect(f.seen(OFFICER_A).map((m) => m.text)).toContain(
-      'ลงทะเบียนเป็นเจ้าหน้าที่ของ สถานีตำรวจภูธรหาดใหญ่ เรียบร้อยแล้วค่ะ 👮\nตอนนี้คุณยังไม่ได้เข้าเวรค่ะ เมื่อเริ่มเวร พิมพ์ /duty on เพื่อรับแจ้งเหตุ SOS ในแชตนี้ และพิมพ์ /duty off เมื่อออกเวรค่ะ',
-    );
+    // Registered off duty (the city's officers then said /duty on).
+    const registered = f.seen(OFFICER_A).find((m) => m.text?.startsWith('ลงทะเบียนเป็นเจ้าหน้าที่'))!.text!;
+    expect(registered).toMatch(/^ลงทะเบียนเป็นเจ้าหน้าที่ของ สถานีตำรวจภูธรหาดใหญ่ เรียบร้อยแล้วค่ะ 👮\n/);
+    // How to go on duty, and the name residents will see until the officer sets one.
+    expect(registered).toContain('พิมพ์ /duty on เพื่อรับแจ้ง SOS ทางแชตนี้');
+    expect(registered).toContain('ชื่อที่ประชาชนจะเห็นตอนนี้คือ “ร.ต.อ. อนันต์”');
     expect(await f.hub.repos.users.get(OFFICER_A)).toMatchObject({
       role: 'officer',
       stationCode: 'HYI',
@@ -79,6 +78,7 @@ describe('reports end to end', () => {
     );
     expect(said.find((m) => m.type === 'flex')?.altText).toContain('ตรวจสอบก่อนส่ง');
     expect(last(f, SOMCHAI).text).toMatch(/เลขที่เรื่อง HYI-69-000001\nส่งถึง สถานีตำรวจภูธรหาดใหญ่ แล้ว/);
+    expect(last(f, SOMCHAI).text).toContain('ไม่ใช่การแจ้งความดำเนินคดี');
 
     const card = last(f, HYI_GROUP);
     expect(card.type).toBe('flex');
@@ -90,7 +90,9 @@ describe('reports end to end', () => {
     expect(json).toContain('ชุมชนสันติสุข');
     expect(json).toContain('2569'); // Buddhist era on the card
     expect(json).toContain('https://www.google.com/maps/search/?api=1&query=7.004860,100.470180');
-    for (const label of ['รับเรื่อง', 'กำลังไป', 'ถึงที่เกิดเหตุ', 'ปิดเรื่อง']) expect(json).toContain(`"label":"${label}"`);
+    for (const label of ['รับเรื่อง', 'กำลังเดินทาง', 'ถึงที่เกิดเหตุ', 'ปิดเรื่อง', 'ไม่พบเหตุ'])
+      expect(json).toContain(`"label":"${label}"`);
+    expect(json).not.toContain('แจ้งเท็จ');
 
     const stored = await f.hub.repos.cases.get('HYI-69-000001');
     expect(stored).toMatchObject({
@@ -229,7 +231,9 @@ describe('reports end to end', () => {
       .seen(JOHN)
       .slice(-4)
       .map((m) => m.text);
-    expect(john[0]).toBe('Update on HYI-69-000001: Acknowledged\nHandled by ร.ต.อ. อนันต์ (Hat Yai Police Station)');
+    expect(john[0]).toBe(
+      'Update on HYI-69-000001: Acknowledged\nOfficer in charge: ร.ต.อ. อนันต์ (Hat Yai Police Station)',
+    );
     expect(john[3]).toContain('Resolved');
     const c = await f.hub.repos.cases.get('HYI-69-000001');
     expect(c).toMatchObject({ status: 'resolved', ownerId: OFFICER_A });
@@ -246,7 +250,9 @@ describe('reports end to end', () => {
     await report(f, SOMCHAI);
     await f.emulator.driver.postback({ groupId: HYI_GROUP, userId: OFFICER_A }, 'a=case&id=HYI-69-000001&to=resolved');
     await f.settle();
-    expect(last(f, HYI_GROUP).text).toBe('ทำไม่ได้ค่ะ เรื่อง HYI-69-000001 ตอนนี้สถานะ "ใหม่" แล้ว');
+    expect(last(f, HYI_GROUP).text).toBe(
+      'ทำรายการนี้ไม่ได้ค่ะ HYI-69-000001 สถานะตอนนี้คือ “รอรับเรื่อง”\n(เรื่องใหม่ต้องกด “รับเรื่อง” ก่อน และเรื่องที่ปิดแล้วเปลี่ยนไม่ได้)',
+    );
     await f.emulator.driver.postback(
       { groupId: HYI_GROUP, userId: OFFICER_A },
       'a=case&id=HYI-69-000001&to=rejected&r=duplicate',
@@ -256,8 +262,8 @@ describe('reports end to end', () => {
       'a=case&id=HYI-69-000001&to=acknowledged',
     );
     await f.settle();
-    expect(last(f, HYI_GROUP).text).toContain('ไม่รับเรื่อง');
-    expect(last(f, SOMCHAI).text).toContain('ซ้ำกับเรื่องที่มีผู้แจ้งแล้ว');
+    expect(last(f, HYI_GROUP).text).toContain('ไม่ดำเนินการต่อ');
+    expect(last(f, SOMCHAI).text).toContain('มีผู้แจ้งเรื่องเดียวกันไว้แล้ว เจ้าหน้าที่ดำเนินการในเรื่องนั้น');
     expect((await f.hub.repos.cases.get('HYI-69-000001'))!.status).toBe('rejected');
   });
 
@@ -281,7 +287,7 @@ describe('reports end to end', () => {
     expect(c!.audit.filter((a) => a.to === 'acknowledged')).toHaveLength(1);
     const groupTexts = f.seen(HYI_GROUP).map((m) => m.text ?? '');
     expect(groupTexts.filter((t) => t.includes('รับเรื่องแล้ว โดย'))).toHaveLength(1);
-    expect(groupTexts.some((t) => t.includes('รับไปแล้วค่ะ'))).toBe(true);
+    expect(groupTexts.some((t) => t.includes('รับเรื่อง HYI-69-000001 ไปแล้วค่ะ'))).toBe(true);
     expect(f.seen(SOMCHAI).filter((m) => m.text?.includes('รับเรื่องแล้ว'))).toHaveLength(1);
   });
 
@@ -295,7 +301,7 @@ describe('reports end to end', () => {
     await f.emulator.driver.postback({ userId: JOHN }, 'a=my-cases');
     await f.settle();
     const carousel = last(f, JOHN);
-    expect(carousel.altText).toBe('Your 2 reported cases');
+    expect(carousel.altText).toBe('Your reported cases (2)');
     const json = JSON.stringify(carousel.message);
     expect(json.indexOf('KHH-69-000001')).toBeLessThan(json.indexOf('HYI-69-000001'));
     expect(json).toContain('Acknowledged');
@@ -309,7 +315,7 @@ describe('reports end to end', () => {
     expect(last(f, SOMCHAI).text).toBe('📍 จุดนี้อยู่ในพื้นที่ ชุมชนสันติสุข\nดูแลโดย สถานีตำรวจภูธรหาดใหญ่ โทร 074-243-333');
     expect(last(f, SOMCHAI).quickReply?.[0]).toBe('แจ้งเหตุที่นี่');
     expect(last(f, JOHN).text).toMatch(
-      /outside the Smart Safety Zone\nNearest station: Hat Yai Police Station \(about \d+\.\d km\)/,
+      /outside the Smart Safety Zone\.\nNearest station: Hat Yai Police Station \(about \d+\.\d km\)/,
     );
   });
 
@@ -437,12 +443,8 @@ describe('reports: expiry, typed addresses and codes over time', () => {
   });
 
   it('when a typed address is given with a Maps key, then it is geocoded (fake Maps) and the card shows the Thai address', async () => {
-    const maps = createMapsFake();
-    const server = await maps.listen(0);
-    const f = await startHub({
-      seed: true,
-      geocoder: new GoogleGeocoder({ apiKey: 'test-maps-key-123', baseUrl: server.url, logger: silentLogger }),
-    });
+    const f = await startHubWithMaps({ seed: true });
+    const maps = f.maps;
     try {
       await setUpCity(f);
       const u = { userId: SOMCHAI };
@@ -462,7 +464,6 @@ describe('reports: expiry, typed addresses and codes over time', () => {
       expect(maps.calls.some((call) => call.query.address === 'ตลาดกิมหยง')).toBe(true);
     } finally {
       await f.close();
-      await server.close();
     }
   });
 
@@ -477,7 +478,7 @@ describe('reports: expiry, typed addresses and codes over time', () => {
       await f.emulator.driver.postback(u, 'a=photos-done');
       await f.emulator.driver.text(u, 'Kim Yong market');
       await f.settle();
-      expect(last(f, JOHN).text).toContain("I can't look up typed addresses right now");
+      expect(last(f, JOHN).text).toContain("We can't look up typed addresses right now");
       await f.emulator.driver.location(u, PLACES.santisuk);
       await f.emulator.driver.postback(u, 'a=anon&v=no');
       await f.emulator.driver.postback(u, 'a=report-confirm');

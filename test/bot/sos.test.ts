@@ -51,7 +51,7 @@ describe('SOS when LINE is slow to give a profile', () => {
     // The profile call is recorded when it is answered: it is still hanging.
     expect(f.emulator.calls({ endpoint: 'profile' }).filter((c) => c.path.includes(stranger))).toHaveLength(0);
     await f.settle();
-    expect(last(f, stranger).text).toContain('แจ้งเหตุฉุกเฉินถึง');
+    expect(last(f, stranger).text).toContain('แจ้งเหตุฉุกเฉินถึง ศูนย์วิทยุตำรวจ แล้วค่ะ');
   });
 });
 
@@ -69,6 +69,8 @@ describe('SOS triggers', () => {
     ['the word "ช่วยด้วย"', (u: string) => f.emulator.driver.text({ userId: u }, 'ช่วยด้วย!!')],
     ['the word "SOS"', (u: string) => f.emulator.driver.text({ userId: u }, 'sos')],
     ['the word "tolong"', (u: string) => f.emulator.driver.text({ userId: u }, 'Tolong')],
+    ['"ช่วยด้วย ค่ะ" (with a stray space)', (u: string) => f.emulator.driver.text({ userId: u }, 'ช่วยด้วย ค่ะ')],
+    ['the common misspelling "ช่วยด้วยคะ"', (u: string) => f.emulator.driver.text({ userId: u }, 'ช่วยด้วยคะ')],
   ])(
     'when a resident uses %s, then the alert goes out and the person is asked for a location with a call-191 button',
     async (_name, trigger) => {
@@ -76,8 +78,9 @@ describe('SOS triggers', () => {
       await f.settle();
       expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(1);
       const told = last(f, SOMCHAI);
-      expect(told.text).toContain('แจ้งเหตุฉุกเฉินถึง');
-      expect(told.text).toContain('2 นาที');
+      // No pin, no home zone: it went to the command centre, and the person is told so.
+      expect(told.text).toContain('แจ้งเหตุฉุกเฉินถึง ศูนย์วิทยุตำรวจ แล้วค่ะ');
+      expect(told.text).toContain('ถ้าไม่มีผู้ตอบรับภายใน 2 นาที ระบบจะแจ้งเตือนเจ้าหน้าที่ซ้ำให้อัตโนมัติค่ะ');
       const actions = told.message.quickReply.items.map((i: any) => i.action);
       expect(actions[0]).toMatchObject({ type: 'location' });
       expect(actions[1]).toMatchObject({ type: 'uri', uri: 'tel:191' });
@@ -137,7 +140,8 @@ describe('SOS with nobody to alert', () => {
       await f.emulator.driver.postback({ userId: JOHN }, 'a=sos');
       await f.settle();
       expect(sosCards(f, KHH_GROUP)).toHaveLength(1);
-      expect(last(f, JOHN).text).toContain('has been alerted');
+      // Told the station whose group really has it, not the station of the pin.
+      expect(last(f, JOHN).text).toContain('have gone to: Khlong Hae Police Station.');
     } finally {
       await f.close();
     }
@@ -158,7 +162,7 @@ describe('SOS alert, positions, duplicates', () => {
     await f.settle();
     const card = sosCards(f, COMMAND_CENTRE)[0]!;
     expect(JSON.stringify(card.message)).toContain('ยังไม่มีตำแหน่ง');
-    expect(last(f, JOHN).text).toMatch(/has been alerted/);
+    expect(last(f, JOHN).text).toContain('Your SOS has been sent to: Police command centre.');
 
     await f.emulator.driver.location({ userId: JOHN }, PLACES.santisuk);
     await f.emulator.driver.location({ userId: JOHN }, PLACES.khlongHae);
@@ -184,7 +188,7 @@ describe('SOS alert, positions, duplicates', () => {
     const cards = sosCards(f, HYI_GROUP);
     expect(cards).toHaveLength(1);
     expect(JSON.stringify(cards[0]!.message)).toContain('7.004860,100.470180');
-    expect(f.seen(OFFICER_A).some((m) => m.text?.startsWith('🆘 SOS SOS-CC-69-000001'))).toBe(true);
+    expect(f.seen(OFFICER_A).some((m) => m.text?.startsWith('🆘 SOS-CC-69-000001 · สถานีตำรวจภูธรหาดใหญ่'))).toBe(true);
     expect(last(f, JOHN).text).toContain('Hat Yai Police Station, which covers where you are, has been alerted too');
     expect(await f.hub.repos.alerts.openFor(JOHN)).toMatchObject({
       stationCode: 'HYI',
@@ -209,7 +213,7 @@ describe('SOS alert, positions, duplicates', () => {
       'a=sos-act&id=SOS-CC-69-000001&to=acknowledged',
     );
     await f.settle();
-    expect(last(f, JOHN).text).toBe('👮 Officer ด.ต. บุญมี of Hat Yai Police Station is responding to you.');
+    expect(last(f, JOHN).text).toBe('👮 Officer ด.ต. บุญมี (Hat Yai Police Station) is responding to you.');
   });
 
   it('when the first pin after an SOS is outside every zone, then the alert stays with the command centre', async () => {
@@ -219,7 +223,7 @@ describe('SOS alert, positions, duplicates', () => {
     expect(sosCards(f, HYI_GROUP)).toHaveLength(0);
     expect(sosCards(f, KHH_GROUP)).toHaveLength(0);
     expect((await f.hub.repos.alerts.openFor(SOMCHAI))!.stationCode).toBe('CC');
-    expect(last(f, SOMCHAI).text).toBe('📍 ส่งตำแหน่งให้เจ้าหน้าที่แล้วค่ะ ถ้าย้ายที่ ส่งใหม่ได้เรื่อย ๆ');
+    expect(last(f, SOMCHAI).text).toBe('📍 ส่งตำแหน่งให้เจ้าหน้าที่แล้วค่ะ ถ้าย้ายไปที่อื่น ส่งตำแหน่งใหม่ได้เรื่อย ๆ');
   });
 
   it('when an alert no station has taken is acknowledged in the command centre, then any registered officer may, and nobody else', async () => {
@@ -236,7 +240,8 @@ describe('SOS alert, positions, duplicates', () => {
     );
     await f.settle();
     expect((await f.hub.repos.alerts.openFor(JOHN))!.status).toBe('acknowledged');
-    expect(last(f, JOHN).text).toBe('👮 Officer ร.ต.อ. อนันต์ of the police command centre is responding to you.');
+    // The officer is of Hat Yai, whatever group the alert sat in.
+    expect(last(f, JOHN).text).toBe('👮 Officer ร.ต.อ. อนันต์ (Hat Yai Police Station) is responding to you.');
   });
 
   it('when the person shared a pin in the last 15 minutes, then the station of that pin is alerted with the position, and on-duty officers are pushed', async () => {
@@ -247,9 +252,9 @@ describe('SOS alert, positions, duplicates', () => {
     const card = JSON.stringify(sosCards(f, HYI_GROUP)[0]!.message);
     expect(card).toContain('7.004860,100.470180');
     expect(card).toContain('สมชาย');
-    expect(last(f, SOMCHAI).text).toContain('พร้อมตำแหน่งล่าสุดของคุณแล้ว');
-    expect(f.seen(OFFICER_A).some((m) => m.text?.startsWith('🆘 SOS SOS-HYI-69-000001'))).toBe(true);
-    expect(f.seen(OFFICER_B).some((m) => m.text?.startsWith('🆘 SOS'))).toBe(false); // off duty
+    expect(last(f, SOMCHAI).text).toContain('พร้อมตำแหน่งที่คุณส่งไว้ล่าสุดถึง สถานีตำรวจภูธรหาดใหญ่ แล้วค่ะ');
+    expect(f.seen(OFFICER_A).some((m) => m.text?.startsWith('🆘 SOS-HYI-69-000001'))).toBe(true);
+    expect(f.seen(OFFICER_B).some((m) => m.text?.startsWith('🆘 SOS-'))).toBe(false); // off duty
     expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(0);
     // Stored as urgent, so a 5xx is retried within a second, also after a restart.
     const rows = await f.hub.repos.outbox.find({ purpose: { $in: ['sos-alert', 'sos-alert-officers'] } });
@@ -264,7 +269,7 @@ describe('SOS alert, positions, duplicates', () => {
     await f.emulator.driver.text({ userId: SOMCHAI }, 'ช่วยด้วย');
     await f.settle();
     expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(1);
-    expect(last(f, SOMCHAI).text).toContain('ยังเปิดอยู่');
+    expect(last(f, SOMCHAI).text).toContain('และกำลังรอเจ้าหน้าที่ตอบรับค่ะ');
   });
 
   it('when LINE redelivers the SOS webhook, then no second alert is raised', async () => {
@@ -300,7 +305,7 @@ describe('SOS alert, positions, duplicates', () => {
       'a=sos-act&id=SOS-HYI-69-000001&to=acknowledged',
     );
     await f.settle();
-    expect(last(f, JOHN).text).toBe('👮 Officer ร.ต.อ. อนันต์ of Hat Yai Police Station is responding to you.');
+    expect(last(f, JOHN).text).toBe('👮 Officer ร.ต.อ. อนันต์ (Hat Yai Police Station) is responding to you.');
     expect(last(f, HYI_GROUP).text).toMatch(
       /^👮 SOS-HYI-69-000001 · รับเรื่องแล้ว โดย ร\.ต\.อ\. อนันต์ \(ตอบรับใน \d+ วินาที\)$/,
     );
@@ -316,7 +321,7 @@ describe('SOS alert, positions, duplicates', () => {
     await f.emulator.driver.postback({ userId: JOHN }, 'a=sos');
     await f.settle();
     const card = sosCards(f, HYI_GROUP).at(-1)!;
-    expect(JSON.stringify(card.message)).toMatch(/"แจ้งเท็จใน 90 วัน".*?"text":"1"/);
+    expect(JSON.stringify(card.message)).toMatch(/"ไม่พบเหตุ \(90 วันล่าสุด\)".*?"text":"1 ครั้ง"/);
   });
 });
 
@@ -326,10 +331,10 @@ describe('SOS home zone', () => {
     try {
       await f.emulator.driver.location({ userId: JOHN }, PLACES.santisuk);
       await f.settle();
-      expect(last(f, JOHN).quickReply).toContain('Set as my home area');
+      expect(last(f, JOHN).quickReply).toContain('Set as my area');
       await f.emulator.driver.postback({ userId: JOHN }, 'a=home&z=HYI-santisuk');
       await f.settle();
-      expect(last(f, JOHN).text).toContain('Santisuk Community is now your home area');
+      expect(last(f, JOHN).text).toContain('Santisuk Community is now your usual area');
       (f.clock as ManualClock).advance(20 * 60_000); // the pin is now older than 15 minutes
       await f.emulator.driver.postback({ userId: JOHN }, 'a=sos');
       await f.settle();
@@ -361,16 +366,16 @@ describe('SOS escalation ladder (fake clock)', () => {
       await tick(0.6); // 2.1 min
       expect(sosCards(f, HYI_GROUP).map((m) => m.altText)).toEqual([
         expect.stringContaining('🆘'),
-        expect.stringContaining('⚠️ SOS ยังไม่มีผู้รับ (2 นาที)'),
+        expect.stringContaining('⚠️ SOS ยังไม่มีผู้รับเรื่อง (ผ่านไป 2 นาที)'),
       ]);
-      expect(f.seen(OFFICER_B).some((m) => m.text?.startsWith('🆘 SOS'))).toBe(true); // everyone, on duty or not
+      expect(f.seen(OFFICER_B).some((m) => m.text?.startsWith('🆘 SOS-'))).toBe(true); // everyone, on duty or not
       expect(last(f, SOMCHAI).text).toContain('ยังไม่มีเจ้าหน้าที่ตอบรับ');
       expect(sosCards(f, PROVINCE)).toHaveLength(0);
       await tick(3); // 5.1 min
       expect(sosCards(f, PROVINCE).map((m) => m.altText)).toEqual([
-        expect.stringContaining('SOS ส่งต่อจาก สถานีตำรวจภูธรหาดใหญ่'),
+        expect.stringContaining('🚨 SOS จาก สถานีตำรวจภูธรหาดใหญ่: ไม่มีผู้รับเรื่องเกิน 5 นาที'),
       ]);
-      expect(last(f, SOMCHAI).text).toContain('ศูนย์วิทยุ');
+      expect(last(f, SOMCHAI).text).toContain('เราแจ้งศูนย์วิทยุตำรวจเพิ่มแล้วค่ะ');
       await tick(10);
       expect(sosCards(f, PROVINCE)).toHaveLength(1);
       const alert = await f.hub.repos.alerts.get('SOS-HYI-69-000001');
@@ -400,7 +405,7 @@ describe('SOS escalation ladder (fake clock)', () => {
       await f.settle();
       expect(sosCards(f, HYI_GROUP)).toHaveLength(1);
       expect(sosCards(f, PROVINCE)).toHaveLength(0);
-      expect(last(f, HYI_GROUP).text).toContain('(ตอบรับใน 60 วินาที)');
+      expect(last(f, HYI_GROUP).text).toContain('(ตอบรับใน 1 นาที)');
     } finally {
       await f.close();
     }

@@ -1,8 +1,8 @@
 // Config is read once at boot and must fail there, with one line naming the variable to fix,
 // rather than deep inside a request hours later (STYLE 12).
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
+import { spawnHub } from '../support/server-process';
 
 const SECRET = 'a-real-looking-channel-secret';
 const TOKEN = 'a-real-looking-channel-access-token';
@@ -151,6 +151,9 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'verbose'],
     ['PUBLIC_BASE_URL', 'hub.example.go.th'],
     ['GOOGLE_MAPS_BASE_URL', 'maps'],
+    ['ADMIN_SESSION_HOURS', '0'],
+    ['ADMIN_SESSION_HOURS', 'a day'],
+    ['OPEN311_CATEGORIES', 'theft, noise'],
   ])('when %s is %j, then boot fails with a ConfigError naming it', (variable, value) => {
     const err = configError({ [variable]: value });
 
@@ -187,26 +190,25 @@ describe('loadConfig', () => {
   });
 });
 
+describe('admin sessions and Open311', () => {
+  it('when nothing is set, then sessions last 12 hours and Open311 serves every category but assault and drugs', () => {
+    const config = loadConfig({});
+    expect(config.adminSessionHours).toBe(12);
+    expect(config.open311Categories).toEqual(['theft', 'suspicious', 'accident', 'noise', 'infrastructure', 'other']);
+  });
+
+  it('when they are set, then sessions last that long and Open311 serves those categories, or none', () => {
+    expect(loadConfig({ ADMIN_SESSION_HOURS: '8', OPEN311_CATEGORIES: 'infrastructure,noise' })).toEqual(
+      expect.objectContaining({ adminSessionHours: 8, open311Categories: ['infrastructure', 'noise'] }),
+    );
+    expect(loadConfig({ OPEN311_CATEGORIES: 'none' }).open311Categories).toEqual([]);
+  });
+});
+
 describe('the hub entry point with a malformed environment', () => {
   it('when PORT=abc, then `tsx src/server.ts` exits non-zero within seconds, printing one stderr line that names PORT', async () => {
-    const root = path.join(__dirname, '..', '..');
-    // The child gets a clean environment apart from what it needs to run: a LINE credential or a
-    // MONGODB_URI inherited from the developer's shell must not change which error comes first.
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: 'abc',
-      NODE_ENV: 'production',
-    };
-    const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // The child gets a clean environment apart from what it needs to run (spawnHub).
+    const { child, output } = spawnHub({ PORT: 'abc', NODE_ENV: 'production' });
 
     const code = await new Promise<number | string>((resolve) => {
       // If the hub did boot, it would listen forever: stop it and fail, rather than hang the suite.
@@ -222,10 +224,10 @@ describe('the hub entry point with a malformed environment', () => {
 
     expect(code).not.toBe('timed out');
     expect(code).not.toBe(0);
-    const lines = stderr.split('\n').filter((l) => l.trim() !== '');
+    const lines = output.stderr.split('\n').filter((l) => l.trim() !== '');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('PORT');
     expect(lines[0]).toMatch(/^config: PORT /);
-    expect(stdout).toBe('');
+    expect(output.stdout).toBe('');
   }, 15_000);
 });

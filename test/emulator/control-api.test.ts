@@ -1,5 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
-import { SIMULATOR_SCRIPT } from '../../src/emulator/simulator-page';
 import { ALICE, BOB, GROUP, startEmulator, startReceiver, text } from './emulator-fixture';
 import type { EmulatorFixture, Receiver } from './emulator-fixture';
 
@@ -16,18 +17,43 @@ describe('LINE emulator control API and simulator page', () => {
     await receiver.close();
   });
 
-  it('when the simulator page is requested, then it is served as self-contained HTML', async () => {
-    const res = await request(fx.emulator.app).get('/');
+  it('when the simulator page is requested, then it and its script, stylesheet and Thai font come from the emulator itself', async () => {
+    const app = fx.emulator.app;
+    const page = await request(app).get('/');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('<script src="/simulator/app.js"');
+    expect(page.text).toContain('<link rel="stylesheet" href="/simulator/app.css">');
+    // Nothing from another host: the page works offline.
+    expect(page.text).not.toMatch(/(src|href)="(https?:)?\/\//);
 
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(res.text).toContain('<script>');
-    expect(res.text).not.toMatch(/(src|href)="https?:/);
+    const script = await request(app).get('/simulator/app.js');
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(() => new Function(script.text)).not.toThrow();
+
+    const css = await request(app).get('/simulator/app.css');
+    expect(css.status).toBe(200);
+    expect(css.text).toContain('Noto Sans Thai');
+    const fonts = [...css.text.matchAll(/url\(["']?\.?\/?([^)"']+\.woff2)["']?\)/g)].map((m) => m[1]!);
+    expect(fonts.some((name) => name.includes('thai-400'))).toBe(true);
+    for (const name of fonts) {
+      const font = await request(app).get(`/simulator/${name}`);
+      expect([name, font.status, font.headers['content-type']]).toEqual([name, 200, 'font/woff2']);
+    }
+    expect((await request(app).get('/simulator/nothing.js')).status).toBe(404);
   });
 
-  it('when the simulator script is compiled, then it parses and never uses innerHTML', () => {
-    expect(() => new Function(SIMULATOR_SCRIPT)).not.toThrow();
-    expect(SIMULATOR_SCRIPT).not.toContain('innerHTML');
+  it('when the simulator sources are read, then none of them writes markup (bot text only ever becomes text)', () => {
+    const dir = path.join(__dirname, '..', '..', 'src', 'emulator', 'web');
+    const sources = fs.readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    expect(sources).toEqual(expect.arrayContaining(['main.ts', 'flex.ts', 'messages.ts']));
+    for (const file of sources) {
+      expect([file, fs.readFileSync(path.join(dir, file), 'utf8')]).not.toEqual([
+        file,
+        expect.stringMatching(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/),
+      ]);
+    }
   });
 
   it('when users and groups are added through the control API, then the LINE API and the chat list know them', async () => {
@@ -124,7 +150,7 @@ describe('LINE emulator control API and simulator page', () => {
     await fx.client.pushMessage({ to: ALICE, messages: [text('live')] });
 
     let seen = '';
-    while (!seen.includes('event: delivery')) {
+    while (!seen.includes('event: entry')) {
       const { value, done } = await reader.read();
       if (done) break;
       seen += decoder.decode(value);

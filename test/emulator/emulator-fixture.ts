@@ -11,6 +11,15 @@ export const BOB = 'U' + 'b'.repeat(32);
 export const CAROL = 'U' + 'c'.repeat(32);
 export const GROUP = 'C' + '1'.repeat(32);
 
+/** A one-area rich menu as a bot would create it. */
+export const MENU: messagingApi.RichMenuRequest = {
+  size: { width: 2500, height: 843 },
+  selected: true,
+  name: 'resident menu',
+  chatBarText: 'Menu',
+  areas: [{ bounds: { x: 0, y: 0, width: 1250, height: 843 }, action: { type: 'postback', data: 'menu=report' } }],
+};
+
 export interface EmulatorFixture {
   emulator: Emulator;
   url: string;

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { messagingApi } from '@line/bot-sdk';
-import { ALICE, BOB, CAROL, GROUP, httpError, startEmulator, startReceiver } from './emulator-fixture';
+import { ALICE, BOB, CAROL, GROUP, MENU, httpError, startEmulator, startReceiver } from './emulator-fixture';
 import type { EmulatorFixture } from './emulator-fixture';
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -8,14 +7,6 @@ async function readAll(stream: Readable): Promise<Buffer> {
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks);
 }
-
-const MENU: messagingApi.RichMenuRequest = {
-  size: { width: 2500, height: 843 },
-  selected: true,
-  name: 'resident menu',
-  chatBarText: 'Menu',
-  areas: [{ bounds: { x: 0, y: 0, width: 1250, height: 843 }, action: { type: 'postback', data: 'menu=report' } }],
-};
 
 describe('LINE emulator profiles, groups, content and rich menus (real SDK clients)', () => {
   let fx: EmulatorFixture;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CATEGORIES } from '../../src/app';
 import { CASE_STATUSES, type Case } from '../../src/domain/reports/case';
-import { ALERT_STATUSES, type SosAlert } from '../../src/domain/sos/alert';
+import { ALERT_STATUSES, type AlertMessage, type SosAlert } from '../../src/domain/sos/alert';
 import type { Station, Zone, ZoneLookup } from '../../src/domain/places';
 import { LANGUAGES, type Language } from '../../src/domain/people';
 import { validateMessages } from '../../src/emulator/message-validation';
@@ -19,8 +19,14 @@ import {
   languagePicker,
   type Message,
 } from '../../flex-templates/common';
-import { clip, formatDateTime } from '../../flex-templates/format';
-import { groupUpdate, myCasesCarousel, reportCard, reporterUpdate } from '../../flex-templates/report-card';
+import { clip, formatDateTime, graphemeLength } from '../../flex-templates/format';
+import {
+  caseReached,
+  groupUpdate,
+  myCasesCarousel,
+  reportCard,
+  reporterUpdate,
+} from '../../flex-templates/report-card';
 import {
   askAnonymous,
   askCategory,
@@ -29,19 +35,28 @@ import {
   askPhotos,
   confirmCard,
   photoFailed,
+  submittedMessage,
 } from '../../flex-templates/report-flow';
 import {
   ambiguousHelpQuestion,
+  duration,
+  forwardedMessage,
+  forwardReceipt,
+  officerHelp,
   officerPush,
   positionUpdate,
   sosCard,
   sosGroupUpdate,
+  sosJoined,
+  sosLadderStep,
   sosPersonUpdate,
+  sosRaised,
   sosToPerson,
   type SosCardVariant,
 } from '../../flex-templates/sos';
-import { groupHello, privacyNotice, welcomeMessages } from '../../flex-templates/welcome';
+import { groupHello, privacyDetails, privacyNotice, welcomeMessages } from '../../flex-templates/welcome';
 import { zoneInfo } from '../../flex-templates/zone-info';
+import { residentRichMenu } from '../../flex-templates/rich-menu';
 
 const texts = loadTexts();
 const LOCALES_DIR = path.join(__dirname, '..', '..', 'locales');
@@ -158,8 +173,10 @@ function catalogue(t: T, lang: Language, textsFor: (l: Language) => T): Array<[s
   const add = (name: string, built: Built) => out.push([name, built]);
 
   // common.ts
-  for (const reason of ['howTo', 'unknown', 'unsupported'] as const)
+  for (const reason of ['howTo', 'unknown', 'unsupported'] as const) {
     add(`helpMessage(${reason})`, helpMessage(t, reason));
+    add(`helpMessage(${reason}, consented)`, helpMessage(t, reason, { canWithdraw: true }));
+  }
   add('comingSoonMessage', comingSoonMessage(t, t('menu.news')));
   add('languagePicker', languagePicker(t, textsFor));
   add('languageChanged', languageChanged(t));
@@ -180,7 +197,9 @@ function catalogue(t: T, lang: Language, textsFor: (l: Language) => T): Array<[s
     welcomeMessages(t, { displayName: NAME_100, returning: true, consentPending: false }),
   );
   add('privacyNotice', privacyNotice(t));
-  add('groupHello', groupHello(textsFor('th'), textsFor('en')));
+  for (const consent of ['pending', 'accepted', 'declined'] as const)
+    add(`privacyDetails(${consent})`, privacyDetails(t, consent));
+  add('groupHello', groupHello(textsFor('th')));
 
   // report-flow.ts
   add('askCategory', askCategory(t, DEFAULT_CATEGORIES));
@@ -189,10 +208,19 @@ function catalogue(t: T, lang: Language, textsFor: (l: Language) => T): Array<[s
     add(`askDescription(${after ?? 'first'})`, askDescription(t, after));
   for (const received of [0, 1, 2, 3]) add(`askPhotos(${received})`, askPhotos(t, received, 3));
   add('photoFailed', photoFailed(t));
-  add('askLocation(no last pin)', askLocation(t, { canReuseLastPin: false }));
+  add('askLocation(no last pin)', askLocation(t, { canReuseLastPin: false, canType: true }));
+  add('askLocation(pin only)', askLocation(t, { canReuseLastPin: false, canType: false }));
   add(
     'askLocation(last pin, prefix)',
-    askLocation(t, { canReuseLastPin: true, prefix: t('report:flow.addressNeedsPin') }),
+    askLocation(t, {
+      canReuseLastPin: true,
+      canType: true,
+      prefix: t('report:flow.addressNotFound', { address: 'x' }),
+    }),
+  );
+  add(
+    'askLocation(pin only, prefix)',
+    askLocation(t, { canReuseLastPin: true, canType: false, prefix: t('report:flow.addressNeedsPin') }),
   );
   add('askAnonymous', askAnonymous(t));
   for (const [name, description] of [
@@ -233,6 +261,14 @@ function catalogue(t: T, lang: Language, textsFor: (l: Language) => T): Array<[s
     add(`groupUpdate(${status})`, groupUpdate(t, c, NAME_100));
     add(`reporterUpdate(${status})`, reporterUpdate(t, c, NAME_100, STATION, lang));
   }
+  for (const to of ['station', 'command-centre'] as const)
+    add(`caseReached(${to})`, caseReached(t, sampleCase(), STATION, to, lang));
+  for (const route of ['station', 'command-centre', 'waiting'] as const)
+    for (const inZone of [true, false])
+      add(
+        `submittedMessage(${route}, in zone ${inZone})`,
+        submittedMessage(t, { caseId: 'HYI-69-000042', station: STATION, inZone, route, lang }),
+      );
   add(
     'reportCard(5,000 with emoji)',
     reportCard(t, {
@@ -312,16 +348,41 @@ function catalogue(t: T, lang: Language, textsFor: (l: Language) => T): Array<[s
     add(`sosGroupUpdate(${status}, later)`, sosGroupUpdate(t, alert, NAME_100));
     add(`sosPersonUpdate(${status})`, sosPersonUpdate(t, alert, NAME_100, STATION, lang));
   }
-  const station = STATION.name[lang];
-  add('sosToPerson(alerted)', sosToPerson(t, 'alerted', { station, first: 2, second: 5 }));
-  add('sosToPerson(alertedWithPin)', sosToPerson(t, 'alertedWithPin', { station, first: 2, second: 5 }));
-  add(
-    'sosToPerson(alerted, command centre)',
-    sosToPerson(t, 'alerted', { station: t('sos:person.commandCentre'), first: 2, second: 5 }),
-  );
-  add('sosToPerson(joined)', sosToPerson(t, 'joined', { alertId: 'SOS-HYI-69-000001' }));
-  for (const key of ['locationForwarded', 'stillAlerting', 'escalated'])
-    add(`sosToPerson(${key})`, sosToPerson(t, key));
+  for (const withPin of [false, true]) {
+    add(`sosRaised(station, pin ${withPin})`, sosRaised(t, { holder: STATION, withPin, firstRungMinutes: 2, lang }));
+    add(
+      `sosRaised(command centre, pin ${withPin})`,
+      sosRaised(t, { holder: undefined, withPin, firstRungMinutes: 0.5, lang }),
+    );
+  }
+  add('sosJoined(waiting)', sosJoined(t, sampleAlert()));
+  add('sosJoined(handled)', sosJoined(t, sampleAlert({ status: 'en_route', ownerName: NAME_100 })));
+  for (const did of ['realerted', 'escalated', 'nobody-more'] as const)
+    add(`sosLadderStep(${did})`, sosLadderStep(t, did));
+  for (const key of ['unrouted', 'locationForwarded', 'locationKept']) add(`sosToPerson(${key})`, sosToPerson(t, key));
+  add('sosToPerson(locationForwardedTo)', sosToPerson(t, 'locationForwardedTo', { station: STATION.name[lang] }));
+  const links = {
+    url: 'https://hub.example.go.th/media/' + 'b'.repeat(32),
+    previewUrl: 'https://hub.example.go.th/p.png',
+  };
+  const said = (type: AlertMessage['type']): AlertMessage => ({
+    eventId: '01HZZZZZZZZZZZZZZZZZZZZZZZ',
+    at: AT,
+    type,
+    ...(type === 'text'
+      ? { text: THAI_5000_WITH_EMOJI }
+      : { media: { token: 'b'.repeat(32), contentType: 'image/jpeg', durationMs: 12_000 } }),
+  });
+  for (const type of ['text', 'image', 'video', 'audio'] as const) {
+    add(`forwardedMessage(${type}, with links)`, forwardedMessage(t, sampleAlert(), said(type), lang, links));
+    add(`forwardedMessage(${type}, no public URL)`, forwardedMessage(t, sampleAlert(), said(type), lang, undefined));
+    add(`forwardReceipt(sent ${type})`, forwardReceipt(t, { said: 'sent', type }));
+    if (type !== 'text') add(`forwardReceipt(noted ${type})`, forwardReceipt(t, { said: 'noted', type }));
+  }
+  for (const outcome of ['kept', 'failed', 'unsupported'] as const)
+    add(`forwardReceipt(${outcome})`, forwardReceipt(t, { said: outcome }));
+  for (const onDuty of [true, false])
+    add(`officerHelp(on duty ${onDuty})`, officerHelp(t, { station: STATION, name: NAME_100, onDuty, lang }));
   add('ambiguousHelpQuestion', ambiguousHelpQuestion(t));
   add('positionUpdate', positionUpdate(t, sampleAlert(), lang));
   add(
@@ -399,13 +460,15 @@ describe('flex templates within LINE limits', () => {
   });
 
   it.each(cases)(
-    'when %s is rendered, then every action label fits 20 UTF-16 units and every carousel has one bubble size',
+    'when %s is rendered, then every action label fits 20 grapheme clusters uncut and every carousel has one bubble size',
     (_name, r) => {
-      // The validator checks labels on quick replies only; common.ts promises 20 for card buttons too.
-      const long = actions(r.messages)
+      // LINE counts labels in grapheme clusters. The validator checks quick replies only; common.ts
+      // promises 20 for card buttons too. A label that needed label() to cut it ends in "…": the
+      // locale text must be rewritten to fit, since a cut label reads as a broken word.
+      const labels = actions(r.messages)
         .map((a) => a.label)
-        .filter((l): l is string => typeof l === 'string' && l.length > 20);
-      expect(long).toEqual([]);
+        .filter((l): l is string => typeof l === 'string');
+      expect(labels.filter((l) => graphemeLength(l) > 20 || l.endsWith('…'))).toEqual([]);
       for (const m of r.messages) {
         if (m.type === 'flex' && m.contents.type === 'carousel') {
           expect(new Set(m.contents.contents.map((b) => b.size)).size).toBe(1);
@@ -430,7 +493,9 @@ describe('flex templates within LINE limits', () => {
     for (const entry of used) {
       const [lang, key] = entry.split('|') as [Language, string];
       const full = key.includes(':') ? key : `bot:${key}`;
-      if (typeof locales.get(lang)!.get(full) !== 'string') missing.push(`${lang} ${full}`);
+      // A count picks a plural form (`key_one`, `key_other`); `_other` is the one every language has.
+      const found = [full, `${full}_other`].some((k) => typeof locales.get(lang)!.get(k) === 'string');
+      if (!found) missing.push(`${lang} ${full}`);
     }
     expect(used.size).toBeGreaterThan(100);
     expect(missing).toEqual([]);
@@ -468,6 +533,41 @@ describe('flex templates within LINE limits', () => {
   });
 });
 
+describe('labels as LINE counts them (grapheme clusters)', () => {
+  const quickReply = (labelText: string) => [
+    {
+      type: 'text',
+      text: 'x',
+      quickReply: { items: [{ type: 'action', action: { type: 'message', label: labelText, text: 'x' } }] },
+    },
+  ];
+
+  it('when a quick reply label is 23 UTF-16 units but 18 grapheme clusters, then the emulator accepts it as LINE does', () => {
+    expect(validateMessages(quickReply('เสียงดัง/ก่อความวุ่นวาย'))).toEqual([]);
+  });
+
+  it('when a quick reply label is 21 grapheme clusters, then the emulator refuses it as LINE does', () => {
+    expect(validateMessages(quickReply('ก'.repeat(21)))).toEqual([
+      expect.objectContaining({ property: 'messages[0].quickReply.items[0].action.label' }),
+    ]);
+  });
+
+  it.each(LANGUAGES)(
+    'when the %s rich menu is built, then every area label and the chat bar text fit uncut',
+    (lang) => {
+      const menu = residentRichMenu(texts.t(lang), 'ssz-resident');
+      const spoken = (menu.areas ?? []).map((area) => (area.action as { label?: string }).label ?? '');
+      expect(spoken).toHaveLength(5);
+      expect(spoken.filter((l) => graphemeLength(l) > 20 || l.endsWith('…'))).toEqual([]);
+      expect(graphemeLength(menu.chatBarText ?? '')).toBeLessThanOrEqual(14);
+      expect(menu.chatBarText).toBe(texts.t(lang)('richMenu.chatBar'));
+      // The SOS area says what it does to a screen reader, not just "SOS".
+      expect(spoken[0]).toBe(texts.t(lang)('richMenu.sosLabel'));
+      expect(texts.t(lang)('richMenu.sosLabel').length).toBeGreaterThan('SOS'.length);
+    },
+  );
+});
+
 describe('formatDateTime', () => {
   it('when a moment is shown in Thai, then the year is Buddhist (2569 for 2026)', () => {
     expect(formatDateTime(AT, 'th')).toContain('2569');
@@ -489,6 +589,13 @@ describe('formatDateTime', () => {
     expect(formatDateTime(AT, 'ms')).toBe('13 Mei 2026, 21:05');
   });
 
+  it('when a resident reads a date, then Thai says "เวลา … น." and English and Malay say it is Thai time', () => {
+    const newYear = Date.UTC(2025, 11, 31, 17, 30);
+    expect(formatDateTime(newYear, 'th', texts.t('th'))).toBe('1 ม.ค. 2569 เวลา 00:30 น.');
+    expect(formatDateTime(newYear, 'en', texts.t('en'))).toBe('1 Jan 2026, 00:30 (Thai time)');
+    expect(formatDateTime(AT, 'ms', texts.t('ms'))).toBe('13 Mei 2026, 21:05 (waktu Thailand)');
+  });
+
   // `hour12: false` on a 12-hour locale (ms-MY) once selected the h24 cycle: 00:30 read "24:30".
   it('when a moment just after midnight is shown in Malay, then the hour reads 00, not 24', () => {
     expect(formatDateTime(Date.UTC(2025, 11, 31, 17, 30), 'ms')).toBe('1 Jan 2026, 00:30');
@@ -496,23 +603,41 @@ describe('formatDateTime', () => {
 });
 
 describe('label and clip', () => {
-  it('when a label is longer than 20 characters, then it is cut to 20 with an ellipsis', () => {
-    const cut = label('เจ้าหน้าที่กำลังเดินทางไปที่เกิดเหตุ');
-    expect(cut.length).toBe(20);
+  it('when a label is longer than 20 characters, then it is cut to 20 grapheme clusters with an ellipsis', () => {
+    const cut = label('เจ้าหน้าที่กำลังเดินทางไปที่เกิดเหตุแล้วค่ะ');
+    expect(graphemeLength(cut)).toBe(20);
     expect(cut.endsWith('…')).toBe(true);
     expect(label('รับเรื่อง')).toBe('รับเรื่อง');
   });
 
+  // LINE counts labels in grapheme clusters: "เสียงดัง/ก่อความวุ่นวาย" is 23 UTF-16 units but 18 clusters.
+  it('when a Thai label has more than 20 UTF-16 units but at most 20 grapheme clusters, then it is kept whole', () => {
+    const noise = 'เสียงดัง/ก่อความวุ่นวาย';
+    expect(noise.length).toBeGreaterThan(20);
+    expect(label(noise)).toBe(noise);
+  });
+
   it('when a description is clipped, then it fits the limit and ends with an ellipsis', () => {
     const cut = clip(THAI_1000, 120);
-    expect(cut.length).toBe(120);
+    expect(cut.length).toBeLessThanOrEqual(120);
+    expect(cut.length).toBeGreaterThan(110);
     expect(cut.endsWith('…')).toBe(true);
     expect(clip('สั้น', 120)).toBe('สั้น');
   });
 
-  // LINE counts UTF-16 units; cuts must count the same unit and never split a character.
-  it('when a long label is made of emoji, then it is still at most 20 UTF-16 units (LINE counts units, label() counts code points)', () => {
-    expect(label('🆘'.repeat(30)).length).toBeLessThanOrEqual(20);
+  it('when a Thai text is clipped, then no vowel or tone mark is cut from its consonant', () => {
+    // "ที่" is three units (consonant, vowel, tone): a cut by code point at 20 could keep "ท" or "ที".
+    for (let max = 5; max <= 30; max++) {
+      const cut = clip('ที่'.repeat(20), max);
+      expect(cut.length).toBeLessThanOrEqual(max);
+      expect(cut.slice(0, -1)).toBe('ที่'.repeat((cut.length - 1) / 3));
+    }
+  });
+
+  it('when a long label is made of emoji, then it is at most 20 grapheme clusters and holds no half emoji', () => {
+    const cut = label('🆘'.repeat(30));
+    expect(graphemeLength(cut)).toBeLessThanOrEqual(20);
+    expect(LONE_SURROGATE.test(cut)).toBe(false);
   });
 
   it('when a clip falls inside an emoji, then no half of it (a lone surrogate) is left', () => {
@@ -536,5 +661,21 @@ describe('label and clip', () => {
       myCasesCarousel(t, [c], 'th'),
     ];
     expect(strings(built).filter((s) => LONE_SURROGATE.test(s))).toEqual([]);
+  });
+});
+
+describe('duration', () => {
+  it('when a time is under a minute, then it is said in seconds (never "0.5 นาที")', () => {
+    expect(duration(texts.t('th'), 30)).toBe('30 วินาที');
+    expect(duration(texts.t('en'), 1)).toBe('1 second');
+    expect(duration(texts.t('ms'), 45)).toBe('45 saat');
+  });
+
+  it('when a time is whole minutes, or minutes and seconds, then each part has its unit', () => {
+    expect(duration(texts.t('th'), 312)).toBe('5 นาที 12 วินาที');
+    expect(duration(texts.t('th'), 120)).toBe('2 นาที');
+    expect(duration(texts.t('en'), 312)).toBe('5 minutes 12 seconds');
+    expect(duration(texts.t('en'), 61)).toBe('1 minute 1 second');
+    expect(duration(texts.t('ms'), 312)).toBe('5 minit 12 saat');
   });
 });

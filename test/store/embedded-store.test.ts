@@ -114,6 +114,33 @@ describe('embedded store on disk: when writes reach the file', () => {
   });
 });
 
+describe('embedded store on disk: indexes of an earlier version', () => {
+  it('when a data file carries the old status index of the inbox, then the first start-up removes it and later ones find nothing to remove', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-store-'));
+    const file = path.join(dir, 'inbox.db');
+    // As an earlier version left it: the inbox indexed by status.
+    const before = new EmbeddedStore({ dir });
+    await before.collection('inbox').ensureIndex({ field: 'status' });
+    await before.close();
+
+    const indexLines = () =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('$$index'));
+    for (let start = 0; start < 2; start++) {
+      const store = new EmbeddedStore({ dir });
+      await store.open(['inbox']);
+      await new InboxRepository(store).init();
+      store.sync();
+      expect(indexLines().includes('{"$$indexRemoved":"status"}')).toBe(start === 0);
+      await store.close(); // compacts: the file then holds the indexes there are
+      expect(indexLines().map((l) => JSON.parse(l).$$indexCreated?.fieldName)).toEqual(['doneAt']);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });

@@ -6,6 +6,21 @@ import { LeaseRepository } from '../../src/store/repositories/lease-repository';
 import { SessionRepository, StaleSessionError } from '../../src/store/repositories/session-repository';
 import { UserRepository } from '../../src/store/repositories/user-repository';
 import { GroupRepository } from '../../src/store/repositories/group-repository';
+import { OutboxRepository, type OutboxEntry, type OutboxStatus } from '../../src/store/repositories/outbox-repository';
+import { PURGE_BATCH } from '../../src/store/repositories/retention';
+
+const DAY = 24 * 60 * 60_000;
+
+/** A webhook event as the inbox accepts it. */
+const pendingEntry = (id: string, seq: number, event: InboxEntry['event'] = { type: 'message' }): InboxEntry => ({
+  _id: id,
+  seq,
+  sourceKey: 'U1',
+  event,
+  status: 'pending',
+  receivedAt: 1,
+  attempts: 0,
+});
 
 interface Thing {
   _id: string;
@@ -127,6 +142,48 @@ export function describeStoreContract(
       expect(await things.findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 1, tag: 'x' });
     });
 
+    it('when a compound key is unique, then only a clash on the whole key is a DuplicateKeyError', async () => {
+      const things = store.collection<Thing>('things');
+      await things.ensureIndex({ fields: { tag: 1, n: 1 }, unique: true });
+      await things.insert({ _id: 'a', n: 1, tag: 'x' });
+      await things.insert({ _id: 'b', n: 2, tag: 'x' });
+      await things.insert({ _id: 'c', n: 1, tag: 'y' });
+      await expect(things.insert({ _id: 'd', n: 1, tag: 'x' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await things.count({})).toBe(3);
+    });
+
+    it('when a compound index is declared twice and then dropped, then queries answer the same throughout', async () => {
+      const things = store.collection<Thing>('things');
+      const index = { fields: { tag: 1, at: -1 }, embeddedField: 'tag' } as const;
+      await things.ensureIndex(index);
+      await things.ensureIndex(index);
+      for (let i = 0; i < 6; i++) await things.insert({ _id: `t${i}`, n: i, tag: i % 2 ? 'odd' : 'even', at: i });
+      const newestOdd = async () => (await things.find({ tag: 'odd' }, { sort: { at: -1 }, limit: 2 })).map((t) => t.n);
+      expect(await newestOdd()).toEqual([5, 3]);
+      await things.dropIndex(index);
+      await things.dropIndex(index); // already gone: nothing happens
+      await things.dropIndex({ field: 'never-declared' });
+      expect(await newestOdd()).toEqual([5, 3]);
+    });
+
+    it('when the oldest are deleted in batches, then only matching documents go, oldest first, at most the limit each time', async () => {
+      const things = store.collection<Thing>('things');
+      await things.ensureIndex({ field: 'at' });
+      for (const i of [7, 2, 9, 0, 4, 6, 1, 8, 3, 5]) {
+        await things.insert({ _id: `t${i}`, n: i, tag: i % 2 ? 'odd' : 'even', at: 1000 + i });
+      }
+      const old = { tag: 'even', at: { $lt: 1008 } };
+      const remaining = async () => (await things.find({}, { sort: { at: 1 } })).map((t) => t.n);
+      expect(await things.deleteOldest(old, 'at', 2)).toBe(2);
+      expect(await remaining()).toEqual([1, 3, 4, 5, 6, 7, 8, 9]);
+      expect(await things.deleteOldest(old, 'at', 2)).toBe(2);
+      expect(await things.deleteOldest(old, 'at', 2)).toBe(0);
+      expect(await remaining()).toEqual([1, 3, 5, 7, 8, 9]);
+      // Without an index on the field it orders by, the same answer.
+      expect(await things.deleteOldest({ tag: 'odd', n: { $gte: 3 } }, 'n', 2)).toBe(2);
+      expect(await remaining()).toEqual([1, 7, 8, 9]);
+    });
+
     it('when it is asked, then ping answers', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });
@@ -135,15 +192,7 @@ export function describeStoreContract(
       it('when webhook events are accepted twice, then the inbox keeps one of each and resumes in order', async () => {
         const inbox = new InboxRepository(store);
         await inbox.init();
-        const entry = (id: string, seq: number): InboxEntry => ({
-          _id: id,
-          seq,
-          sourceKey: 'U1',
-          event: { type: 'message' },
-          status: 'pending',
-          receivedAt: 1,
-          attempts: 0,
-        });
+        const entry = (id: string, seq: number) => pendingEntry(id, seq);
         expect((await inbox.accept([entry('e2', 2), entry('e1', 1)])).map((e) => e._id)).toEqual(['e2', 'e1']);
         expect(await inbox.accept([entry('e1', 3), entry('e3', 4)])).toEqual([expect.objectContaining({ _id: 'e3' })]);
         expect(await inbox.markManyDone(['e2'], 10)).toBe(1);
@@ -207,6 +256,92 @@ export function describeStoreContract(
         expect(declined).not.toHaveProperty('profileLanguage');
         expect(declined).toMatchObject({ _id: 'U1', consent: 'declined', chosenLanguage: 'ms' });
         expect(await users.saveProfile('U1', { displayName: 'Somchai' }, 5)).toBeNull();
+      });
+
+      it('when retention runs, then done entries go after their window, and a failed entry loses the event first and the rest later', async () => {
+        const inbox = new InboxRepository(store);
+        await inbox.init();
+        const words = { type: 'message', message: { type: 'text', text: 'บ้านเลขที่ 12 โดนงัด' } };
+        const entry = (id: string, seq: number) => pendingEntry(id, seq, words);
+        await inbox.accept(
+          ['done-old', 'done-new', 'failed-old', 'failed-new', 'pending'].map((id, i) => entry(id, i)),
+        );
+        await inbox.markManyDone(['done-old'], 1 * DAY);
+        await inbox.markManyDone(['done-new'], 9 * DAY);
+        await inbox.markFailed('failed-old', 'TypeError: boom', 1 * DAY);
+        await inbox.markFailed('failed-new', 'TypeError: boom', 9 * DAY);
+
+        expect(await inbox.purgeDone(2 * DAY)).toBe(1);
+        expect(await inbox.dropFailedEvents(2 * DAY)).toBe(1);
+        expect(await inbox.dropFailedEvents(2 * DAY)).toBe(0);
+        expect(await inbox.get('failed-old')).toEqual(
+          expect.objectContaining({ status: 'failed', error: 'TypeError: boom', doneAt: DAY, event: undefined }),
+        );
+        expect((await inbox.get('failed-new'))?.event).toEqual(words);
+
+        expect(await inbox.purgeFailed(2 * DAY)).toBe(1);
+        expect(await inbox.get('failed-old')).toBeNull();
+        expect(await inbox.get('done-old')).toBeNull();
+        expect((await inbox.unfinished()).map((e) => e._id)).toEqual(['pending']);
+        expect(await inbox.count()).toBe(3);
+      });
+
+      it('when retention runs, then sent rows go by when they were sent, and failed and held rows by when they were queued', async () => {
+        const outbox = new OutboxRepository(store);
+        await outbox.init();
+        const row = (id: string, status: OutboxStatus, createdAt: number, sentAt?: number): OutboxEntry => ({
+          _id: id,
+          kind: 'push',
+          to: 'U1',
+          messages: [{ type: 'text', text: 'รับเรื่องแล้วค่ะ' }],
+          retryKey: `key-${id}`,
+          orderKey: 'U1',
+          status,
+          attempts: 1,
+          nextAttemptAt: createdAt,
+          createdAt,
+          seq: createdAt,
+          purpose: 'help',
+          ...(sentAt !== undefined ? { sentAt } : {}),
+        });
+        for (const r of [
+          row('sent-old', 'sent', 1 * DAY, 1 * DAY),
+          row('sent-late', 'sent', 1 * DAY, 9 * DAY),
+          row('failed-old', 'failed', 1 * DAY),
+          row('failed-new', 'failed', 9 * DAY),
+          row('held-old', 'held', 1 * DAY),
+          row('held-new', 'held', 9 * DAY),
+          row('pending-old', 'pending', 1 * DAY),
+        ])
+          await outbox.add(r);
+
+        expect(await outbox.purgeSent(2 * DAY)).toBe(1);
+        expect(await outbox.purgeUnsent('failed', 2 * DAY)).toBe(1);
+        expect(await outbox.purgeUnsent('held', 2 * DAY)).toBe(1);
+        expect((await outbox.find({})).map((r) => r._id).sort()).toEqual([
+          'failed-new',
+          'held-new',
+          'pending-old',
+          'sent-late',
+        ]);
+      });
+
+      it('when more rows are due than one batch holds, then the purge takes them all and leaves the rest', async () => {
+        const inbox = new InboxRepository(store);
+        await inbox.init();
+        const n = PURGE_BATCH * 2 + 500;
+        const entries = Array.from({ length: n + 10 }, (_, i) => pendingEntry(`e${i}`, i));
+        await inbox.accept(entries);
+        await inbox.markManyDone(
+          entries.slice(0, n).map((e) => e._id),
+          1 * DAY,
+        );
+        await inbox.markManyDone(
+          entries.slice(n).map((e) => e._id),
+          9 * DAY,
+        );
+        expect(await inbox.purgeDone(2 * DAY)).toBe(n);
+        expect(await inbox.count('done')).toBe(10);
       });
 
       it('when a group is bound and then left, then the binding is gone', async () => {

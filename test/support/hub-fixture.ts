@@ -4,11 +4,13 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp, type AppDeps, type Hub } from '../../src/app';
 import { createEmulator, type Emulator } from '../../src/emulator';
-import { silentLogger, type Logger } from '../../src/logger';
+import { silentLogger } from '../../src/logger';
 import { SdkLineGateway } from '../../src/messaging/line-gateway';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import type { Store } from '../../src/store/store-port';
 import { AnchoredClock, ManualClock, type Clock } from '../../src/util/clock';
+import { createMapsFake, type MapsFake } from '../../src/geo/maps-fake';
+import { GoogleGeocoder } from '../../src/geo/google-geocoder';
 
 export const SECRET = 'hub-test-channel-secret';
 export const TOKEN = 'hub-test-channel-access-token';
@@ -44,8 +46,12 @@ export interface FixtureOptions {
   media?: AppDeps['media'];
   commandCentreGroupId?: string;
   sosNotReachedAfterMs?: number;
-  /** Where the hub logs (silent by default); a test that checks an alert line hands in its own. */
-  logger?: Logger;
+  /** The hub's public https URL (media go out as real LINE messages only with one). */
+  publicBaseUrl?: string;
+  /** Where the hub logs (default: nowhere); see test/support/log-capture.ts. */
+  logger?: AppDeps['logger'];
+  /** Drives the dashboard feed's reads of the store (default: every second, on a real timer). */
+  adminFeedTicker?: AppDeps['adminFeedTicker'];
 }
 
 /** Points in the seeded demo zones, and one outside them all. */
@@ -74,8 +80,10 @@ export function testHub(
       line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: lineUrl, emulated: true },
       adminToken: ADMIN_TOKEN,
       commandCentreGroupId: options.commandCentreGroupId,
+      publicBaseUrl: options.publicBaseUrl,
     },
     seedDemoData: options.seed,
+    adminFeedTicker: options.adminFeedTicker,
     geocoder: options.geocoder,
     media: options.media,
     store,
@@ -138,6 +146,25 @@ export async function startHub(options: FixtureOptions = {}): Promise<HubFixture
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await emu.close();
       await store.close();
+    },
+  };
+}
+
+/**
+ * startHub with address search on: the real Google Maps client against the Maps fake (its
+ * requests in `maps.calls`). close() stops both.
+ */
+export async function startHubWithMaps(options: FixtureOptions = {}): Promise<HubFixture & { maps: MapsFake }> {
+  const maps = createMapsFake();
+  const server = await maps.listen(0);
+  const geocoder = new GoogleGeocoder({ apiKey: 'test-maps-key-123', baseUrl: server.url, logger: silentLogger });
+  const f = await startHub({ ...options, geocoder });
+  return {
+    ...f,
+    maps,
+    async close() {
+      await f.close();
+      await server.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { privacyNotice } from '../../../flex-templates/welcome';
 import { askCategory } from '../../../flex-templates/report-flow';
-import { actionRefused, myCasesCarousel } from '../../../flex-templates/report-card';
+import { actionRefused, groupUpdate, myCasesCarousel } from '../../../flex-templates/report-card';
 import { text } from '../../../flex-templates/common';
 import { zoneInfo } from '../../../flex-templates/zone-info';
 import { nameIn } from '../../../flex-templates/format';
@@ -70,7 +70,13 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     const kind = code.kind === 'community' ? 'community' : 'station';
     await ctx.deps.groups.bind(ctx.groupId, kind, { stationCode: code.stationCode, zoneId: code.zoneId }, ctx.now);
     const station = await stationName(code.stationCode, 'th');
-    if (kind === 'station') return ctx.reply([text(t('report:bind.boundStation', { station }))], 'bind-station');
+    if (kind === 'station') {
+      await ctx.reply([text(t('report:bind.boundStation', { station }))], 'bind-station');
+      // Reports filed while the station had no group were waiting for this one.
+      const posted = await deps.cases.routeWaiting({ stationCode: code.stationCode });
+      if (posted > 0) ctx.log.info({ station: code.stationCode, posted }, 'waiting cases posted to the new group');
+      return;
+    }
     const zone = code.zoneId ? await deps.zones.get(code.zoneId) : null;
     return ctx.reply(
       [text(t('report:bind.boundCommunity', { zone: nameIn(zone?.name, 'th'), station }))],
@@ -91,7 +97,7 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
       { userId: ctx.userId, groupId: ctx.groupId },
       reason,
     );
-    if (result.ok) return ctx.reply([result.groupMessage], 'case-update');
+    if (result.ok) return ctx.reply([groupUpdate(t, result.c, result.officerName)], 'case-update');
     const c = 'c' in result ? result.c : undefined;
     const refusal = actionRefused(t, result.why === 'unknown-case' ? 'unknown' : result.why, {
       id: c?._id,
@@ -114,11 +120,12 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     const profile = await ctx.deps.line.getProfile(ctx.userId).catch(() => null);
     if (profile)
       ctx.user = (await ctx.deps.users.saveOfficerName(ctx.userId, profile.displayName, ctx.now)) ?? ctx.user;
-    // Off duty until they say /duty on: SOS pushes go only to officers who asked for them.
+    const name = ctx.user.publicName ?? ctx.user.displayName ?? '-';
+    // Off duty until they say /duty on (the message says how): SOS pushes go only to officers who asked.
     return ctx.reply(
       [
         text(
-          `${ctx.t('report:officer.registered', { station: await stationName(result.code.stationCode, ctx.lang) })}\n${ctx.t('report:bind.offDutyUntilAsked')}`,
+          ctx.t('report:officer.registered', { station: await stationName(result.code.stationCode, ctx.lang), name }),
         ),
       ],
       'officer-registered',
@@ -183,7 +190,9 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     }
     if (ctx.event.type === 'message' && (ctx.event as webhook.MessageEvent).message.type === 'location') {
       const m = (ctx.event as webhook.MessageEvent).message as webhook.LocationMessageContent;
-      await deps.pins.save(ctx.userId, { lat: m.latitude, lng: m.longitude, address: m.address, at: ctx.now });
+      // Kept for "report here" and a next SOS; not for a person who declined the privacy notice.
+      if (ctx.user?.consent !== 'declined')
+        await deps.pins.save(ctx.userId, { lat: m.latitude, lng: m.longitude, address: m.address, at: ctx.now });
       return ctx.reply(
         [zoneInfo(ctx.t, deps.cases.locate({ lat: m.latitude, lng: m.longitude }), ctx.lang)],
         'zone-info',

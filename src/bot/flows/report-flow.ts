@@ -7,6 +7,7 @@ import {
   askPhotos,
   confirmCard,
   photoFailed,
+  submittedMessage,
 } from '../../../flex-templates/report-flow';
 import { placeOf } from '../../../flex-templates/report-card';
 import type { CaseLocation, CasePhoto } from '../../domain/reports/case';
@@ -26,6 +27,8 @@ export interface ReportDraft {
   description?: string;
   photos: CasePhoto[];
   location?: CaseLocation;
+  /** A typed place as the reporter reads it, when their language is not Thai (officers get Thai). */
+  shownPlace?: string;
   anonymous?: boolean;
 }
 
@@ -86,7 +89,9 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
   async function afterPhotos(ctx: BotContext, data: ReportDraft, prefix?: string): Promise<Result> {
     if (data.location) return stay('anonymous', data, [...(prefix ? [text(prefix)] : []), askAnonymous(ctx.t)]);
     const recent = ctx.userId ? await deps.pins.recent(ctx.userId, ctx.now, LAST_PIN_MAX_AGE_MS) : null;
-    return stay('location', data, [askLocation(ctx.t, { canReuseLastPin: Boolean(recent), prefix })]);
+    return stay('location', data, [
+      askLocation(ctx.t, { canReuseLastPin: Boolean(recent), canType: deps.geocoder.enabled, prefix }),
+    ]);
   }
 
   function confirm(ctx: BotContext, data: ReportDraft): LineMessage {
@@ -94,7 +99,7 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
       category: data.category!,
       description: data.description ?? '',
       photoCount: data.photos.length,
-      place: data.location ? placeOf({ location: data.location }) : '',
+      place: data.shownPlace ?? (data.location ? placeOf({ location: data.location }) : ''),
       anonymous: Boolean(data.anonymous),
       at: ctx.now,
       lang: ctx.lang,
@@ -162,6 +167,7 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
     },
 
     async location(ctx, data, input) {
+      const canType = deps.geocoder.enabled;
       if (input.kind === 'location') {
         const location = pinOf(input);
         await rememberPin(ctx, location);
@@ -178,13 +184,13 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
           };
           return stay('anonymous', { ...data, location }, [askAnonymous(ctx.t)]);
         }
-        return stay('location', data, [askLocation(ctx.t, { canReuseLastPin: false })]);
+        return stay('location', data, [askLocation(ctx.t, { canReuseLastPin: false, canType })]);
       }
       if (input.kind === 'text' && input.text.trim()) {
         const typed = input.text.trim();
         if (!deps.geocoder.enabled) {
           return stay('location', data, [
-            askLocation(ctx.t, { canReuseLastPin: false, prefix: ctx.t('report:flow.addressNeedsPin') }),
+            askLocation(ctx.t, { canReuseLastPin: false, canType, prefix: ctx.t('report:flow.addressNeedsPin') }),
           ]);
         }
         const place = await deps.geocoder.geocode(typed, { language: 'th' });
@@ -192,6 +198,7 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
           return stay('location', data, [
             askLocation(ctx.t, {
               canReuseLastPin: false,
+              canType,
               prefix: ctx.t('report:flow.addressNotFound', { address: typed }),
             }),
           ]);
@@ -203,13 +210,18 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
           source: 'typed',
           typed,
         };
-        return stay('anonymous', { ...data, location }, [askAnonymous(ctx.t)]);
+        // Officers read the Thai address; the reporter checks the place on the confirm card in theirs.
+        const shown = ctx.lang === 'th' ? undefined : await deps.geocoder.geocode(typed, { language: ctx.lang });
+        const next = { ...data, location, ...(shown ? { shownPlace: shown.formattedAddress } : {}) };
+        return stay('anonymous', next, [askAnonymous(ctx.t)]);
       }
       if (input.kind === 'image') {
         const ok = await keepPhoto(ctx, data, input.messageId);
-        return stay('location', data, [ok ? askLocation(ctx.t, { canReuseLastPin: false }) : photoFailed(ctx.t)]);
+        return stay('location', data, [
+          ok ? askLocation(ctx.t, { canReuseLastPin: false, canType }) : photoFailed(ctx.t),
+        ]);
       }
-      return stay('location', data, [askLocation(ctx.t, { canReuseLastPin: false })]);
+      return stay('location', data, [askLocation(ctx.t, { canReuseLastPin: false, canType })]);
     },
 
     async anonymous(ctx, data, input) {
@@ -225,7 +237,7 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
         return stay('confirm', data, [text(ctx.t('report:flow.pressConfirm')), confirm(ctx, data)]);
       }
       try {
-        const { c, station, inZone } = await deps.cases.submit({
+        const { c, station, inZone, route } = await deps.cases.submit({
           reporterId: ctx.userId!,
           reporterName: ctx.user?.displayName,
           reporterLanguage: ctx.lang,
@@ -235,9 +247,10 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
           location: data.location!,
           anonymous: Boolean(data.anonymous),
         });
-        const stationName = station.name[ctx.lang] || station.name.th;
-        const key = inZone ? 'report:flow.submitted' : 'report:flow.submittedOutside';
-        return { done: true, replies: [text(ctx.t(key, { caseId: c._id, station: stationName }))] };
+        return {
+          done: true,
+          replies: [submittedMessage(ctx.t, { caseId: c._id, station, inZone, route, lang: ctx.lang })],
+        };
       } catch (err) {
         if (err instanceof NoStationError) return { done: true, replies: [text(ctx.t('report:zone.noStation'))] };
         throw err;

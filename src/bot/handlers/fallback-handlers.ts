@@ -17,10 +17,12 @@ const MENU_FEATURES: Record<string, string> = {
  */
 export const oneToOneFallback: Middleware = async (ctx) => {
   const { event } = ctx;
+  // Asking for the menu is where a person who consented finds "withdraw consent".
+  const who = { canWithdraw: ctx.user?.consent === 'accepted' };
   const raw = postbackOf(event);
   if (raw !== undefined) {
     const feature = MENU_FEATURES[decodePostback(raw).a ?? ''];
-    await ctx.reply([feature ? comingSoonMessage(ctx.t, ctx.t(feature)) : helpMessage(ctx.t, 'howTo')], 'menu');
+    await ctx.reply([feature ? comingSoonMessage(ctx.t, ctx.t(feature)) : helpMessage(ctx.t, 'howTo', who)], 'menu');
     return;
   }
   if (event.type !== 'message') return; // other event kinds need no answer
@@ -30,15 +32,19 @@ export const oneToOneFallback: Middleware = async (ctx) => {
     return;
   }
   const asksForHelp = ctx.deps.texts.keywords('keywords.help').includes(normalizeText(typed));
-  await ctx.reply([helpMessage(ctx.t, asksForHelp ? 'howTo' : 'unknown')], asksForHelp ? 'help' : 'help-unknown');
+  await ctx.reply(
+    [asksForHelp ? helpMessage(ctx.t, 'howTo', who) : helpMessage(ctx.t, 'unknown')],
+    asksForHelp ? 'help' : 'help-unknown',
+  );
 };
 
-/** In groups the bot speaks only when spoken to: a `/command` it does not know gets the group help. */
+/**
+ * In groups the bot speaks only when spoken to: a `/command` it does not know gets the group help,
+ * in Thai like everything else the bot says in a group.
+ */
 export const groupFallback: Middleware = async (ctx) => {
   const typed = textOf(ctx.event);
   if (typed?.trim().startsWith('/')) {
-    const th = ctx.deps.texts.t('th');
-    const en = ctx.deps.texts.t('en');
-    await ctx.reply([text(`${th('group.help')}\n${en('group.help')}`)], 'group-help');
+    await ctx.reply([text(ctx.deps.texts.t('th')('group.help'))], 'group-help');
   }
 };

@@ -31,7 +31,7 @@ export function lifecycleHandlers(sender: ReturnType<typeof loadSender>): Middle
         const groupId = ctx.groupId;
         if (!groupId) return;
         await deps.groups.joined(groupId, ctx.now);
-        await ctx.reply([groupHello(deps.texts.t('th'), deps.texts.t('en'))], 'group-hello');
+        await ctx.reply([groupHello(deps.texts.t('th'))], 'group-hello');
         return;
       }
       case 'leave':

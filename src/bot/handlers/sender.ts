@@ -7,6 +7,20 @@ interface CachedProfile {
   at: number;
 }
 
+/**
+ * The language to answer a LINE profile in. The hub speaks Thai, English and Malay; Indonesian
+ * readers get Malay (the closest), and anyone else whose phone is set to a language we do not speak
+ * (Chinese, Japanese, Korean...) gets English, which more of them read than Thai. A profile with no
+ * language, or one we cannot parse, gets Thai: LINE in Thailand.
+ */
+export function languageForProfile(raw: string | undefined | null): Language | undefined {
+  const spoken = toLanguage(raw);
+  if (spoken) return spoken;
+  const base = raw?.toLowerCase().split(/[-_]/)[0] ?? '';
+  if (base === 'id' || base === 'in') return 'ms';
+  return /^[a-z]{2,3}$/.test(base) ? 'en' : undefined;
+}
+
 const PROFILE_TTL_MS = 60 * 60_000;
 const PROFILE_CACHE_MAX = 20_000;
 /**
@@ -31,7 +45,7 @@ export function loadSender(): Middleware & {
     if (hit && ctx.now - hit.at < PROFILE_TTL_MS) return hit;
     const lookup = ctx.deps.line.getProfile(userId).then((p) => {
       if (!p) return null;
-      const fresh = { displayName: p.displayName, language: toLanguage(p.language), at: ctx.now };
+      const fresh = { displayName: p.displayName, language: languageForProfile(p.language), at: ctx.now };
       if (cache.size >= PROFILE_CACHE_MAX) cache.delete(cache.keys().next().value!);
       cache.set(userId, fresh);
       return fresh;

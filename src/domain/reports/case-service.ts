@@ -1,8 +1,4 @@
-import { groupUpdate, reportCard, reporterUpdate } from '../../../flex-templates/report-card';
-import type { Texts } from '../../i18n/i18n';
 import type { Logger } from '../../logger';
-import type { LineMessage } from '../../messaging/line-gateway';
-import type { Messenger } from '../../messaging/messenger';
 import type { CaseRepository } from '../../store/repositories/case-repository';
 import type { GroupRepository } from '../../store/repositories/group-repository';
 import type { StationRepository } from '../../store/repositories/station-repository';
@@ -11,8 +7,10 @@ import type { OfficerGate } from '../officer-gate';
 import type { Geocoder } from '../../geo/geocoder';
 import type { Language } from '../people';
 import type { LatLng, Station, Zone, ZoneLookup } from '../places';
+import type { Notifier } from '../notices';
 import type { Case, CaseLocation, CasePhoto, CaseStatus, RejectReason } from './case';
 import { canTransition } from './case';
+import { ERASED } from '../privacy/privacy-request';
 
 export interface ZoneLocator {
   lookup(point: LatLng): ZoneLookup;
@@ -37,7 +35,7 @@ export class NoStationError extends Error {
 }
 
 export type ActResult =
-  | { ok: true; c: Case; officerName: string; groupMessage: LineMessage }
+  | { ok: true; c: Case; officerName: string }
   | { ok: false; why: 'unknown-case' }
   | { ok: false; why: 'no-user-id' }
   | { ok: false; why: 'not-officer'; c: Case; station?: Station }
@@ -51,14 +49,17 @@ export interface CaseServiceDeps {
   officers: OfficerGate;
   zones: ZoneLocator & { zone?(id: string): Zone | undefined };
   geocoder: Geocoder;
-  messenger: Messenger;
-  texts: Texts;
+  notifier: Notifier;
   clock: Clock;
   logger: Logger;
   commandCentreGroupId?: string;
-  /** https URL for a stored photo, when the hub has a public base URL. */
-  mediaUrl?(token: string): string | undefined;
 }
+
+/**
+ * Where a case went: its station's group, the command centre (the station has no group), or nowhere
+ * yet (no group and no command centre): it waits, and is posted when its station's group is bound.
+ */
+export type CaseRoute = 'station' | 'command-centre' | 'waiting';
 
 /** Reports: creating a case, routing its card to the right group, and moving it through its lifecycle. */
 export class CaseService {
@@ -69,7 +70,7 @@ export class CaseService {
     return this.deps.zones.lookup(point);
   }
 
-  async submit(input: ReportInput): Promise<{ c: Case; station: Station; inZone: boolean; routedTo?: string }> {
+  async submit(input: ReportInput): Promise<{ c: Case; station: Station; inZone: boolean; route: CaseRoute }> {
     const { deps } = this;
     const now = deps.clock.now();
     const where = deps.zones.lookup(input.location);
@@ -106,22 +107,54 @@ export class CaseService {
     };
     await deps.cases.create(c);
     if (groupId) {
-      const photo = c.photos[0];
-      const card = reportCard(deps.texts.t('th'), {
-        c,
-        station,
-        zone,
-        lang: 'th',
-        photoUrl: photo ? deps.mediaUrl?.(photo.token) : undefined,
-      });
-      await deps.messenger.push(groupId, [card], 'report-card');
+      await deps.notifier.notify(
+        { kind: 'group', groupId },
+        { kind: 'case-card', c, station, zone },
+        {
+          purpose: 'report-card',
+        },
+      );
     } else {
       deps.logger.error(
         { alert: 'case_unrouted', caseId: c._id, station: station._id },
-        'no station group and no command-centre group: case stored but not posted',
+        'no station group and no command-centre group: case stored, waiting for the station group to be bound',
       );
     }
-    return { c, station, inZone: where.inZone, routedTo: groupId };
+    const route: CaseRoute = group ? 'station' : groupId ? 'command-centre' : 'waiting';
+    return { c, station, inZone: where.inZone, route };
+  }
+
+  /**
+   * Posts the open cases that reached no group (filed before any group was bound), each to its
+   * station's group or else the command centre, and tells each reporter it has now arrived. Called
+   * when a station group is bound, and at start. The card's key makes a re-run send it once.
+   */
+  async routeWaiting(options: { stationCode?: string } = {}): Promise<number> {
+    const { deps } = this;
+    let posted = 0;
+    for (const c of await deps.cases.unrouted({ stationCode: options.stationCode, openOnly: true })) {
+      const stationGroup = (await deps.groups.stationGroup(c.stationCode))?._id;
+      const groupId = stationGroup ?? deps.commandCentreGroupId;
+      if (!groupId) continue;
+      const station = (await deps.stations.get(c.stationCode)) ?? undefined;
+      const zone = c.zoneId ? deps.zones.zone?.(c.zoneId) : undefined;
+      await deps.notifier.notify(
+        { kind: 'group', groupId },
+        { kind: 'case-card', c, station, zone },
+        { purpose: 'report-card-late', dedupeKey: `${c._id}:card:${groupId}` },
+      );
+      // Marked after the card is queued: a crash in between re-queues it under the same key (sent once).
+      const routed = await deps.cases.markRouted(c._id, groupId, deps.clock.now());
+      if (!routed) continue; // another run took it first
+      await deps.notifier.notify(
+        { kind: 'person', userId: c.reporterId, lang: c.reporterLanguage },
+        { kind: 'case-reached', c: routed, station, to: stationGroup ? 'station' : 'command-centre' },
+        { purpose: 'report-reached', dedupeKey: `${c._id}:reached` },
+      );
+      deps.logger.info({ caseId: c._id, groupId }, 'waiting case posted');
+      posted++;
+    }
+    return posted;
   }
 
   /**
@@ -143,14 +176,49 @@ export class CaseService {
         ? { ok: false, why: 'not-officer', c, station: (await deps.stations.get(c.stationCode)) ?? undefined }
         : { ok: false, why: gate.why };
     }
-    const userId = gate.officer._id;
+    return this.move(c, to, { by: gate.officer._id, name: gate.name }, reason);
+  }
+
+  /**
+   * A change from the admin API (the dashboard): the same rules as a tap (a valid step, the first
+   * acknowledge wins), recorded under the admin token's name, the reporter told as after a tap, and
+   * the case's group told in the words it would have seen had the tap been there.
+   */
+  async actFromWeb(
+    caseId: string,
+    to: CaseStatus,
+    admin: { by: string; name: string },
+    reason?: RejectReason,
+  ): Promise<ActResult> {
+    const c = await this.deps.cases.get(caseId);
+    if (!c) return { ok: false, why: 'unknown-case' };
+    const result = await this.move(c, to, { ...admin, via: 'web' }, reason);
+    if (result.ok && result.c.groupId)
+      await this.deps.notifier.notify(
+        { kind: 'group', groupId: result.c.groupId },
+        { kind: 'case-group-update', c: result.c, officer: admin.name },
+        { purpose: 'case-update', dedupeKey: `${result.c._id}:web:${to}` },
+      );
+    return result;
+  }
+
+  /** A valid step by whoever may take it: compare-and-set, audit, and the reporter told. */
+  private async move(
+    c: Case,
+    to: CaseStatus,
+    actor: { by: string; name: string; via?: 'web' },
+    reason?: RejectReason,
+  ): Promise<ActResult> {
+    const { deps } = this;
+    const caseId = c._id;
+    const userId = actor.by;
     if (to === 'acknowledged' && c.ownerId && c.ownerId !== userId) return { ok: false, why: 'already-owned', c };
     if (!canTransition(c.status, to)) {
       deps.logger.info({ caseId, from: c.status, to, userId }, 'invalid case transition refused');
       return { ok: false, why: 'invalid-transition', c };
     }
     const now = deps.clock.now();
-    const officerName = gate.name;
+    const officerName = actor.name;
     const set: Partial<Case> = {};
     if (to === 'acknowledged') Object.assign(set, { ownerId: userId, ownerName: officerName, acknowledgedAt: now });
     if (to === 'resolved' || to === 'referred' || to === 'rejected') set.closedAt = now;
@@ -166,6 +234,7 @@ export class CaseService {
         from: c.status,
         to,
         ...(to === 'rejected' ? { reason: set.rejectReason } : {}),
+        ...(actor.via ? { via: actor.via } : {}),
       },
       set,
     );
@@ -177,13 +246,14 @@ export class CaseService {
       return { ok: false, why: 'invalid-transition', c: fresh };
     }
     const station = (await deps.stations.get(updated.stationCode)) ?? undefined;
-    const lang = updated.reporterLanguage;
-    await deps.messenger.push(
-      updated.reporterId,
-      [reporterUpdate(deps.texts.t(lang), updated, officerName, station, lang)],
-      'report-update',
-    );
-    return { ok: true, c: updated, officerName, groupMessage: groupUpdate(deps.texts.t('th'), updated, officerName) };
+    // A reporter whose data was erased (PDPA) can no longer be reached: the case goes on without them.
+    if (updated.reporterId !== ERASED)
+      await deps.notifier.notify(
+        { kind: 'person', userId: updated.reporterId, lang: updated.reporterLanguage },
+        { kind: 'case-update', c: updated, officer: officerName, station },
+        { purpose: 'report-update' },
+      );
+    return { ok: true, c: updated, officerName };
   }
 
   myCases(reporterId: string): Promise<Case[]> {

@@ -41,6 +41,8 @@ export interface AuditEntry {
   from: CaseStatus;
   to: CaseStatus;
   reason?: RejectReason;
+  /** 'web': done through the admin API (`by` is then `admin:<token id>`, `byName` the token's name). */
+  via?: 'web';
 }
 
 /** An incident report (a case): what the resident said, where it went, and what happened to it. */
@@ -51,8 +53,13 @@ export interface Case {
   stationCode: string;
   zoneId?: string;
   inZone: boolean;
-  /** The group the card went to (the station's group, or the command centre). */
+  /**
+   * The group the card went to (the station's group, or the command centre). Missing while the case
+   * waits for one: it is posted when its station's group is bound (or at start to the command centre).
+   */
   groupId?: string;
+  /** When a waiting case was posted, late. */
+  routedAt?: number;
   category: string;
   description: string;
   photos: CasePhoto[];
@@ -70,6 +77,8 @@ export interface Case {
   updatedAt: number;
   acknowledgedAt?: number;
   closedAt?: number;
+  /** When the reporter's personal data was erased (PDPA): the record stays, without them. */
+  erasedAt?: number;
 }
 
 const FORWARD: CaseStatus[] = ['new', 'acknowledged', 'en_route', 'on_scene', 'resolved'];

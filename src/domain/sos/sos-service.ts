@@ -1,37 +1,32 @@
 import type { Histogram, Counter } from 'prom-client';
-import {
-  officerPush,
-  positionUpdate,
-  sosCard,
-  sosGroupUpdate,
-  sosPersonUpdate,
-  sosToPerson,
-  stationOrCommandCentre,
-} from '../../../flex-templates/sos';
-import type { Texts } from '../../i18n/i18n';
 import type { Logger } from '../../logger';
-import type { LineMessage } from '../../messaging/line-gateway';
-import type { Messenger } from '../../messaging/messenger';
 import type { AlertRepository } from '../../store/repositories/alert-repository';
 import type { GroupRepository } from '../../store/repositories/group-repository';
 import type { PinRepository } from '../../store/repositories/pin-repository';
 import type { StationRepository } from '../../store/repositories/station-repository';
 import type { UserRepository } from '../../store/repositories/user-repository';
 import type { Clock } from '../../util/clock';
+import type { Notice, Notifier } from '../notices';
 import { ANY_STATION, type OfficerGate } from '../officer-gate';
 import type { Language } from '../people';
 import type { Station } from '../places';
 import type { ZoneLocator } from '../reports/case-service';
 import {
+  ALERT_MESSAGES_MAX,
   DEFAULT_LADDER_MINUTES,
   FALSE_ALARM_WINDOW_MS,
   NO_STATION,
   SOS_PIN_MAX_AGE_MS,
   canMoveAlert,
+  type AlertMessage,
   type AlertPosition,
   type AlertStatus,
+  type ForwardInput,
+  type ForwardOutcome,
   type SosAlert,
+  type SosCardVariant,
 } from './alert';
+import { ERASED } from '../privacy/privacy-request';
 
 export interface SosServiceDeps {
   alerts: AlertRepository;
@@ -40,8 +35,7 @@ export interface SosServiceDeps {
   stations: StationRepository;
   pins: PinRepository;
   zones: ZoneLocator;
-  messenger: Messenger;
-  texts: Texts;
+  notifier: Notifier;
   clock: Clock;
   logger: Logger;
   commandCentreGroupId?: string;
@@ -53,10 +47,24 @@ export interface SosServiceDeps {
   officers: OfficerGate;
   /** The station that looks after a zone (for the person's home zone). */
   zoneStation(zoneId: string): Promise<string | undefined>;
+  /** Fetches a photo, video or voice message from LINE and keeps it; undefined when that failed. */
+  keepMedia(messageId: string): Promise<{ token: string; contentType: string } | undefined>;
 }
 
+/** What the person is told when they press SOS, as data (the bot layer says it in their language). */
+export type RaiseOutcome =
+  /** Raised and sent. `holder` is the station whose group has it; undefined: the command centre has it. */
+  | { said: 'raised'; alert: SosAlert; holder?: Station; firstRungMinutes: number }
+  /** Pressed again while one is open: joins it (the alert says whether someone has it). */
+  | { said: 'joined'; alert: SosAlert }
+  /** Nobody could be reached (no group, no command centre, no officer). */
+  | { said: 'unrouted'; alert: SosAlert };
+
+/** After a pin during an open alert: passed on (and to which station it brought in), or only kept. */
+export type PositionOutcome = { said: 'forwarded'; station?: Station } | { said: 'kept' };
+
 export type SosActResult =
-  | { ok: true; alert: SosAlert; groupMessage: LineMessage }
+  | { ok: true; alert: SosAlert; officer: string; secondsToAck?: number }
   | {
       ok: false;
       why: 'unknown' | 'no-user-id' | 'not-officer' | 'invalid-transition' | 'already-owned';
@@ -65,27 +73,32 @@ export type SosActResult =
     };
 
 /**
- * SOS: raise an alert at once (before anything slow), forward positions as they come, climb the
- * escalation ladder while nobody acknowledges, and tell the person what is happening at every step.
- * Every planned send carries a dedupe key, so a re-run after a crash reaches LINE once.
+ * SOS: raise an alert at once (before anything slow), forward positions and whatever the person sends
+ * to whoever holds it, climb the escalation ladder while nobody acknowledges, and say at every step
+ * exactly what happened. Every planned send carries a dedupe key, so a re-run after a crash reaches
+ * LINE once.
  */
 export class SosService {
   constructor(private readonly deps: SosServiceDeps) {}
 
   /** The person pressed SOS (or said so). Never refused; a second press joins the open alert. */
-  async raise(
-    person: { userId: string; lang: Language; name?: string },
-    sourceEventId: string,
-  ): Promise<LineMessage[]> {
+  async raise(person: { userId: string; lang: Language; name?: string }, sourceEventId: string): Promise<RaiseOutcome> {
     const { deps } = this;
-    const t = deps.texts.t(person.lang);
     const open = await deps.alerts.openFor(person.userId);
     if (open && open.sourceEventId !== sourceEventId) {
       deps.logger.info({ alertId: open._id, userId: person.userId }, 'SOS pressed again: joined the open alert');
-      return [sosToPerson(t, 'joined', { alertId: open._id })];
+      const reachable = open.groupId || (await this.pushedOfficers(open)).length > 0;
+      return reachable ? { said: 'joined', alert: open } : { said: 'unrouted', alert: open };
     }
     // The same event handled again (a restart mid-way): re-send with the same keys, never raise twice.
-    const alert = open ?? (await this.create(person, sourceEventId));
+    let holder: Station | undefined;
+    let alert: SosAlert;
+    if (open) {
+      alert = open;
+      holder = await this.holderOf(open);
+    } else {
+      ({ alert, holder } = await this.create(person, sourceEventId));
+    }
     const station = (await deps.stations.get(alert.stationCode)) ?? undefined;
     const reached = await this.sendFirstAlert(alert, station);
     if (!reached) {
@@ -93,39 +106,63 @@ export class SosService {
         { alert: 'sos_unrouted', alertId: alert._id },
         'SOS reached nobody: no station group, no command centre, no officer',
       );
-      return [sosToPerson(t, 'unrouted')];
+      return { said: 'unrouted', alert };
     }
-    const ladder = this.ladderOf(station);
-    return [
-      sosToPerson(t, alert.position ? 'alertedWithPin' : 'alerted', {
-        station: stationOrCommandCentre(t, alert.routedBy === 'command-centre' ? undefined : station, person.lang),
-        first: ladder[0]!,
-        second: ladder[1] ?? ladder[0]!,
-      }),
-    ];
+    return { said: 'raised', alert, holder, firstRungMinutes: this.ladderOf(station)[0]! };
   }
 
-  /** A pin from a person with an open alert: the alert's position, forwarded to whoever was alerted. */
-  async position(userId: string, lang: Language, position: AlertPosition): Promise<LineMessage[] | undefined> {
+  /** A pin from a person with an open alert: the alert's position, forwarded to whoever holds it. */
+  async position(userId: string, position: AlertPosition): Promise<PositionOutcome | undefined> {
     const { deps } = this;
     const open = await deps.alerts.openFor(userId);
     if (!open) return undefined;
     const updated = (await deps.alerts.addPosition(open._id, position)) ?? open;
-    const messages = positionUpdate(deps.texts.t('th'), updated, 'th');
-    for (const groupId of this.alertedGroups(updated, await deps.stations.get(updated.stationCode))) {
-      await deps.messenger.push(groupId, messages, 'sos-position', {
-        dedupeKey: `${updated._id}:pos:${position.at}:${groupId}`,
-        orderKey: `${groupId}:${updated._id}`,
-        urgent: true,
-      });
-    }
+    const reached = await this.toHolders(
+      updated,
+      { kind: 'sos-position', alert: updated },
+      { purpose: 'sos-position', key: `${updated._id}:pos:${position.at}` },
+    );
     const station = updated.stationCode === NO_STATION ? await this.assignStation(updated, position) : undefined;
-    const t = deps.texts.t(lang);
-    return [
-      station
-        ? sosToPerson(t, 'locationForwardedTo', { station: stationOrCommandCentre(t, station, lang) })
-        : sosToPerson(t, 'locationForwarded'),
-    ];
+    if (station) return { said: 'forwarded', station };
+    return reached ? { said: 'forwarded' } : { said: 'kept' };
+  }
+
+  /**
+   * Whatever the person sends while an alert is open (words, a photo, a video, a voice message) is
+   * kept with the alert and passed on to the groups and officers that hold it. Undefined: no open alert.
+   */
+  async forward(userId: string, input: ForwardInput, eventId: string): Promise<ForwardOutcome | undefined> {
+    const { deps } = this;
+    const open = await deps.alerts.openFor(userId);
+    if (!open) return undefined;
+    if (input.type === 'other') return { said: 'unsupported' };
+    // The same event handled again (after a crash): the message is already kept; re-send with the same keys.
+    let message = open.messages?.find((m) => m.eventId === eventId);
+    if (!message) {
+      const at = deps.clock.now();
+      if (input.type === 'text') {
+        message = { eventId, at, type: 'text', text: input.text.slice(0, 5000) };
+      } else {
+        const kept = await deps.keepMedia(input.messageId);
+        if (!kept) return { said: 'failed' };
+        message = {
+          eventId,
+          at,
+          type: input.type,
+          media: { ...kept, ...(input.durationMs ? { durationMs: input.durationMs } : {}) },
+        };
+      }
+      if ((open.messages?.length ?? 0) < ALERT_MESSAGES_MAX) await deps.alerts.addMessage(open._id, message);
+      else deps.logger.warn({ alertId: open._id }, 'alert keeps no more messages: passed on only');
+    }
+    const asMedia = message.type !== 'text' && deps.notifier.showsMedia;
+    const reached = await this.toHolders(
+      open,
+      { kind: 'sos-forward', alert: open, message, asMedia },
+      { purpose: 'sos-forward', key: `${open._id}:msg:${eventId}` },
+    );
+    if (!reached) return { said: 'kept' };
+    return message.type === 'text' || asMedia ? { said: 'sent', type: message.type } : noted(message.type);
   }
 
   /**
@@ -169,12 +206,47 @@ export class SosService {
     });
     const station = (await deps.stations.get(alert.stationCode)) ?? undefined;
     if (!gate.ok) return { ok: false, why: gate.why, alert, station };
-    const userId = gate.officer._id;
+    // The person hears which station the officer is from (an HYI officer may take a command-centre alert).
+    const officerStation = gate.officer.stationCode
+      ? ((await deps.stations.get(gate.officer.stationCode)) ?? undefined)
+      : undefined;
+    return this.move(
+      alert,
+      station,
+      to,
+      { by: gate.officer._id, name: gate.name, station: officerStation },
+      actor.groupId,
+    );
+  }
+
+  /**
+   * A change from the admin API (the dashboard): the same rules as a tap (a valid step, the first
+   * acknowledge wins), recorded under the admin token's name; the person and every group holding
+   * the alert are told as after a tap.
+   */
+  async actFromWeb(alertId: string, to: AlertStatus, admin: { by: string; name: string }): Promise<SosActResult> {
+    const alert = await this.deps.alerts.get(alertId);
+    if (!alert) return { ok: false, why: 'unknown' };
+    const station = (await this.deps.stations.get(alert.stationCode)) ?? undefined;
+    return this.move(alert, station, to, { ...admin, station, via: 'web' });
+  }
+
+  /** A valid step by whoever may take it: compare-and-set, audit, the person and the groups told. */
+  private async move(
+    alert: SosAlert,
+    station: Station | undefined,
+    to: AlertStatus,
+    /** Who acts; `station` is theirs (the person is told where help comes from). */
+    actor: { by: string; name: string; station?: Station; via?: 'web' },
+    fromGroupId?: string,
+  ): Promise<SosActResult> {
+    const { deps } = this;
+    const userId = actor.by;
     if (to === 'acknowledged' && alert.ownerId && alert.ownerId !== userId)
       return { ok: false, why: 'already-owned', alert };
     if (!canMoveAlert(alert.status, to)) return { ok: false, why: 'invalid-transition', alert };
     const now = deps.clock.now();
-    const officerName = gate.name;
+    const officerName = actor.name;
     const set: Partial<SosAlert> = {};
     if (to === 'acknowledged') Object.assign(set, { ownerId: userId, ownerName: officerName, acknowledgedAt: now });
     if (to === 'resolved' || to === 'false_alarm') set.closedAt = now;
@@ -182,7 +254,7 @@ export class SosService {
       alert._id,
       alert.status,
       to,
-      { at: now, by: userId, byName: officerName, from: alert.status, to },
+      { at: now, by: userId, byName: officerName, from: alert.status, to, ...(actor.via ? { via: actor.via } : {}) },
       set,
     );
     if (!moved) {
@@ -199,17 +271,26 @@ export class SosService {
       deps.metrics.timeToAck.observe({ station: alert.stationCode }, (now - alert.createdAt) / 1000);
       deps.logger.info({ alertId: alert._id, secondsToAck, officer: userId }, 'SOS acknowledged');
     }
-    await deps.messenger.push(
-      moved.userId,
-      [sosPersonUpdate(deps.texts.t(moved.lang), moved, officerName, station, moved.lang)],
-      'sos-person-update',
-      { dedupeKey: `${moved._id}:person:${to}` },
-    );
-    return {
-      ok: true,
-      alert: moved,
-      groupMessage: sosGroupUpdate(deps.texts.t('th'), moved, officerName, secondsToAck),
-    };
+    if (moved.userId !== ERASED)
+      await deps.notifier.notify(
+        { kind: 'person', userId: moved.userId, lang: moved.lang },
+        { kind: 'sos-person-update', alert: moved, officer: officerName, officerStation: actor.station },
+        { purpose: 'sos-person-update', dedupeKey: `${moved._id}:person:${to}` },
+      );
+    // Every group holding the alert learns who took it; the chat the tap came from gets the answer itself.
+    for (const groupId of this.holdingGroups(moved, station)) {
+      if (groupId === fromGroupId) continue;
+      await deps.notifier.notify(
+        { kind: 'group', groupId },
+        { kind: 'sos-group-update', alert: moved, officer: officerName, secondsToAck },
+        {
+          purpose: 'sos-update',
+          dedupeKey: `${moved._id}:update:${to}:${groupId}`,
+          orderKey: `${groupId}:${moved._id}`,
+        },
+      );
+    }
+    return { ok: true, alert: moved, officer: officerName, secondsToAck };
   }
 
   /** One pass of the ladder (called by the scheduler under its lease). Returns the steps taken. */
@@ -227,6 +308,12 @@ export class SosService {
     return steps;
   }
 
+  /**
+   * One rung. The first alerts the holding group again and every officer of the station, on duty or
+   * not. Later ones bring in the escalation group (the station's, else the command centre) unless it
+   * already holds the alert; then, and when there is none, the holding groups are alerted again. The
+   * person is told exactly which of these happened.
+   */
   private async escalate(alert: SosAlert, now: number): Promise<boolean> {
     const { deps } = this;
     const station = (await deps.stations.get(alert.stationCode)) ?? undefined;
@@ -235,51 +322,69 @@ export class SosService {
     if (step >= ladder.length) return false;
     const minutes = ladder[step]!;
     const falseAlarms = await this.falseAlarms(alert.userId, now);
-    const th = deps.texts.t('th');
-    const person = deps.texts.t(alert.lang);
     const key = `${alert._id}:esc${step}`;
+    const realert = { alert, station, falseAlarms, variant: { kind: 're-alert', minutes } as SosCardVariant };
+    const again: Notice = { kind: 'sos-card', ...realert };
+    let did: 'realerted' | 'escalated' | 'nobody-more';
     if (step === 0) {
-      // First rung: alert the group again and every officer of the station, on duty or not.
-      const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 're-alert', minutes }, lang: 'th' });
-      // A group bound since the alert was raised can still take it.
-      const groupId = alert.groupId ?? (await this.route(alert.userId, now)).groupId;
+      // A group bound since the alert was raised can still take it, and keeps it from here on.
+      let groupId = alert.groupId;
+      if (!groupId) {
+        groupId = (await this.route(alert.userId, now)).groupId;
+        if (groupId) await deps.alerts.setGroup(alert._id, groupId, now);
+      }
       if (groupId)
-        await deps.messenger.push(groupId, [card], 'sos-re-alert', {
+        await deps.notifier.notify({ kind: 'group', groupId }, again, {
+          purpose: 'sos-re-alert',
           dedupeKey: `${key}:group`,
           orderKey: `${groupId}:${alert._id}`,
           urgent: true,
         });
       const officers = (await deps.users.officersOf(alert.stationCode)).map((u) => u._id);
       if (officers.length > 0) {
-        await deps.messenger.multicast(
-          officers,
-          [officerPush(th, alert, station, 'th'), card],
-          'sos-re-alert-officers',
-          { dedupeKey: `${key}:officers`, urgent: true },
+        await deps.notifier.notify(
+          { kind: 'people', userIds: officers },
+          { kind: 'sos-officer-alert', ...realert },
+          { purpose: 'sos-re-alert-officers', dedupeKey: `${key}:officers`, urgent: true },
         );
       }
-      await deps.messenger.push(alert.userId, [sosToPerson(person, 'stillAlerting')], 'sos-still-alerting', {
-        dedupeKey: `${key}:person`,
-      });
+      did = groupId || officers.length > 0 ? 'realerted' : 'nobody-more';
     } else {
-      // Later rungs: the district or provincial command centre.
       const target = station?.escalationGroupId ?? deps.commandCentreGroupId;
-      const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 'escalated', minutes }, lang: 'th' });
-      if (target)
-        await deps.messenger.push(target, [card], 'sos-escalated', {
+      const holding = this.holdingGroups(alert, station);
+      if (target && !holding.includes(target)) {
+        const escalated: Notice = { ...again, kind: 'sos-card', variant: { kind: 'escalated', minutes } };
+        await deps.notifier.notify({ kind: 'group', groupId: target }, escalated, {
+          purpose: 'sos-escalated',
           dedupeKey: `${key}:command`,
           orderKey: `${target}:${alert._id}`,
           urgent: true,
         });
-      else
-        deps.logger.error(
-          { alert: 'sos_no_escalation_group', alertId: alert._id, station: alert.stationCode },
-          'SOS ladder has no escalation group to reach',
-        );
-      await deps.messenger.push(alert.userId, [sosToPerson(person, 'escalated')], 'sos-escalated-person', {
-        dedupeKey: `${key}:person`,
-      });
+        did = 'escalated';
+      } else {
+        if (!target)
+          deps.logger.error(
+            { alert: 'sos_no_escalation_group', alertId: alert._id, station: alert.stationCode },
+            'SOS ladder has no escalation group to reach: alerting the holding groups again',
+          );
+        // The escalation group already holds it (an alert at the command centre), or there is none:
+        // nobody new to bring in, so whoever holds it is alerted again (never "escalated from" itself).
+        for (const groupId of holding) {
+          await deps.notifier.notify({ kind: 'group', groupId }, again, {
+            purpose: 'sos-re-alert',
+            dedupeKey: `${key}:again:${groupId}`,
+            orderKey: `${groupId}:${alert._id}`,
+            urgent: true,
+          });
+        }
+        did = holding.length > 0 ? 'realerted' : 'nobody-more';
+      }
     }
+    await deps.notifier.notify(
+      { kind: 'person', userId: alert.userId, lang: alert.lang },
+      { kind: 'sos-ladder', alert, did },
+      { purpose: step === 0 ? 'sos-still-alerting' : 'sos-escalated-person', dedupeKey: `${key}:person` },
+    );
     const next = ladder[step + 1];
     const recorded = await deps.alerts.escalated(
       alert._id,
@@ -289,7 +394,7 @@ export class SosService {
     );
     deps.metrics.escalations.inc({ step: String(step + 1) });
     deps.logger.warn(
-      { alertId: alert._id, step: step + 1, minutes, recorded: Boolean(recorded) },
+      { alertId: alert._id, step: step + 1, minutes, did, recorded: Boolean(recorded) },
       'SOS not acknowledged: escalated',
     );
     return true;
@@ -298,7 +403,7 @@ export class SosService {
   private async create(
     person: { userId: string; lang: Language; name?: string },
     sourceEventId: string,
-  ): Promise<SosAlert> {
+  ): Promise<{ alert: SosAlert; holder?: Station }> {
     const { deps } = this;
     const now = deps.clock.now();
     const route = await this.route(person.userId, now);
@@ -324,18 +429,25 @@ export class SosService {
     };
     await deps.alerts.create(alert);
     deps.metrics.raised.inc({ station: alert.stationCode, routed_by: route.by });
-    return alert;
+    return { alert, holder: route.holder };
   }
 
   /**
    * Which station and group: the station of the person's pin from the last 15 minutes, else of
    * their home zone, else the command centre. When neither has a group, the first station with a bound group takes it and the
-   * log says so loudly: an SOS must reach somebody.
+   * log says so loudly: an SOS must reach somebody. `holder` is the station whose group got it
+   * (undefined when the command centre did), which is what the person is told.
    */
   private async route(
     userId: string,
     now: number,
-  ): Promise<{ station?: Station; groupId?: string; by: SosAlert['routedBy']; position?: AlertPosition }> {
+  ): Promise<{
+    station?: Station;
+    groupId?: string;
+    by: SosAlert['routedBy'];
+    position?: AlertPosition;
+    holder?: Station;
+  }> {
     const { deps } = this;
     const pin = await deps.pins.recent(userId, now, SOS_PIN_MAX_AGE_MS);
     let station: Station | undefined;
@@ -354,8 +466,9 @@ export class SosService {
       groupId = station ? (await deps.groups.stationGroup(station._id))?._id : undefined;
       by = groupId ? 'home-zone' : 'command-centre';
     }
-    groupId ??= deps.commandCentreGroupId;
-    if (groupId) return { station, groupId, by, ...(position ? { position } : {}) };
+    const at = position ? { position } : {};
+    if (groupId) return { station, groupId, by, holder: station, ...at };
+    if (deps.commandCentreGroupId) return { station, groupId: deps.commandCentreGroupId, by, ...at };
     for (const candidate of await deps.stations.all()) {
       const group = await deps.groups.stationGroup(candidate._id);
       if (group) {
@@ -363,10 +476,17 @@ export class SosService {
           { station: candidate._id },
           'SOS with no station group for its pin and no COMMAND_CENTRE_GROUP_ID: routed to the first bound station group',
         );
-        return { station: station ?? candidate, groupId: group._id, by: 'fallback', ...(position ? { position } : {}) };
+        return { station: station ?? candidate, groupId: group._id, by: 'fallback', holder: candidate, ...at };
       }
     }
-    return { station, by: 'fallback', ...(position ? { position } : {}) };
+    return { station, by: 'fallback', holder: station, ...at };
+  }
+
+  /** Who holds an alert raised earlier (the same event handled again): the station of its group, if any. */
+  private async holderOf(alert: SosAlert): Promise<Station | undefined> {
+    if (!alert.groupId || alert.groupId === this.deps.commandCentreGroupId) return undefined;
+    const group = await this.deps.groups.get(alert.groupId);
+    return group?.stationCode ? ((await this.deps.stations.get(group.stationCode)) ?? undefined) : undefined;
   }
 
   /** Sends the first alert; false when nobody at all could be reached (no group, no officer). */
@@ -376,28 +496,54 @@ export class SosService {
     key = `${alert._id}:alert`,
   ): Promise<boolean> {
     const { deps } = this;
-    const th = deps.texts.t('th');
     const falseAlarms = await this.falseAlarms(alert.userId, alert.createdAt);
-    const card = sosCard(th, { alert, station, falseAlarms, variant: { kind: 'first' }, lang: 'th' });
+    const variant: SosCardVariant = { kind: 'first' };
     // Its own order key: one alert's retries must not hold up another person's alert to the same group.
     // Keys name the send (a station found later is another send than the first one: another key).
     if (alert.groupId)
-      await deps.messenger.push(alert.groupId, [card], 'sos-alert', {
-        dedupeKey: `${key}:group`,
-        orderKey: `${alert.groupId}:${alert._id}`,
-        urgent: true,
-      });
+      await deps.notifier.notify(
+        { kind: 'group', groupId: alert.groupId },
+        { kind: 'sos-card', alert, station, falseAlarms, variant },
+        { purpose: 'sos-alert', dedupeKey: `${key}:group`, orderKey: `${alert.groupId}:${alert._id}`, urgent: true },
+      );
     const onDuty = (await deps.users.officersOf(alert.stationCode, true)).map((u) => u._id);
     if (onDuty.length > 0) {
-      await deps.messenger.multicast(onDuty, [officerPush(th, alert, station, 'th'), card], 'sos-alert-officers', {
-        dedupeKey: `${key}:duty`,
-        urgent: true,
-      });
+      await deps.notifier.notify(
+        { kind: 'people', userIds: onDuty },
+        { kind: 'sos-officer-alert', alert, station, falseAlarms, variant },
+        { purpose: 'sos-alert-officers', dedupeKey: `${key}:duty`, urgent: true },
+      );
     }
     return Boolean(alert.groupId) || onDuty.length > 0;
   }
 
-  private alertedGroups(alert: SosAlert, station: Station | null): string[] {
+  /**
+   * Sends a notice about an open alert to everyone who holds it: its groups (each in its own order
+   * with the alert's cards) and the officers it was pushed to. False when it holds nobody.
+   */
+  private async toHolders(alert: SosAlert, notice: Notice, send: { purpose: string; key: string }): Promise<boolean> {
+    const { deps } = this;
+    const groups = this.holdingGroups(alert, await deps.stations.get(alert.stationCode));
+    for (const groupId of groups) {
+      await deps.notifier.notify({ kind: 'group', groupId }, notice, {
+        purpose: send.purpose,
+        dedupeKey: `${send.key}:${groupId}`,
+        orderKey: `${groupId}:${alert._id}`,
+        urgent: true,
+      });
+    }
+    const officers = await this.pushedOfficers(alert);
+    if (officers.length > 0)
+      await deps.notifier.notify({ kind: 'people', userIds: officers }, notice, {
+        purpose: `${send.purpose}-officers`,
+        dedupeKey: `${send.key}:officers`,
+        urgent: true,
+      });
+    return groups.length > 0 || officers.length > 0;
+  }
+
+  /** The groups that hold an alert: its group, those alerted before it found its station, and the escalation group once reached. */
+  private holdingGroups(alert: SosAlert, station: Station | null | undefined): string[] {
     const groups = new Set<string>(alert.alsoAlerted ?? []);
     if (alert.groupId) groups.add(alert.groupId);
     if (alert.escalationStep >= 2) {
@@ -405,6 +551,11 @@ export class SosService {
       if (target) groups.add(target);
     }
     return [...groups];
+  }
+
+  /** The officers who got the alert in their own chat: those on duty at first, every one after the first rung. */
+  private async pushedOfficers(alert: SosAlert): Promise<string[]> {
+    return (await this.deps.users.officersOf(alert.stationCode, alert.escalationStep === 0)).map((u) => u._id);
   }
 
   private ladderOf(station: Station | undefined | null): number[] {
@@ -415,4 +566,8 @@ export class SosService {
   private falseAlarms(userId: string, now: number): Promise<number> {
     return this.deps.alerts.falseAlarmsSince(userId, now - FALSE_ALARM_WINDOW_MS);
   }
+}
+
+function noted(type: AlertMessage['type']): ForwardOutcome {
+  return type === 'text' ? { said: 'sent', type } : { said: 'noted', type };
 }

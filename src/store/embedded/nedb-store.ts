@@ -8,10 +8,30 @@ import { DuplicateKeyError } from '../store-port';
 // atomic within this process: that is what makes compare-and-set (first acknowledge wins, leases,
 // case counters) hold here. It is one-instance only; several instances need the mongo adapter.
 
-// NeDB's own line serializer (Dates as {$$date}, key checks). It ships no type declarations; using
-// the library's function keeps what we append byte-for-byte what NeDB itself writes and reads back.
+// NeDB's own line serializer (Dates as {$$date}, key checks), matcher and value order. It ships no
+// type declarations; using the library's functions keeps what we append byte-for-byte what NeDB
+// itself writes and reads back, and what we select the same as what its queries select.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { serialize } = require('@seald-io/nedb/lib/model.js') as { serialize(doc: unknown): string };
+const { serialize, match, compareThings } = require('@seald-io/nedb/lib/model.js') as {
+  serialize(doc: unknown): string;
+  match(doc: unknown, query: unknown): boolean;
+  compareThings(a: unknown, b: unknown): number;
+};
+
+/** A node of the AVL tree behind a NeDB index (@seald-io/binary-search-tree): a key and its documents. */
+interface IndexNode {
+  key?: unknown;
+  data: unknown[];
+  left: IndexNode | null;
+  right: IndexNode | null;
+}
+
+/** The parts of a NeDB datastore beyond its typings that an ordered, bounded delete needs. */
+interface NedbInternals {
+  indexes: Record<string, { tree: { tree: IndexNode } }>;
+  executor: { pushAsync<R>(task: () => Promise<R>): Promise<R> };
+  _removeAsync(query: unknown, options: { multi: boolean }): Promise<number>;
+}
 
 /** The two persistence methods NeDB 4.1 calls internally (lib/persistence.js); not in its typings. */
 interface NedbPersistence {
@@ -206,10 +226,92 @@ class NedbCollection<T extends Doc> implements Collection<T> {
     return this.db.removeAsync(filter as never, { multi: true });
   }
 
-  async ensureIndex(spec: IndexSpec): Promise<void> {
-    if (spec.field === '_id') return;
-    await this.db.ensureIndexAsync({ fieldName: spec.field, unique: spec.unique, sparse: spec.sparse });
+  /**
+   * With an index on `oldestBy`, walks it in order from the filter's lower bound and stops after
+   * `limit` matches or at its upper bound: the work is proportional to the batch, not to the
+   * collection (NeDB's own planner would gather every candidate first, and its remove spreads them
+   * into one call, which throws RangeError above about 125,000). The walk and the remove run as one
+   * task of the datastore's executor, so no write comes between choosing a document and deleting it.
+   */
+  async deleteOldest(filter: Filter, oldestBy: string, limit: number): Promise<number> {
+    const internals = this.db as unknown as NedbInternals;
+    const index = internals.indexes[oldestBy];
+    if (!index) {
+      // No index to walk: NeDB's planner, then delete the chosen ones if they still match.
+      const oldest = await this.find(filter, { sort: { [oldestBy]: 1 }, limit });
+      if (oldest.length === 0) return 0;
+      return this.db.removeAsync({ ...filter, _id: { $in: oldest.map((d) => d._id) } } as never, { multi: true });
+    }
+    return internals.executor.pushAsync(async () => {
+      const ids = oldestMatching(index.tree.tree, filter, oldestBy, limit);
+      if (ids.length === 0) return 0;
+      return internals._removeAsync({ _id: { $in: ids } }, { multi: true });
+    });
   }
+
+  async ensureIndex(spec: IndexSpec): Promise<void> {
+    const options = embeddedIndex(spec);
+    if (options) await this.db.ensureIndexAsync(options);
+  }
+
+  async dropIndex(spec: IndexSpec): Promise<void> {
+    const options = embeddedIndex(spec);
+    if (!options) return;
+    // NeDB records index changes in the data file and rebuilds them at load: an index an earlier
+    // version created is there until removed, and removing records a line, so only when present.
+    const name = ([] as string[]).concat(options.fieldName).sort().join(',');
+    if ((this.db as unknown as NedbInternals).indexes[name]) await this.db.removeIndexAsync(options.fieldName);
+  }
+}
+
+/** The NeDB index an IndexSpec stands for here (see CompoundIndex), or null. */
+function embeddedIndex(spec: IndexSpec): { fieldName: string | string[]; unique?: boolean; sparse?: boolean } | null {
+  const options = { unique: spec.unique, sparse: spec.sparse };
+  if ('field' in spec) return spec.field === '_id' ? null : { fieldName: spec.field, ...options };
+  if (spec.unique) return { fieldName: Object.keys(spec.fields), ...options };
+  return spec.embeddedField ? { fieldName: spec.embeddedField, ...options } : null;
+}
+
+/** The filter's bounds on one field: equality is both bounds; a missing side is open. */
+function boundsOn(filter: Filter, field: string): { lower?: [unknown, boolean]; upper?: [unknown, boolean] } {
+  const condition = filter[field];
+  if (condition === undefined) return {};
+  if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) {
+    return { lower: [condition, true], upper: [condition, true] };
+  }
+  const c = condition as Record<string, unknown>;
+  return {
+    ...('$gt' in c ? { lower: [c.$gt, false] } : '$gte' in c ? { lower: [c.$gte, true] } : {}),
+    ...('$lt' in c ? { upper: [c.$lt, false] } : '$lte' in c ? { upper: [c.$lte, true] } : {}),
+  } as { lower?: [unknown, boolean]; upper?: [unknown, boolean] };
+}
+
+/** Ids of up to `limit` documents matching `filter`, in the index's (ascending) order, within its bounds. */
+function oldestMatching(root: IndexNode, filter: Filter, field: string, limit: number): string[] {
+  const { lower, upper } = boundsOn(filter, field);
+  const aboveLower = (key: unknown) => !lower || compareThings(key, lower[0]) > (lower[1] ? -1 : 0);
+  const belowUpper = (key: unknown) => !upper || compareThings(key, upper[0]) < (upper[1] ? 1 : 0);
+  const ids: string[] = [];
+  const stack: IndexNode[] = [];
+  // In-order traversal, skipping left subtrees wholly below the lower bound.
+  let node: IndexNode | null = Object.prototype.hasOwnProperty.call(root, 'key') ? root : null;
+  while (node || stack.length > 0) {
+    while (node) {
+      stack.push(node);
+      node = aboveLower(node.key) ? node.left : null;
+    }
+    const current = stack.pop()!;
+    if (!belowUpper(current.key)) break;
+    if (aboveLower(current.key)) {
+      for (const doc of current.data) {
+        if (!match(doc, filter)) continue;
+        ids.push((doc as Doc)._id);
+        if (ids.length >= limit) return ids;
+      }
+    }
+    node = current.right;
+  }
+  return ids;
 }
 
 function isEmpty(update: Update): boolean {

@@ -185,13 +185,29 @@ class MongoCollection<T extends Doc> implements Collection<T> {
     return result.deletedCount;
   }
 
+  async deleteOldest(filter: Filter, oldestBy: string, limit: number): Promise<number> {
+    const oldest = await this.model
+      .find(filter as MongoFilter, { _id: 1 })
+      .sort({ [oldestBy]: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: string }>>()
+      .exec();
+    if (oldest.length === 0) return 0;
+    // The filter again: a document that changed since it was read (a failed row retried) stays.
+    const result = await this.model
+      .deleteMany({ $and: [filter, { _id: { $in: oldest.map((d) => d._id) } }] } as MongoFilter)
+      .exec();
+    return result.deletedCount;
+  }
+
   async ensureIndex(spec: IndexSpec): Promise<void> {
-    if (spec.field === '_id') return;
+    const key = indexKey(spec);
+    if (key === null) return;
     const options: { unique?: boolean; sparse?: boolean } = {};
     if (spec.unique) options.unique = true;
     if (spec.sparse) options.sparse = true;
     try {
-      await this.raw.createIndex({ [spec.field]: 1 }, options);
+      await this.raw.createIndex(key, options);
     } catch (err) {
       // NeDB keeps the first index declared on a field and ignores later declarations; MongoDB
       // refuses one that differs in options. Same outcome: the existing index stays.
@@ -199,6 +215,31 @@ class MongoCollection<T extends Doc> implements Collection<T> {
       throw err;
     }
   }
+
+  async dropIndex(spec: IndexSpec): Promise<void> {
+    const key = indexKey(spec);
+    if (key === null) return;
+    try {
+      // By key rather than by name: an index is found whatever it was called.
+      const found = (await this.raw.listIndexes().toArray()).find(
+        (index) => JSON.stringify(index.key) === JSON.stringify(key),
+      );
+      if (found?.name) await this.raw.dropIndex(found.name);
+    } catch (err) {
+      // The collection, or the index, is not there (another instance dropped it first).
+      if (NOTHING_TO_DROP_CODES.has(codeOf(err) as number)) return;
+      throw err;
+    }
+  }
+}
+
+// NamespaceNotFound, IndexNotFound.
+const NOTHING_TO_DROP_CODES = new Set([26, 27]);
+
+/** The key document of an index; null for `_id` alone, which MongoDB always has. */
+function indexKey(spec: IndexSpec): Record<string, 1 | -1> | null {
+  if ('field' in spec) return spec.field === '_id' ? null : { [spec.field]: 1 };
+  return spec.fields;
 }
 
 export interface MongoConnectOptions {
@@ -206,6 +247,64 @@ export interface MongoConnectOptions {
   dbName?: string;
   /** How long an operation (and the first connect) waits for a usable server; driver default 30 s. */
   serverSelectionTimeoutMs?: number;
+  /** Told, once at connect, of a deployment the hub runs on but should not (a standalone server). */
+  onWarning?: (message: string) => void;
+}
+
+/** What the server said it is, at connect. */
+export interface MongoServerInfo {
+  version: string;
+  topology: 'replica set' | 'sharded cluster' | 'standalone';
+  /** The replica set's name, when it is one. */
+  replicaSet?: string;
+}
+
+/** The server answered, but it is not one the hub can keep its promises on. */
+export class UnsupportedMongoServerError extends Error {
+  constructor(
+    readonly found: string,
+    reason: string,
+  ) {
+    super(`unsupported MongoDB server: ${found}. ${reason}`);
+    this.name = 'UnsupportedMongoServerError';
+  }
+}
+
+const SUPPORTED = 'The hub needs MongoDB 5.0 or newer, as a replica set or Atlas M10 or larger (see README).';
+
+/**
+ * Refuses what cannot work and names it; returns warnings for what works with less safety.
+ * FerretDB imitates a MongoDB version in buildInfo and names itself in `ferretdbVersion`; 1.x runs
+ * findAndModify as a read and a separate write (every compare-and-set of the hub races) and rejects
+ * nested arrays (zone boundaries). MongoDB before 5.0 is past its end of life.
+ */
+async function inspectServer(conn: Connection): Promise<{ info: MongoServerInfo; warnings: string[] }> {
+  const admin = conn.getClient().db('admin');
+  const hello = await admin.command({ hello: 1 });
+  const build = await admin.command({ buildInfo: 1 });
+  const version = String(build.version ?? 'unknown');
+  if (build.ferretdbVersion !== undefined) {
+    throw new UnsupportedMongoServerError(
+      `FerretDB ${String(build.ferretdbVersion)} (answering as MongoDB ${version})`,
+      `FerretDB is not supported: in 1.x findAndModify is not atomic, so case numbers, first-acknowledge-wins and single-use bind codes break, and nested arrays (zone boundaries) are refused. ${SUPPORTED}`,
+    );
+  }
+  const major = Number(Array.isArray(build.versionArray) ? build.versionArray[0] : version.split('.')[0]);
+  if (!(major >= 5)) throw new UnsupportedMongoServerError(`MongoDB ${version}`, SUPPORTED);
+  const replicaSet = typeof hello.setName === 'string' ? hello.setName : undefined;
+  const topology = replicaSet ? 'replica set' : hello.msg === 'isdbgrid' ? 'sharded cluster' : 'standalone';
+  const warnings: string[] = [];
+  if (topology === 'standalone') {
+    warnings.push(
+      `MongoDB ${version} is a standalone server, not a replica set: no failover and no retryable writes, so while it restarts every hub instance fails the writes it attempts (webhooks answer 500 and LINE redelivers). Run a replica set (one member is enough to start) or Atlas M10 or larger.`,
+    );
+  }
+  if (Array.isArray(hello.arbiters) && hello.arbiters.length > 0) {
+    warnings.push(
+      `Replica set ${replicaSet} has an arbiter: the hub writes with majority write concern, so while one data-bearing member is down every write waits for it. Use three data-bearing members (or Atlas) instead of an arbiter.`,
+    );
+  }
+  return { info: { version, topology, ...(replicaSet ? { replicaSet } : {}) }, warnings };
 }
 
 export class MongoConnectError extends Error {
@@ -235,7 +334,10 @@ export class MongoStore implements Store {
   }
   private readonly collections = new Map<string, MongoCollection<Doc>>();
 
-  private constructor(private readonly conn: Connection) {}
+  private constructor(
+    private readonly conn: Connection,
+    readonly server: MongoServerInfo,
+  ) {}
 
   static async connect(uri: string, opts: MongoConnectOptions = {}): Promise<MongoStore> {
     // A connection of our own rather than mongoose's default one, so several stores (and tests)
@@ -244,23 +346,33 @@ export class MongoStore implements Store {
     // timeout to reason about instead of mongoose's queue plus the driver's.
     // sanitizeFilter off on the connection, where it outranks any global mongoose setting: the
     // repositories' filters use $or, $in, $ne on purpose.
+    // Write concern majority with journal, whatever the server's default: a write the hub was told
+    // is done (an inbox entry LINE got 200 for, a counter step) survives a failover; with w:1, as
+    // primary-secondary-arbiter sets default to, a failover can roll it back.
     const conn = mongoose.createConnection(uri, {
       ...(opts.dbName !== undefined ? { dbName: opts.dbName } : {}),
       ...(opts.serverSelectionTimeoutMs !== undefined
         ? { serverSelectionTimeoutMS: opts.serverSelectionTimeoutMs }
         : {}),
+      writeConcern: { w: 'majority', journal: true },
+      retryWrites: true,
       autoIndex: false,
       autoCreate: false,
       bufferCommands: false,
       sanitizeFilter: false,
     });
+    let server: MongoServerInfo;
     try {
       await conn.asPromise();
+      const inspected = await inspectServer(conn);
+      server = inspected.info;
+      for (const warning of inspected.warnings) opts.onWarning?.(warning);
     } catch (err) {
       await conn.close().catch(() => undefined);
+      if (err instanceof UnsupportedMongoServerError) throw err;
       throw new MongoConnectError(describeUri(uri), err);
     }
-    return new MongoStore(conn);
+    return new MongoStore(conn, server);
   }
 
   collection<T extends Doc>(name: string): Collection<T> {
@@ -284,6 +396,13 @@ export class MongoStore implements Store {
 
   async close(): Promise<void> {
     await this.conn.close();
+  }
+
+  /** A GridFS bucket in the hub's database (report photos), with the connection's write concern. */
+  gridFsBucket(bucketName: string): mongoose.mongo.GridFSBucket {
+    const db = this.conn.db;
+    if (!db) throw new Error('MongoDB connection has no database');
+    return new mongoose.mongo.GridFSBucket(db, { bucketName });
   }
 
   /** Tests only: each run uses a database of its own and removes it afterwards. */

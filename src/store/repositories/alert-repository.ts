@@ -1,12 +1,23 @@
 import {
   NO_STATION,
   type AlertAudit,
+  type AlertMessage,
   type AlertPosition,
   type AlertStatus,
   type SosAlert,
 } from '../../domain/sos/alert';
 import type { Collection, Store } from '../store-port';
 import { CounterRepository } from './counter-repository';
+import { createdWithin, setAndUnset } from './admin-queries';
+
+export interface AlertQuery {
+  stationCode?: string;
+  status?: AlertStatus[];
+  from?: number;
+  to?: number;
+  before?: number;
+  limit: number;
+}
 
 export class AlertRepository {
   private readonly alerts: Collection<SosAlert>;
@@ -18,7 +29,13 @@ export class AlertRepository {
 
   async init(): Promise<void> {
     await this.alerts.ensureIndex({ field: 'userId' });
-    await this.alerts.ensureIndex({ field: 'status' });
+    // Unacknowledged alerts whose next ladder step is due (every 10 s); the embedded store keeps its
+    // index on status.
+    await this.alerts.ensureIndex({ fields: { status: 1, nextEscalationAt: 1 }, embeddedField: 'status' });
+    // The dashboard: a station's alerts newest first, and what changed since the feed's last read.
+    await this.alerts.ensureIndex({ fields: { stationCode: 1, createdAt: -1 }, embeddedField: 'stationCode' });
+    await this.alerts.ensureIndex({ field: 'updatedAt' });
+    await this.alerts.ensureIndex({ field: 'createdAt' });
   }
 
   nextId(stationCode: string, at: number): Promise<string> {
@@ -101,5 +118,39 @@ export class AlertRepository {
         ...(to !== 'new' ? { $unset: { nextEscalationAt: true } } : {}),
       },
     );
+  }
+
+  /** Keeps something the person sent during the alert. */
+  addMessage(id: string, message: AlertMessage): Promise<SosAlert | null> {
+    return this.alerts.updateOne({ _id: id }, { $set: { updatedAt: message.at }, $push: { messages: message } });
+  }
+
+  /** An alert that reached no group finds one later (a group bound since): only while it has none. */
+  setGroup(id: string, groupId: string, at: number): Promise<SosAlert | null> {
+    return this.alerts.updateOne({ _id: id, groupId: { $exists: false } }, { $set: { groupId, updatedAt: at } });
+  }
+
+  /** Alerts for the admin API, newest first; `before` pages backwards by creation time. */
+  search(q: AlertQuery): Promise<SosAlert[]> {
+    const filter: Record<string, unknown> = {};
+    if (q.stationCode) filter.stationCode = q.stationCode;
+    if (q.status) filter.status = { $in: q.status };
+    Object.assign(filter, createdWithin(q));
+    return this.alerts.find(filter, { sort: { createdAt: -1 }, limit: q.limit });
+  }
+
+  /** Alerts changed at or after `since`, oldest change first: the dashboard's feed. */
+  changedSince(since: number, limit: number): Promise<SosAlert[]> {
+    return this.alerts.find({ updatedAt: { $gte: since } }, { sort: { updatedAt: 1 }, limit });
+  }
+
+  /** Every alert a person raised (a PDPA export or erasure reads them all). */
+  allByUser(userId: string): Promise<SosAlert[]> {
+    return this.alerts.find({ userId }, { sort: { createdAt: 1 } });
+  }
+
+  /** Replaces and removes personal fields of an alert (a PDPA erasure). */
+  redact(id: string, set: Partial<SosAlert>, unset: Array<keyof SosAlert>): Promise<SosAlert | null> {
+    return this.alerts.updateOne({ _id: id }, setAndUnset(set, unset));
   }
 }

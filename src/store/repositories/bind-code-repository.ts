@@ -1,4 +1,5 @@
 import type { Collection, Store } from '../store-port';
+import { purgeInBatches } from './retention';
 
 export type BindKind = 'station' | 'community' | 'officer';
 
@@ -41,6 +42,21 @@ export class BindCodeRepository {
   }
 
   purgeExpired(before: number): Promise<number> {
-    return this.codes.deleteMany({ expiresAt: { $lt: before } });
+    return purgeInBatches(this.codes, { expiresAt: { $lt: before } }, 'expiresAt');
+  }
+
+  /** Codes not used yet and not expired, newest first (one station's, or all). */
+  outstanding(now: number, stationCode?: string): Promise<BindCode[]> {
+    const filter: Record<string, unknown> = { usedAt: { $exists: false }, expiresAt: { $gt: now } };
+    if (stationCode) filter.stationCode = stationCode;
+    return this.codes.find(filter, { sort: { createdAt: -1 } });
+  }
+
+  /** Withdraws an unused code; null when it was used, expired or never existed. */
+  revoke(code: string, now: number): Promise<BindCode | null> {
+    return this.codes.updateOne(
+      { _id: code, usedAt: { $exists: false }, expiresAt: { $gt: now } },
+      { $set: { expiresAt: now } },
+    );
   }
 }

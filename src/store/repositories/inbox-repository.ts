@@ -1,4 +1,5 @@
 import type { Collection, Store, Update } from '../store-port';
+import { purgeInBatches } from './retention';
 
 export type InboxStatus = 'pending' | 'done' | 'failed';
 
@@ -59,7 +60,12 @@ export class InboxRepository {
   }
 
   async init(): Promise<void> {
-    await this.inbox.ensureIndex({ field: 'status' });
+    // Resume: pending entries in arrival order.
+    await this.inbox.ensureIndex({ fields: { status: 1, seq: 1 } });
+    // Retention: done and failed entries by the time they were finished.
+    await this.inbox.ensureIndex({ fields: { status: 1, doneAt: 1 }, embeddedField: 'doneAt' });
+    // Replaced by the keys above; in the embedded store it made every purged row cost O(done rows).
+    await this.inbox.dropIndex({ field: 'status' });
   }
 
   /**
@@ -106,6 +112,35 @@ export class InboxRepository {
 
   /** Retention: done entries older than `before` are no longer needed for dedupe. */
   purgeDone(before: number): Promise<number> {
-    return this.inbox.deleteMany({ status: 'done', doneAt: { $lt: before } });
+    return purgeInBatches(this.inbox, { status: 'done', doneAt: { $lt: before } }, 'doneAt');
+  }
+
+  /**
+   * Retention: a failed entry keeps the event for diagnosis only until `before`; then what the
+   * person wrote is dropped and the error, times and source stay.
+   */
+  dropFailedEvents(before: number): Promise<number> {
+    return this.inbox.updateMany(
+      { status: 'failed', doneAt: { $lt: before }, event: { $exists: true } },
+      { $unset: { event: true } },
+    );
+  }
+
+  /** Retention: failed entries finished before `before` go altogether. */
+  purgeFailed(before: number): Promise<number> {
+    return purgeInBatches(this.inbox, { status: 'failed', doneAt: { $lt: before } }, 'doneAt');
+  }
+
+  /** What is kept of one person's 1:1 events (a PDPA export). */
+  async bySource(sourceKey: string): Promise<InboxEntry[]> {
+    return (await this.inbox.find({ sourceKey }, { sort: { seq: 1 } })).map((r) => fromStored(r)!);
+  }
+
+  /**
+   * A PDPA erasure: drops the person's handled and failed events (a failed one keeps what they wrote).
+   * Pending ones are still to be handled and stay.
+   */
+  forgetSource(sourceKey: string): Promise<number> {
+    return this.inbox.deleteMany({ sourceKey, status: { $in: ['done', 'failed'] } });
   }
 }

@@ -35,6 +35,31 @@ export class LeaseRepository {
     }
   }
 
+  /**
+   * Runs `work` only if `holder` takes the lease, and releases it after: start-up work that several
+   * instances starting together must not each do (the demo seed, installing the rich menus).
+   */
+  async exclusively<T>(
+    name: string,
+    holder: string,
+    now: number,
+    ttlMs: number,
+    work: () => Promise<T>,
+  ): Promise<{ ran: true; result: T } | { ran: false }> {
+    if (!(await this.acquire(name, holder, now, ttlMs))) return { ran: false };
+    try {
+      return { ran: true, result: await work() };
+    } finally {
+      await this.release(name, holder);
+    }
+  }
+
+  /** Nobody holds the lease at `now`: it was released, it expired, or it never existed. */
+  async isFree(name: string, now: number): Promise<boolean> {
+    const lease = await this.get(name);
+    return !lease || lease.expiresAt <= now;
+  }
+
   async release(name: string, holder: string): Promise<void> {
     await this.leases.updateOne({ _id: name, holder }, { $set: { expiresAt: 0 } });
   }

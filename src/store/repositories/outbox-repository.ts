@@ -1,4 +1,5 @@
 import type { Collection, Store } from '../store-port';
+import { purgeInBatches } from './retention';
 
 export type OutboxKind = 'reply' | 'push' | 'multicast';
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'held';
@@ -67,7 +68,15 @@ export class OutboxRepository {
   }
 
   async init(): Promise<void> {
-    await this.outbox.ensureIndex({ field: 'status' });
+    // Resume and held rows, in queue order.
+    await this.outbox.ensureIndex({ fields: { status: 1, seq: 1 } });
+    // Rows due for their next attempt (the claim-based worker and sweeper of issue #11).
+    await this.outbox.ensureIndex({ fields: { status: 1, nextAttemptAt: 1 } });
+    // Retention: sent rows by when they were sent, failed and held rows by when they were queued.
+    await this.outbox.ensureIndex({ fields: { status: 1, sentAt: 1 }, embeddedField: 'sentAt' });
+    await this.outbox.ensureIndex({ fields: { status: 1, createdAt: 1 }, embeddedField: 'createdAt' });
+    // Replaced by the keys above; in the embedded store it made every purged row cost O(sent rows).
+    await this.outbox.dropIndex({ field: 'status' });
   }
 
   async add(entry: OutboxEntry): Promise<OutboxEntry> {
@@ -135,6 +144,20 @@ export class OutboxRepository {
   }
 
   purgeSent(before: number): Promise<number> {
-    return this.outbox.deleteMany({ status: 'sent', sentAt: { $lt: before } });
+    return purgeInBatches(this.outbox, { status: 'sent', sentAt: { $lt: before } }, 'sentAt');
+  }
+
+  /** Retention: rows that failed for good, or were held and never released, queued before `before`. */
+  purgeUnsent(status: 'failed' | 'held', before: number): Promise<number> {
+    return purgeInBatches(this.outbox, { status, createdAt: { $lt: before } }, 'createdAt');
+  }
+
+  /**
+   * A PDPA erasure: drops what was sent (or failed or held) to one person alone; messages still
+   * queued go out. A multicast row is shared with others (its key stops a re-run sending it twice):
+   * it stays until the 7-day purge.
+   */
+  forgetRecipient(to: string): Promise<number> {
+    return this.outbox.deleteMany({ to, kind: { $ne: 'multicast' }, status: { $ne: 'pending' } });
   }
 }

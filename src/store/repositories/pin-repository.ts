@@ -1,4 +1,5 @@
 import type { Collection, Store } from '../store-port';
+import { purgeInBatches } from './retention';
 
 /** The last location a person shared, kept briefly: reports reuse it for 10 minutes, SOS for 15. */
 export interface Pin {
@@ -33,6 +34,14 @@ export class PinRepository {
 
   /** Retention: a location is personal data; nothing older than a day is needed. */
   purgeOlderThan(before: number): Promise<number> {
-    return this.pins.deleteMany({ at: { $lt: before } });
+    return purgeInBatches(this.pins, { at: { $lt: before } }, 'at');
+  }
+
+  get(userId: string): Promise<Pin | null> {
+    return this.pins.findOne({ _id: userId });
+  }
+
+  async delete(userId: string): Promise<number> {
+    return this.pins.deleteMany({ _id: userId });
   }
 }

@@ -1,5 +1,6 @@
 import type { Collection, Store } from '../store-port';
 import { DuplicateKeyError } from '../store-port';
+import { purgeInBatches } from './retention';
 
 /** Conversation state for one key (a user id for 1:1 flows, a group id for group state). */
 export interface SessionRecord {
@@ -64,6 +65,6 @@ export class SessionRepository {
   }
 
   purgeExpired(now: number): Promise<number> {
-    return this.sessions.deleteMany({ expiresAt: { $lt: now } });
+    return purgeInBatches(this.sessions, { expiresAt: { $lt: now } }, 'expiresAt');
   }
 }

@@ -1,10 +1,13 @@
 import type { Station } from '../../domain/places';
 import { DuplicateKeyError, type Collection, type Store } from '../store-port';
+import { PLACES, VersionRepository } from './version-repository';
 
 export class StationRepository {
   private readonly stations: Collection<Station>;
+  private readonly versions: VersionRepository;
   constructor(store: Store) {
     this.stations = store.collection<Station>('stations');
+    this.versions = new VersionRepository(store);
   }
 
   init(): Promise<void> {
@@ -28,9 +31,16 @@ export class StationRepository {
 
   /**
    * Creates the station or replaces its fields. A station that already exists keeps its
-   * `createdAt`: re-importing a list must not make old stations look new.
+   * `createdAt`: re-importing a list must not make old stations look new. Every hub instance is
+   * told (the places version): the zone index holds stations too.
    */
   async upsert(station: Station): Promise<Station> {
+    const saved = await this.write(station);
+    await this.versions.bump(PLACES);
+    return saved;
+  }
+
+  private async write(station: Station): Promise<Station> {
     const { _id, createdAt: _createdAt, ...fields } = station;
     const $unset: Record<string, true> = {};
     if (station.escalationGroupId === undefined) $unset.escalationGroupId = true;

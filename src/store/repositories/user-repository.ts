@@ -81,4 +81,32 @@ export class UserRepository {
     if (onlyOnDuty) filter.onDuty = true;
     return this.users.find(filter);
   }
+
+  /** Many users at once (the language of each recipient of a multicast). */
+  many(userIds: string[]): Promise<User[]> {
+    return userIds.length === 0 ? Promise.resolve([]) : this.users.find({ _id: { $in: userIds } });
+  }
+
+  /** The name residents and groups see for an officer (rank and name), set by the officer. */
+  setPublicName(userId: string, publicName: string, now: number): Promise<User | null> {
+    return this.users.updateOne({ _id: userId, role: 'officer' }, { $set: { publicName, updatedAt: now } });
+  }
+
+  /** No longer an officer: back to a resident (the station and duty state go). */
+  removeOfficer(userId: string, now: number): Promise<User | null> {
+    return this.users.updateOne(
+      { _id: userId, role: 'officer' },
+      { $set: { role: 'resident', updatedAt: now }, $unset: { stationCode: true, onDuty: true } },
+    );
+  }
+
+  /** Everyone registered as an officer, of one station or of all. */
+  officers(stationCode?: string): Promise<User[]> {
+    return this.users.find(stationCode ? { role: 'officer', stationCode } : { role: 'officer' }, { sort: { _id: 1 } });
+  }
+
+  /** A PDPA erasure: the record goes; a later message from the person starts afresh. */
+  async delete(userId: string): Promise<boolean> {
+    return (await this.users.deleteMany({ _id: userId })) > 0;
+  }
 }

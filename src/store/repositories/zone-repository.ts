@@ -1,10 +1,13 @@
 import type { Zone } from '../../domain/places';
 import { DuplicateKeyError, type Collection, type Store, type Update } from '../store-port';
+import { PLACES, VersionRepository } from './version-repository';
 
 export class ZoneRepository {
   private readonly zones: Collection<Zone>;
+  private readonly versions: VersionRepository;
   constructor(store: Store) {
     this.zones = store.collection<Zone>('zones');
+    this.versions = new VersionRepository(store);
   }
 
   async init(): Promise<void> {
@@ -31,13 +34,18 @@ export class ZoneRepository {
   /**
    * Upserts each zone in turn; an existing zone keeps its `createdAt`. Callers validate the whole
    * batch first (geojson-import.ts): this only writes. `onEach` reports progress for the CLI.
+   * Every hub instance is told (the places version), also of an import that stopped half way.
    */
   async importZones(zones: Zone[], onEach?: (done: number, total: number) => void): Promise<number> {
     let done = 0;
-    for (const zone of zones) {
-      await this.upsert(zone);
-      done += 1;
-      onEach?.(done, zones.length);
+    try {
+      for (const zone of zones) {
+        await this.upsert(zone);
+        done += 1;
+        onEach?.(done, zones.length);
+      }
+    } finally {
+      if (done > 0) await this.versions.bump(PLACES);
     }
     return done;
   }

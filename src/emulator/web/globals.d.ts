@@ -1,0 +1,2 @@
+// esbuild bundles the stylesheet (and the fonts it names) next to the script.
+declare module '*.css';
