@@ -82,8 +82,13 @@ describe('SOS while LINE refuses the alert', () => {
       { groupId: gid('1'), userId: OFFICER_A },
       `a=sos-act&id=${alert!._id}&to=false_alarm`,
     );
+    // The card's next retry finds the alert closed; then LINE takes the group's messages again
+    // (the officers' updates, which wait like any case update, go through).
+    const cardRow = async () => (await f.hub.repos.outbox.find({ purpose: 'sos-alert' }))[0];
+    for (let i = 0; i < 500 && (await cardRow())?.status !== 'failed'; i++) await sleep(10);
+    f.emulator.faults.clear();
     await f.settle();
-    const [card] = await f.hub.repos.outbox.find({ purpose: 'sos-alert' });
+    const card = await cardRow();
     expect(card).toMatchObject({ status: 'failed' });
     expect(card!.lastError).toMatch(/^no longer wanted \(its SOS alert was closed\); last error 503/);
     expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(0);
