@@ -4,6 +4,13 @@ import { z } from 'zod';
 /** Typed configuration, parsed once at boot from the environment (STYLE 12). */
 export interface Config {
   port: number;
+  /**
+   * The address the hub listens on. Without LINE credentials (the emulator stands in, with a public
+   * admin token) it is loopback unless HOST says otherwise; with them, all interfaces.
+   */
+  host?: string;
+  /** Connections the HTTP server keeps at once; more are refused (file descriptors are finite). */
+  maxConnections: number;
   line: {
     channelSecret: string;
     channelAccessToken: string;
@@ -56,6 +63,14 @@ const portNumber = z.preprocess(emptyToUndefined, z.coerce.number().int().min(0)
 
 const envSchema = z.object({
   PORT: portNumber,
+  HOST: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[0-9A-Za-z.:_-]+$/, 'must be an address such as 127.0.0.1, 0.0.0.0 or ::')
+      .optional(),
+  ),
+  HTTP_MAX_CONNECTIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(16).max(1_000_000).optional()),
   EMULATOR_PORT: portNumber,
   LINE_CHANNEL_SECRET: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
   LINE_CHANNEL_ACCESS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
@@ -103,6 +118,11 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
 });
 
+/** An address this machine only answers on (HOST). */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
 /**
  * Reads the environment. LINE credentials come as a pair: both set means a real OA (or, with
  * LINE_API_BASE_URL, an external emulator); neither set means the in-process emulator. ADMIN_TOKEN
@@ -129,9 +149,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!emulated && e.ADMIN_TOKEN === undefined) {
     throw new ConfigError('ADMIN_TOKEN', 'is required when LINE credentials are set (at least 16 characters)');
   }
+  const host = e.HOST ?? (emulated ? '127.0.0.1' : undefined);
+  if (emulated && e.ADMIN_TOKEN === undefined && host !== undefined && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      'ADMIN_TOKEN',
+      `is required when HOST (${host}) is not loopback: without LINE credentials the admin token would be the public default`,
+    );
+  }
   const emulatorPort = e.EMULATOR_PORT ?? 3100;
   return {
     port: e.PORT ?? 3000,
+    ...(host !== undefined ? { host } : {}),
+    maxConnections: e.HTTP_MAX_CONNECTIONS ?? 1_000,
     line: {
       channelSecret: e.LINE_CHANNEL_SECRET ?? 'emulator-channel-secret',
       channelAccessToken: e.LINE_CHANNEL_ACCESS_TOKEN ?? 'emulator-channel-access-token',

@@ -47,6 +47,7 @@ export interface FixtureOptions {
   geocoder?: AppDeps['geocoder'];
   media?: AppDeps['media'];
   commandCentreGroupId?: string;
+  sosNotReachedAfterMs?: number;
   /** The hub's public https URL (media go out as real LINE messages only with one). */
   publicBaseUrl?: string;
   /** Where the hub logs (default: nowhere); see test/support/log-capture.ts. */
@@ -95,6 +96,7 @@ export function testHub(
     clock: options.clock ?? new AnchoredClock(TEST_EPOCH),
     logger: options.logger ?? silentLogger,
     outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50, ...options.outboxOptions },
+    sosNotReachedAfterMs: options.sosNotReachedAfterMs,
   });
   return { hub, line };
 }
