@@ -32,6 +32,7 @@ import { ZoneDirectory } from './geo/zone-index';
 import { MemoryMediaStore, type MediaStore } from './media/media-store';
 import { QuotaLedger } from './messaging/quota-ledger';
 import { BindCodeRepository } from './store/repositories/bind-code-repository';
+import { BindAttemptRepository } from './store/repositories/bind-attempt-repository';
 import { CaseRepository } from './store/repositories/case-repository';
 import { PinRepository } from './store/repositories/pin-repository';
 import { StationRepository } from './store/repositories/station-repository';
@@ -58,6 +59,8 @@ import { BroadcastRepository } from './store/repositories/broadcast-repository';
 import { NoticeRepository } from './store/repositories/notice-repository';
 import { PatrolRepository } from './store/repositories/patrol-repository';
 import { SubscriptionRepository } from './store/repositories/subscription-repository';
+import { SosDeliveryWatch, alertIdOf } from './messaging/sos-delivery-watch';
+import { isOpenAlert } from './domain/sos/alert';
 import { MessengerNotifier, VIDEO_PREVIEW_PATH } from './messaging/notifier';
 import { projectRoot } from './util/project-root';
 import fs from 'node:fs';
@@ -75,6 +78,8 @@ import type { ChangeFeed, Ticker } from './entry-points/admin-events';
 import { open311Router } from './entry-points/open311-router';
 import { DEFAULT_OPEN311_CATEGORIES } from './config';
 import { languageOf } from './domain/people';
+import { dashboardRouter, type DashboardOptions } from './entry-points/dashboard-router';
+import { patrolRoutes } from './entry-points/admin-patrols';
 
 const DAY_MS = 24 * 60 * 60_000;
 /** Start-up work under a lease: the demo seed is quick; the rich menus may wait on LINE's batch control. */
@@ -116,6 +121,8 @@ export interface AppDeps {
   metrics?: Metrics;
   texts?: Texts;
   outboxOptions?: Partial<OutboxOptions>;
+  /** How long an SOS alert may take to reach anybody before the person is told to call 191 (10 s). */
+  sosNotReachedAfterMs?: number;
   /** Google Maps, or disabledGeocoder when no key is set. */
   geocoder?: Geocoder;
   /** Where report photos go; tests default to memory. */
@@ -125,6 +132,8 @@ export interface AppDeps {
   categories?: string[];
   /** Drives the dashboard feed's once-a-second read of the store; tests tick it by hand. */
   adminFeedTicker?: Ticker;
+  /** The built dashboard front end, served at /dashboard (server.ts: dist/dashboard). */
+  dashboard?: DashboardOptions;
 }
 
 export interface Hub {
@@ -142,6 +151,7 @@ export interface Hub {
     zones: ZoneRepository;
     cases: CaseRepository;
     bindCodes: BindCodeRepository;
+    bindAttempts: BindAttemptRepository;
     pins: PinRepository;
     alerts: AlertRepository;
     subscriptions: SubscriptionRepository;
@@ -202,6 +212,7 @@ export function createApp(deps: AppDeps): Hub {
     zones: new ZoneRepository(deps.store),
     cases: new CaseRepository(deps.store),
     bindCodes: new BindCodeRepository(deps.store),
+    bindAttempts: new BindAttemptRepository(deps.store),
     pins: new PinRepository(deps.store),
     alerts: new AlertRepository(deps.store),
     subscriptions: new SubscriptionRepository(deps.store),
@@ -234,9 +245,26 @@ export function createApp(deps: AppDeps): Hub {
             row.kind === 'broadcast'
             ? Promise.resolve()
             : ledger.recordPush(row.to as string),
+      // An SOS alert card is tried for as long as its alert is open.
+      stillWanted: async (row) => {
+        const alertId = alertIdOf(row);
+        const alert = alertId ? await repos.alerts.get(alertId) : null;
+        return !alert || isOpenAlert(alert.status);
+      },
     },
     deps.outboxOptions,
   );
+  const sosWatch = new SosDeliveryWatch({
+    outbox,
+    alert: async (alertId) => {
+      const alert = await repos.alerts.get(alertId);
+      return alert ? { userId: alert.userId, lang: alert.lang, open: isOpenAlert(alert.status) } : null;
+    },
+    texts,
+    clock: deps.clock,
+    logger: deps.logger,
+    lateAfterMs: deps.sosNotReachedAfterMs,
+  });
   const richMenus = new ResidentMenus({ line: deps.line.richMenus, texts, logger: deps.logger });
   const officerMenus = new OfficerMenus({
     line: deps.line.richMenus,
@@ -298,6 +326,7 @@ export function createApp(deps: AppDeps): Hub {
   });
   const binding = new BindService({
     codes: repos.bindCodes,
+    attempts: repos.bindAttempts,
     stationExists: async (code) => (await repos.stations.get(code)) !== null,
     zoneStation: async (zoneId) => (await repos.zones.get(zoneId))?.stationCode,
   });
@@ -409,6 +438,7 @@ export function createApp(deps: AppDeps): Hub {
   const scheduler = new Scheduler({
     leases: repos.leases,
     sos,
+    quota: outbox,
     clock: deps.clock,
     logger: deps.logger,
     retention: [
@@ -423,6 +453,7 @@ export function createApp(deps: AppDeps): Hub {
       { name: 'pins', purge: (now) => repos.pins.purgeOlderThan(now - DAY_MS) },
       { name: 'sessions', purge: (now) => repos.sessions.purgeExpired(now) },
       { name: 'bindCodes', purge: (now) => repos.bindCodes.purgeExpired(now - 7 * DAY_MS) },
+      { name: 'bindAttempts', purge: (now) => repos.bindAttempts.purgeOlderThan(now - DAY_MS) },
       { name: 'adminSessions', purge: (now) => repos.adminSessions.purgeExpired(now) },
       { name: 'subscriptions', purge: (now) => repos.subscriptions.purgeEnded(now - 90 * DAY_MS) },
       { name: 'broadcastBatches', purge: (now) => repos.broadcasts.purgeBatches(now - 30 * DAY_MS) },
@@ -490,7 +521,7 @@ export function createApp(deps: AppDeps): Hub {
   const app = express();
   app.disable('x-powered-by');
   app.post('/webhook', ...webhookHandlers({ channelSecret: deps.config.line.channelSecret, inbox, metrics }));
-  app.use(healthRouter({ store: deps.store, metrics, warnings: () => configWarnings(deps.config) }));
+  app.use(healthRouter({ store: deps.store, metrics, line: deps.line, warnings: () => configWarnings(deps.config) }));
   const adminAuth = {
     adminToken: deps.config.adminToken,
     tokens: repos.adminTokens,
@@ -523,6 +554,7 @@ export function createApp(deps: AppDeps): Hub {
       feed: adminFeed,
       categories,
       ledger,
+      outbox,
       line: deps.line,
       // The removed officer's chat shows the resident menu again, and they are told.
       officerRemoved: async (user) => {
@@ -533,15 +565,19 @@ export function createApp(deps: AppDeps): Hub {
           { purpose: 'officer-removed' },
         );
       },
-      extraRoutes: broadcastRoutes({
-        broadcasts,
-        renderer,
-        notices: repos.notices,
-        patrols,
-        patrolRecords: repos.patrols,
-        stations: repos.stations,
-        zones: repos.zones,
-      }),
+      extraRoutes: [
+        ...broadcastRoutes({
+          broadcasts,
+          renderer,
+          notices: repos.notices,
+          patrols,
+          patrolRecords: repos.patrols,
+          stations: repos.stations,
+          zones: repos.zones,
+        }),
+        // Where patrols checked in, for the dashboard's map.
+        ...patrolRoutes({ patrols: repos.patrols, clock: deps.clock }),
+      ],
     }),
   );
   // Cases for city platforms, without personal data (GeoReport v2, read-only).
@@ -556,6 +592,8 @@ export function createApp(deps: AppDeps): Hub {
       clock: deps.clock,
     }),
   );
+  // The station dashboard (src/dashboard/, built by Vite): it signs in and reads /admin like any client.
+  if (deps.dashboard) app.use('/dashboard', dashboardRouter(deps.dashboard));
   // The still image LINE shows for a forwarded video until it is played.
   const videoPreview = fs.readFileSync(path.join(projectRoot(), 'flex-templates', 'sos-video-preview.png'));
   app.get(VIDEO_PREVIEW_PATH, (_req, res) => {
@@ -651,6 +689,7 @@ export function createApp(deps: AppDeps): Hub {
     async stop() {
       adminFeed.close();
       await scheduler.stop();
+      sosWatch.stop();
       inbox.stop();
       await outbox.stop();
     },

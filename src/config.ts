@@ -4,6 +4,13 @@ import { z } from 'zod';
 /** Typed configuration, parsed once at boot from the environment (STYLE 12). */
 export interface Config {
   port: number;
+  /**
+   * The address the hub listens on. Without LINE credentials (the emulator stands in, with a public
+   * admin token) it is loopback unless HOST says otherwise; with them, all interfaces.
+   */
+  host?: string;
+  /** Connections the HTTP server keeps at once; more are refused (file descriptors are finite). */
+  maxConnections: number;
   line: {
     channelSecret: string;
     channelAccessToken: string;
@@ -32,6 +39,9 @@ export interface Config {
   adminSessionHours: number;
   /** Report categories served to city platforms over Open311 (none: the Open311 endpoints serve nothing). */
   open311Categories: string[];
+  /** A `{z}/{x}/{y}` tile server for the dashboard's maps; unset: zones on a plain background. */
+  dashboardTileUrl?: string;
+  dashboardTileAttribution?: string;
 }
 
 /** Published over Open311 when OPEN311_CATEGORIES is not set: not assault or drugs (people at risk). */
@@ -53,6 +63,14 @@ const portNumber = z.preprocess(emptyToUndefined, z.coerce.number().int().min(0)
 
 const envSchema = z.object({
   PORT: portNumber,
+  HOST: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[0-9A-Za-z.:_-]+$/, 'must be an address such as 127.0.0.1, 0.0.0.0 or ::')
+      .optional(),
+  ),
+  HTTP_MAX_CONNECTIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(16).max(1_000_000).optional()),
   EMULATOR_PORT: portNumber,
   LINE_CHANNEL_SECRET: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
   LINE_CHANNEL_ACCESS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
@@ -89,8 +107,21 @@ const envSchema = z.object({
       .regex(/^(none|[a-z_]+(,[a-z_]+)*)$/, 'must be category codes separated by commas, or none')
       .optional(),
   ),
+  DASHBOARD_TILE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^https?:\/\/[^/\s]+\/\S*\{z\}\S*\{x\}\S*\{y\}/, 'must be an http(s) URL with {z}, {x} and {y}')
+      .optional(),
+  ),
+  DASHBOARD_TILE_ATTRIBUTION: z.preprocess(emptyToUndefined, z.string().max(300).optional()),
   NODE_ENV: z.string().optional(),
 });
+
+/** An address this machine only answers on (HOST). */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
 
 /**
  * Reads the environment. LINE credentials come as a pair: both set means a real OA (or, with
@@ -118,9 +149,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!emulated && e.ADMIN_TOKEN === undefined) {
     throw new ConfigError('ADMIN_TOKEN', 'is required when LINE credentials are set (at least 16 characters)');
   }
+  const host = e.HOST ?? (emulated ? '127.0.0.1' : undefined);
+  if (emulated && e.ADMIN_TOKEN === undefined && host !== undefined && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      'ADMIN_TOKEN',
+      `is required when HOST (${host}) is not loopback: without LINE credentials the admin token would be the public default`,
+    );
+  }
   const emulatorPort = e.EMULATOR_PORT ?? 3100;
   return {
     port: e.PORT ?? 3000,
+    ...(host !== undefined ? { host } : {}),
+    maxConnections: e.HTTP_MAX_CONNECTIONS ?? 1_000,
     line: {
       channelSecret: e.LINE_CHANNEL_SECRET ?? 'emulator-channel-secret',
       channelAccessToken: e.LINE_CHANNEL_ACCESS_TOKEN ?? 'emulator-channel-access-token',
@@ -141,6 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminSessionHours: e.ADMIN_SESSION_HOURS ?? 12,
     open311Categories:
       e.OPEN311_CATEGORIES === 'none' ? [] : (e.OPEN311_CATEGORIES?.split(',') ?? DEFAULT_OPEN311_CATEGORIES),
+    dashboardTileUrl: e.DASHBOARD_TILE_URL,
+    dashboardTileAttribution: e.DASHBOARD_TILE_ATTRIBUTION,
   };
 }
 

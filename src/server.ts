@@ -1,6 +1,7 @@
 // The entry point: read config, build the real adapters, listen, resume, and drain on SIGTERM.
 import type { Server } from 'node:http';
 import { configWarnings, createApp } from './app';
+import { listenHttp } from './entry-points/http-server';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { SdkLineGateway } from './messaging/line-gateway';
@@ -13,6 +14,7 @@ import { disabledGeocoder } from './geo/geocoder';
 import { GoogleGeocoder } from './geo/google-geocoder';
 import { FileMediaStore, type MediaStore } from './media/media-store';
 import path from 'node:path';
+import { projectRoot } from './util/project-root';
 
 const COLLECTIONS = [
   'users',
@@ -26,6 +28,7 @@ const COLLECTIONS = [
   'cases',
   'counters',
   'bindCodes',
+  'bindAttempts',
   'pins',
   'quotaLedger',
   'alerts',
@@ -115,6 +118,11 @@ async function main(): Promise<void> {
           },
         }
       : {}),
+    dashboard: {
+      dir: path.join(projectRoot(), 'dist', 'dashboard'),
+      tileUrl: config.dashboardTileUrl,
+      tileAttribution: config.dashboardTileAttribution,
+    },
   });
   const resumed = await hub.start();
   if (emulator) {
@@ -125,22 +133,19 @@ async function main(): Promise<void> {
   hub.scheduler.start();
   // In the background: LINE (or the emulator) gets the current resident and officer menus; serving does not wait.
   void hub.installRichMenus();
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = hub.app.listen(config.port, () => resolve(s));
-    s.on('error', reject);
-  });
-  // Keep webhook connections open well past Node's 5 s default. A connection the hub closed must be
-  // opened again, and under load Node accepts about one new connection per turn of its event loop:
-  // in bench/webhook.ts at 1,500/s those re-opened connections waited 0.5 to 5 s in the accept queue
-  // while requests on open ones were answered in milliseconds. Headers timeout stays above it (Node's rule).
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  const server: Server = await listenHttp(
+    hub.app,
+    { port: config.port, host: config.host },
+    { maxConnections: config.maxConnections },
+  );
 
-  const base = `http://localhost:${config.port}`;
+  const shownHost = !config.host || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const base = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${config.port}`;
   logger.info(
     {
       webhook: `${base}/webhook`,
       emulator: emulatorServer ? `${emulatorServer.url}/` : undefined,
+      listening: config.host ?? 'all interfaces',
       line: config.line.emulated ? 'emulator (no LINE credentials set)' : (config.line.apiBaseUrl ?? 'LINE'),
       store: store.kind === 'mongo' ? 'MongoDB' : `embedded, files in ${config.dataDir}`,
       ...resumed,
@@ -158,6 +163,7 @@ async function main(): Promise<void> {
         ? `  LINE        : emulator at ${emulatorServer.url} (chat simulator: open ${emulatorServer.url}/ in a browser)`
         : `  LINE        : ${config.line.apiBaseUrl ?? 'api.line.me'}`,
       `  data        : ${store.kind === 'mongo' ? 'MongoDB' : config.dataDir}`,
+      `  dashboard   : ${base}/dashboard/`,
       `  health      : ${base}/healthz  ${base}/readyz  ${base}/metrics`,
       ...configWarnings(config).map((w) => `  WARNING     : ${w}`),
       '',

@@ -7,6 +7,39 @@ import { sequencer } from '../util/sequence';
 
 export type EventHandler = (event: webhook.Event) => Promise<void>;
 
+/** An event that failed the webhook's checks: kept (deduplicated by id) as failed, never handled. */
+export interface InvalidEvent {
+  id: string;
+  type: string;
+  reason: string;
+}
+
+/** Event types LINE documents; anything else is counted as "other" (a metric label per string is unbounded). */
+const KNOWN_TYPES = new Set([
+  'message',
+  'unsend',
+  'follow',
+  'unfollow',
+  'join',
+  'leave',
+  'memberJoined',
+  'memberLeft',
+  'postback',
+  'videoPlayComplete',
+  'beacon',
+  'accountLink',
+  'things',
+  'membership',
+  'module',
+  'activated',
+  'deactivated',
+  'botSuspended',
+  'botResumed',
+]);
+/** Invalid events kept per webhook body (the rest are counted in a log line). */
+const MAX_INVALID_KEPT_PER_BODY = 10;
+const typeLabel = (type: unknown) => (typeof type === 'string' && KNOWN_TYPES.has(type) ? type : 'other');
+
 /** Events from one user (1:1), or from one group, are handled one at a time and in order. */
 export function sourceKeyOf(event: webhook.Event): string {
   const source = event.source;
@@ -56,7 +89,10 @@ export class Inbox {
    * Persists the events; resolves once they are safely stored. Handling starts right after.
    * `ignored` counts verify events, which are neither stored nor handled.
    */
-  async accept(events: webhook.Event[]): Promise<{ fresh: number; duplicates: number; ignored: number }> {
+  async accept(
+    events: webhook.Event[],
+    invalid: InvalidEvent[] = [],
+  ): Promise<{ fresh: number; duplicates: number; ignored: number }> {
     const now = this.deps.clock.now();
     const entries: InboxEntry[] = [];
     const seen = new Set<string>();
@@ -80,23 +116,66 @@ export class Inbox {
         attempts: 0,
       });
     }
+    let kept = 0;
+    for (const bad of invalid) {
+      if (seen.has(bad.id)) continue;
+      seen.add(bad.id);
+      // A few per body tell what was wrong; a body of 500 poison events must not cost 500 entries.
+      if (++kept > MAX_INVALID_KEPT_PER_BODY) continue;
+      // Only what says what was wrong: the event itself may be anything (60,000 levels of nesting).
+      entries.push({
+        _id: bad.id,
+        seq: this.nextSeq(),
+        sourceKey: 'invalid',
+        event: { type: bad.type, invalid: true },
+        status: 'failed',
+        error: `invalid event: ${bad.reason}`,
+        receivedAt: now,
+        doneAt: now,
+        attempts: 0,
+      });
+    }
     const fresh = await this.deps.repo.accept(entries);
+    let freshInvalid = 0;
     for (const entry of fresh) {
-      this.deps.metrics.webhookEvents.inc({ type: String(entry.event?.type), outcome: 'new' });
+      if (entry.status === 'failed') {
+        freshInvalid++;
+        this.deps.metrics.webhookEvents.inc({ type: typeLabel(entry.event?.type), outcome: 'invalid' });
+        this.deps.logger.warn({ webhookEventId: entry._id, error: entry.error }, 'webhook event refused as invalid');
+        continue;
+      }
+      this.deps.metrics.webhookEvents.inc({ type: typeLabel(entry.event?.type), outcome: 'new' });
       this.schedule(entry);
     }
-    // Verify events are not duplicates: leave them out of that count.
-    const duplicates = events.length - ignored - fresh.length;
+    if (kept > MAX_INVALID_KEPT_PER_BODY) {
+      this.deps.metrics.webhookEvents.inc({ type: 'other', outcome: 'invalid' }, kept - MAX_INVALID_KEPT_PER_BODY);
+      this.deps.logger.warn(
+        { invalid: kept, kept: MAX_INVALID_KEPT_PER_BODY },
+        'webhook body with many invalid events: only the first ones kept',
+      );
+    }
+    // Verify events are not duplicates: leave them out of that count. Invalid ones count as duplicates
+    // when stored before (the same poison body again).
+    const duplicates = events.length + Math.min(kept, MAX_INVALID_KEPT_PER_BODY) - ignored - fresh.length;
     if (duplicates > 0) this.deps.metrics.webhookEvents.inc({ type: 'any', outcome: 'duplicate' }, duplicates);
     if (ignored > 0) this.deps.metrics.webhookEvents.inc({ type: 'any', outcome: 'verify' }, ignored);
-    return { fresh: fresh.length, duplicates, ignored };
+    return { fresh: fresh.length - freshInvalid, duplicates, ignored };
   }
 
-  /** After a restart: handle what a previous process accepted but did not finish. */
-  async resume(): Promise<number> {
-    const pending = await this.deps.repo.unfinished();
-    for (const entry of pending) this.schedule(entry);
-    return pending.length;
+  /**
+   * After a restart: handle what a previous process accepted but did not finish, page by page until
+   * nothing is left (a backlog of any size, not only its first page).
+   */
+  async resume(pageSize = 1_000): Promise<number> {
+    let resumed = 0;
+    let after = -Infinity;
+    for (;;) {
+      const page = await this.deps.repo.unfinishedAfter(after, pageSize);
+      for (const entry of page) this.schedule(entry);
+      resumed += page.length;
+      if (page.length < pageSize) return resumed;
+      after = page[page.length - 1]!.seq;
+    }
   }
 
   drain(): Promise<void> {

@@ -91,7 +91,21 @@ export function apiEndpoint(state: PlatformState, spec: EndpointSpec): RequestHa
         finish(state, spec, call, res, { status: 429, body: RATE_LIMITED });
         return;
       }
-      const fault = spec.bypassChecks ? undefined : state.faults.take(spec.name);
+      const fault = spec.bypassChecks ? undefined : state.faults.take(spec.name, targetOf(spec, call));
+      if (fault?.hang) {
+        // Recorded now with status 0 (no answer); the connection stays open until the client gives up.
+        finish(state, spec, call, res, { status: 0, body: { message: 'no answer (hanging fault)' } }, false);
+        state.hold(res);
+        return;
+      }
+      if (fault?.after) {
+        // LINE did the work; only the answer the bot gets is the failure.
+        try {
+          spec.handler(call);
+        } catch (error) {
+          console.error(`[line-emulator] ${spec.name} handler failed`, error);
+        }
+      }
       if (fault) {
         const result: ApiResult = { status: fault.status, body: fault.body };
         if (fault.delayMs > 0) state.later(fault.delayMs, () => finish(state, spec, call, res, result));
@@ -134,22 +148,30 @@ function authenticate(state: PlatformState, req: Request): ApiResult | undefined
   return undefined;
 }
 
+function targetOf(spec: EndpointSpec, call: ApiCall): string | string[] | undefined {
+  try {
+    return spec.target?.(call);
+  } catch {
+    return undefined;
+  }
+}
+
 function parseFailure(err: unknown): ApiResult {
   const type = (err as { type?: string }).type;
   if (type === 'entity.too.large') return { status: 413, body: { message: 'Request entity too large' } };
   return { status: 400, body: { message: 'The request body could not be parsed as JSON' } };
 }
 
-function finish(state: PlatformState, spec: EndpointSpec, call: ApiCall, res: Response, result: ApiResult): void {
+function finish(
+  state: PlatformState,
+  spec: EndpointSpec,
+  call: ApiCall,
+  res: Response,
+  result: ApiResult,
+  answer = true,
+): void {
   const { req } = call;
-  let to = result.to;
-  if (to === undefined && spec.target) {
-    try {
-      to = spec.target(call);
-    } catch {
-      to = undefined;
-    }
-  }
+  const to = result.to ?? targetOf(spec, call);
   state.calls.record({
     at: call.now,
     method: req.method,
@@ -165,7 +187,7 @@ function finish(state: PlatformState, spec: EndpointSpec, call: ApiCall, res: Re
       ? { contentType: result.binary.contentType, bytes: result.binary.data.length }
       : result.body,
   });
-  if (res.writableEnded || res.destroyed) return; // the client gave up (a delayed fault outlived its timeout)
+  if (!answer || res.writableEnded || res.destroyed) return; // the client gave up (a delayed fault outlived its timeout)
   if (result.headers) for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
   res.status(result.status);
   if (result.binary) res.type(result.binary.contentType).send(result.binary.data);

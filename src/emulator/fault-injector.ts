@@ -8,6 +8,14 @@ export interface PendingFault {
   delayMs: number;
   /** When set, each matching call fails with this probability (and only failures use up the count). */
   probability?: number;
+  /** An outage window: matches every call until this time (Date.now), using up no count. */
+  until?: number;
+  /** Handle the call, then answer the fault (delivered, but the bot hears a failure). */
+  after: boolean;
+  /** Never answer. */
+  hang: boolean;
+  /** Only calls addressed to this chat. */
+  to?: string;
 }
 
 const DEFAULT_BODIES: Record<number, unknown> = {
@@ -25,17 +33,25 @@ export class FaultInjector {
   constructor(private readonly endpointNames: ReadonlySet<string>) {}
 
   inject(spec: FaultSpec): void {
-    if (!Number.isInteger(spec.count) || spec.count < 1) throw new RangeError('fault count must be a positive integer');
+    const window = spec.forMs !== undefined;
+    if (window && !(typeof spec.forMs === 'number' && spec.forMs > 0))
+      throw new RangeError('fault forMs must be a positive number of milliseconds');
+    if (!window && (!Number.isInteger(spec.count) || spec.count! < 1))
+      throw new RangeError('fault count must be a positive integer (or give forMs for an outage window)');
     if (![400, 429, 500, 503].includes(spec.status)) throw new RangeError('fault status must be 400, 429, 500 or 503');
     if (spec.endpoint !== undefined && !this.endpointNames.has(spec.endpoint)) {
       throw new RangeError(`unknown endpoint '${spec.endpoint}'; known: ${[...this.endpointNames].join(', ')}`);
     }
     const fault: PendingFault = {
-      remaining: spec.count,
+      remaining: window ? Infinity : spec.count!,
       status: spec.status,
       body: spec.body ?? DEFAULT_BODIES[spec.status],
       delayMs: spec.delayMs ?? 0,
+      after: spec.after === true,
+      hang: spec.hang === true,
     };
+    if (window) fault.until = Date.now() + spec.forMs!;
+    if (spec.to !== undefined) fault.to = spec.to;
     if (spec.endpoint !== undefined) fault.endpoint = spec.endpoint;
     if (spec.probability !== undefined) {
       if (!(spec.probability > 0 && spec.probability <= 1)) throw new RangeError('fault probability must be in (0, 1]');
@@ -45,9 +61,13 @@ export class FaultInjector {
   }
 
   /** Uses up one matching fault, oldest first. */
-  take(endpoint: string): PendingFault | undefined {
+  take(endpoint: string, to?: string | string[]): PendingFault | undefined {
     if (this.faults.length === 0) return undefined;
-    const index = this.faults.findIndex((f) => f.endpoint === undefined || f.endpoint === endpoint);
+    const now = Date.now();
+    // An outage that has ended is forgotten.
+    this.faults = this.faults.filter((f) => f.until === undefined || f.until > now);
+    const addressed = (f: PendingFault) => f.to === undefined || (Array.isArray(to) ? to.includes(f.to) : to === f.to);
+    const index = this.faults.findIndex((f) => (f.endpoint === undefined || f.endpoint === endpoint) && addressed(f));
     if (index < 0) return undefined;
     // A probabilistic fault lets this call through most of the time (flaky LINE, for benches).
     if (this.faults[index]!.probability !== undefined && Math.random() >= this.faults[index]!.probability!)

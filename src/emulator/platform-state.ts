@@ -47,6 +47,7 @@ export class PlatformState {
   readonly eventIds: UlidGenerator;
   readonly narrowcasts = new Map<string, NarrowcastProgress>();
   readonly pendingTimers = new Set<NodeJS.Timeout>();
+  private readonly hanging = new Set<{ destroy(): void }>();
   readonly channelAccessToken: string | undefined;
   readonly channelSecret: string;
   webhookUrl: string | undefined;
@@ -154,6 +155,14 @@ export class PlatformState {
   cancelTimers(): void {
     for (const timer of this.pendingTimers) clearTimeout(timer);
     this.pendingTimers.clear();
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+  }
+
+  /** Keeps a request unanswered (a hanging fault) until its client gives up or the emulator closes. */
+  hold(res: { destroy(): void; once(event: 'close', fn: () => void): unknown }): void {
+    this.hanging.add(res);
+    res.once('close', () => this.hanging.delete(res));
   }
 
   reset(): void {

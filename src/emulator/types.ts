@@ -99,7 +99,8 @@ export interface WebhookDriver {
 }
 
 export interface FaultSpec {
-  count: number;
+  /** How many matching calls fail; may be left out when `forMs` gives an outage window instead. */
+  count?: number;
   status: 429 | 500 | 503 | 400;
   body?: unknown;
   /** An endpoint name such as 'push' or 'reply'; undefined matches every API endpoint. */
@@ -107,6 +108,17 @@ export interface FaultSpec {
   delayMs?: number;
   /** Fail each matching call with this probability (0..1] until `count` failures were served. */
   probability?: number;
+  /** An outage: every matching call fails for this long from now (real time), however many there are. */
+  forMs?: number;
+  /**
+   * Handle the call first (the message is delivered, the reply token used, the retry key taken),
+   * then answer the fault: LINE did the work but the bot is told it failed.
+   */
+  after?: boolean;
+  /** Never answer (the bot's own timeout must free it): a hanging LINE endpoint. `status` is unused. */
+  hang?: boolean;
+  /** Only calls addressed to this chat (a push to one group, a multicast that includes one user). */
+  to?: string;
 }
 
 export interface UserSeed {

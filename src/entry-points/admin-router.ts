@@ -11,6 +11,7 @@ import { importZonesFromGeoJson } from '../geo/zone-importer';
 import type { ZoneDirectory } from '../geo/zone-index';
 import type { LineGateway } from '../messaging/line-gateway';
 import type { QuotaLedger } from '../messaging/quota-ledger';
+import type { Outbox } from '../messaging/outbox';
 import type { AlertRepository } from '../store/repositories/alert-repository';
 import type { BindCode, BindCodeRepository } from '../store/repositories/bind-code-repository';
 import type { CaseRepository } from '../store/repositories/case-repository';
@@ -73,6 +74,7 @@ export interface AdminDeps {
   feed: ChangeFeed;
   categories: readonly string[];
   ledger: QuotaLedger;
+  outbox: Pick<Outbox, 'releaseHeld'>;
   line: Pick<LineGateway, 'getQuota' | 'getQuotaConsumption'>;
   /** After an officer is removed: the person's menu and what they are told (wired in app.ts). */
   officerRemoved(user: User): Promise<void>;
@@ -390,7 +392,7 @@ function placeRoutes(deps: AdminDeps): AnyRoute[] {
         for (const feature of body.features) requireStation(admin, feature.properties?.stationCode);
         const ids = body.features.map((f) => String((f.properties as { id?: unknown } | null)?.id ?? f.id ?? ''));
         const before = (await Promise.all(ids.map((id) => deps.zones.get(id)))).filter((z) => z !== null);
-        const result = await importZonesFromGeoJson(JSON.stringify(req.body), {
+        const result = await importZonesFromGeoJson(req.body as object, {
           zones: deps.zones,
           stations: deps.stations,
           clock: auth.clock,
@@ -562,6 +564,20 @@ function peopleRoutes(deps: AdminDeps): AnyRoute[] {
           deps.line.getQuotaConsumption().catch(() => undefined),
         ]);
         return { counted, line: { quota, consumption } };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/outbox/release-held',
+      tag: 'stations',
+      summary: 'Send again what LINE’s spent monthly quota held, after the quota was raised (super-admin only)',
+      description: 'A new Bangkok month, or a push LINE accepts again, releases them by itself.',
+      superOnly: true,
+      response: z.object({ released: z.number() }),
+      async handle() {
+        const released = await deps.outbox.releaseHeld('released by an admin');
+        auth.logger.info({ released }, 'held messages released by an admin');
+        return { released };
       },
     }),
   ];

@@ -42,6 +42,8 @@ export class Scheduler {
       sos: SosService;
       retention: RetentionTarget[];
       jobs?: ScheduledJob[];
+      /** Messages held for LINE's monthly quota, released when a new Bangkok month renews it. */
+      quota?: { releaseHeldBeforeThisMonth(): Promise<number> };
       refresh?: RefreshTarget[];
       clock: Clock;
       logger: Logger;
@@ -68,6 +70,13 @@ export class Scheduler {
     const job = this.deps.jobs?.find((j) => j.name === name);
     if (!job) throw new Error(`no scheduled job named ${name}`);
     return this.underLease(job.name, job.ttlMs, () => job.run());
+  }
+
+  /** At the turn of a Bangkok month: what the spent quota held goes out again. */
+  async quotaMonthTick(): Promise<number> {
+    const quota = this.deps.quota;
+    if (!quota) return 0;
+    return this.underLease('quota-month', 10 * 60_000, () => quota.releaseHeldBeforeThisMonth());
   }
 
   /** What changed in the store since this instance last looked (zones and stations), on every instance. */
@@ -101,6 +110,9 @@ export class Scheduler {
       this.tasks.push(cron.schedule(job.cron, () => void this.tick(job.name), { name: job.name }));
       if (job.atStart) void this.tick(job.name);
     }
+    this.tasks.push(
+      cron.schedule('0 0 1 * *', () => void this.quotaMonthTick(), { name: 'quota-month', timezone: 'Asia/Bangkok' }),
+    );
   }
 
   async stop(): Promise<void> {

@@ -2,23 +2,17 @@ import type { RequestHandler } from 'express';
 import { middleware as lineMiddleware, type webhook } from '@line/bot-sdk';
 import getRawBody from 'raw-body';
 import { z } from 'zod';
-import type { Inbox } from '../bot/inbox';
+import type { Inbox, InvalidEvent } from '../bot/inbox';
+import { checkEvent } from './webhook-event-check';
 import type { Metrics } from '../metrics';
 import { BadRequestError } from './http-errors';
 
-// The shape LINE sends (line-api.md 1.5). Events are kept whole (passthrough): new event types
-// LINE adds later are stored and reach the handler's default branch instead of failing here.
+// The shape LINE sends (line-api.md 1.5). Each event is checked on its own (checkEvent): one
+// malformed event is kept as invalid and never fails the others. Events are kept whole: new event
+// types LINE adds later are stored and reach the handler's default branch instead of failing here.
 const webhookBody = z.object({
   destination: z.string().optional(),
-  events: z.array(
-    z
-      .object({
-        type: z.string(),
-        webhookEventId: z.string().min(1),
-        timestamp: z.number(),
-      })
-      .passthrough(),
-  ),
+  events: z.array(z.unknown()),
 });
 
 /**
@@ -59,14 +53,23 @@ export function webhookHandlers(deps: {
           `not a LINE webhook body: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim(),
         );
       }
-      const events = parsed.data.events as unknown as webhook.Event[];
-      const { fresh, duplicates, ignored } = await deps.inbox.accept(events);
-      // `ignored` (verify events) only when there were some, so the usual answer keeps its shape.
-      // Written directly: res.json's ETag and content negotiation do nothing for LINE, which reads
-      // only the status, and this answer is sent a thousand times a second.
-      const body = JSON.stringify(
-        ignored > 0 ? { accepted: fresh, duplicates, ignored } : { accepted: fresh, duplicates },
-      );
+      const events: webhook.Event[] = [];
+      const invalid: InvalidEvent[] = [];
+      for (const raw of parsed.data.events) {
+        const checked = checkEvent(raw);
+        if (checked.ok) events.push(checked.event as unknown as webhook.Event);
+        else invalid.push(checked);
+      }
+      const { fresh, duplicates, ignored } = await deps.inbox.accept(events, invalid);
+      // `ignored` (verify events) and `invalid` only when there were some, so the usual answer keeps
+      // its shape. Written directly: res.json's ETag and content negotiation do nothing for LINE,
+      // which reads only the status, and this answer is sent a thousand times a second.
+      const body = JSON.stringify({
+        accepted: fresh,
+        duplicates,
+        ...(ignored > 0 ? { ignored } : {}),
+        ...(invalid.length > 0 ? { invalid: invalid.length } : {}),
+      });
       res
         .writeHead(200, {
           'content-type': 'application/json; charset=utf-8',

@@ -1,6 +1,13 @@
-import { kinks } from '@turf/kinks';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import type { Zone } from '../domain/places';
+import { CrossingsUnchecked, firstCrossings, type CrossingsOptions } from './crossings-worker';
+
+/**
+ * A zone is about half a square kilometre; a few hundred vertices draw it. Far more is a GIS export
+ * at survey precision (or an attack): refused with a message rather than checked for minutes.
+ */
+export const MAX_VERTICES_PER_ZONE = 10_000;
+export const MAX_VERTICES_PER_FILE = 200_000;
 
 export interface ZoneImportError {
   /** The feature's `properties.id`, or `#<index>` when it has none; `(file)` for the file as a whole. */
@@ -25,7 +32,50 @@ const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.t
  *
  * Feature properties: `id` (becomes the zone id), `stationCode` (must be in `knownStations`),
  * `name_th`, `name_en`, `name_ms`, optional boolean `illustrative`. Geometry: Polygon or
- * MultiPolygon with closed rings of at least 4 positions, WGS84 lng/lat, and no self-intersection.
+ * MultiPolygon with closed rings of at least 4 positions, WGS84 lng/lat, at most
+ * MAX_VERTICES_PER_ZONE vertices, and no self-intersection (checked off the event loop).
+ */
+export async function validateZones(
+  input: unknown,
+  knownStations: ReadonlySet<string>,
+  now: number,
+  options: CrossingsOptions = {},
+): Promise<ZoneValidation> {
+  const { zones, errors } = validateFeatureCollection(input, knownStations, now);
+  if (zones.length === 0) return { zones, errors };
+  const vertices = zones.reduce((n, z) => n + vertexCount(z.geometry), 0);
+  if (vertices > MAX_VERTICES_PER_FILE) {
+    return {
+      zones: [],
+      errors: [
+        {
+          feature: '(file)',
+          message: `has ${vertices} vertices in all; at most ${MAX_VERTICES_PER_FILE} per file (split it, or simplify the shapes)`,
+        },
+      ],
+    };
+  }
+  let crossings;
+  try {
+    crossings = await firstCrossings(
+      zones.map((z) => z.geometry),
+      options,
+    );
+  } catch (err) {
+    if (err instanceof CrossingsUnchecked)
+      return { zones: [], errors: [...errors, { feature: '(file)', message: err.message }] };
+    throw err;
+  }
+  const crossingErrors = zones.flatMap((z, i) => {
+    const at = crossings[i];
+    return at ? [{ feature: z._id, message: `self-intersects at ${formatPosition(at)}` }] : [];
+  });
+  return { zones: zones.filter((_, i) => !crossings[i]), errors: [...errors, ...crossingErrors] };
+}
+
+/**
+ * The checks of validateZones except self-intersection (which needs a worker thread): for files
+ * the hub ships itself (the demo seed) and as the first pass of validateZones.
  */
 export function validateFeatureCollection(
   input: unknown,
@@ -92,7 +142,7 @@ function checkFeature(feature: unknown, knownStations: ReadonlySet<string>): str
   return problems;
 }
 
-/** The first thing wrong with the geometry, or undefined. Shape first, so kinks() only sees well-formed rings. */
+/** The first thing wrong with the geometry, or undefined. Shape first, so the crossing check only sees well-formed rings. */
 function checkGeometry(geometry: unknown): string | undefined {
   if (!isObject(geometry)) return 'has no geometry';
   if (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon') {
@@ -113,10 +163,18 @@ function checkGeometry(geometry: unknown): string | undefined {
     }
   }
 
-  const crossings = kinks(geometry as unknown as Polygon | MultiPolygon).features;
-  const first = crossings[0]?.geometry.coordinates;
-  if (first) return `self-intersects at ${formatPosition(first)}`;
+  const vertices = vertexCount(geometry as unknown as Polygon | MultiPolygon);
+  if (vertices > MAX_VERTICES_PER_ZONE) {
+    return `has ${vertices} vertices; at most ${MAX_VERTICES_PER_ZONE} per zone (simplify the shape)`;
+  }
   return undefined;
+}
+
+function vertexCount(geometry: Polygon | MultiPolygon): number {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  let n = 0;
+  for (const rings of polygons) for (const ring of rings) n += ring.length;
+  return n;
 }
 
 function checkRing(ring: unknown): string | undefined {

@@ -1,7 +1,7 @@
 import type { StationRepository } from '../store/repositories/station-repository';
 import type { ZoneRepository } from '../store/repositories/zone-repository';
 import type { Clock } from '../util/clock';
-import { validateFeatureCollection, type ZoneImportError } from './geojson-import';
+import { validateZones, type ZoneImportError } from './geojson-import';
 
 export interface ZoneImportDeps {
   zones: ZoneRepository;
@@ -21,13 +21,14 @@ export interface ZoneImportResult {
  * rebuilds the ZoneDirectory afterwards when a hub is running.
  */
 export async function importZonesFromGeoJson(
-  text: string,
+  /** The file's text, or the file already parsed (the admin API's JSON body: not parsed twice). */
+  text: string | object | null,
   deps: ZoneImportDeps,
   onProgress?: (done: number, total: number) => void,
 ): Promise<ZoneImportResult> {
-  let input: unknown;
+  let input: unknown = text;
   try {
-    input = JSON.parse(text);
+    if (typeof text === 'string') input = JSON.parse(text);
   } catch (err) {
     return {
       imported: 0,
@@ -35,7 +36,7 @@ export async function importZonesFromGeoJson(
     };
   }
   const known = new Set((await deps.stations.all()).map((s) => s._id));
-  const { zones, errors } = validateFeatureCollection(input, known, deps.clock.now());
+  const { zones, errors } = await validateZones(input, known, deps.clock.now());
   if (errors.length > 0) return { imported: 0, errors };
   const imported = await deps.zones.importZones(zones, onProgress);
   return { imported, errors: [] };

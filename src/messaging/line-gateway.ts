@@ -1,6 +1,6 @@
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import type { Readable } from 'node:stream';
-import { PooledLineTransport } from './line-transport';
+import { PooledLineTransport, type LineHealth } from './line-transport';
 
 export type LineMessage = messagingApi.Message;
 
@@ -29,6 +29,8 @@ export interface LineGateway {
   getQuotaConsumption(): Promise<number>;
   /** Closes kept-alive connections (shutdown, test teardown). */
   close(): Promise<void>;
+  /** Whether LINE has been answering lately (for /readyz); absent when the transport cannot tell. */
+  health?(): LineHealth | undefined;
   richMenus: RichMenuApi;
 }
 
@@ -83,6 +85,8 @@ export interface SdkGatewayOptions {
   /** Both the messaging and the data API; undefined = LINE's own hosts. */
   baseUrl?: string;
   timeoutMs?: number;
+  /** Profile and other lookups (their own connection pool); default the smaller of timeoutMs and 5 s. */
+  lookupTimeoutMs?: number;
   /**
    * 'pooled' (default): JSON calls go through an undici keep-alive pool (line-transport.ts);
    * 'fetch': the SDK's own fetch for everything.
@@ -106,7 +110,10 @@ export class SdkLineGateway implements LineGateway {
     this.blob = new messagingApi.MessagingApiBlobClient(options.baseUrl ? { ...base, baseURL: options.baseUrl } : base);
     this.timeoutMs = options.timeoutMs ?? 10_000;
     if (options.transport !== 'fetch') {
-      this.transport = new PooledLineTransport(options.baseUrl ?? LINE_API_ORIGIN, { timeoutMs: this.timeoutMs });
+      this.transport = new PooledLineTransport(options.baseUrl ?? LINE_API_ORIGIN, {
+        timeoutMs: this.timeoutMs,
+        lookupTimeoutMs: options.lookupTimeoutMs,
+      });
       this.transport.attach(this.api);
     }
   }
@@ -115,35 +122,41 @@ export class SdkLineGateway implements LineGateway {
     await this.transport?.close();
   }
 
+  health(): LineHealth | undefined {
+    return this.transport?.health();
+  }
+
   readonly richMenus: RichMenuApi = {
     create: async (menu) => (await this.call('richMenuCreate', () => this.api.createRichMenu(menu))).richMenuId,
     setImage: async (richMenuId, image, contentType) => {
       await this.call('richMenuImage', () =>
-        this.blob.setRichMenuImage(richMenuId, new Blob([image], { type: contentType })),
+        this.blob.setRichMenuImage(part(richMenuId), new Blob([image], { type: contentType })),
       );
     },
     nameOf: async (richMenuId) =>
-      this.orNull(async () => (await this.call('richMenuGet', () => this.api.getRichMenu(richMenuId))).name),
+      this.orNull(async () => (await this.call('richMenuGet', () => this.api.getRichMenu(part(richMenuId)))).name),
     delete: async (richMenuId) => {
-      await this.call('richMenuDelete', () => this.api.deleteRichMenu(richMenuId));
+      await this.call('richMenuDelete', () => this.api.deleteRichMenu(part(richMenuId)));
     },
     aliasTarget: async (aliasId) =>
-      this.orNull(async () => (await this.call('richMenuAlias', () => this.api.getRichMenuAlias(aliasId))).richMenuId),
+      this.orNull(
+        async () => (await this.call('richMenuAlias', () => this.api.getRichMenuAlias(part(aliasId)))).richMenuId,
+      ),
     setAlias: async (aliasId, richMenuId, exists) => {
       await this.call('richMenuAliasSet', () =>
         exists
-          ? this.api.updateRichMenuAlias(aliasId, { richMenuId })
+          ? this.api.updateRichMenuAlias(part(aliasId), { richMenuId })
           : this.api.createRichMenuAlias({ richMenuAliasId: aliasId, richMenuId }),
       );
     },
     setDefault: async (richMenuId) => {
-      await this.call('richMenuDefault', () => this.api.setDefaultRichMenu(richMenuId));
+      await this.call('richMenuDefault', () => this.api.setDefaultRichMenu(part(richMenuId)));
     },
     linkToUser: async (userId, richMenuId) => {
-      await this.call('richMenuLink', () => this.api.linkRichMenuIdToUser(userId, richMenuId));
+      await this.call('richMenuLink', () => this.api.linkRichMenuIdToUser(part(userId), part(richMenuId)));
     },
     unlinkFromUser: async (userId) => {
-      await this.call('richMenuUnlink', () => this.api.unlinkRichMenuIdFromUser(userId));
+      await this.call('richMenuUnlink', () => this.api.unlinkRichMenuIdFromUser(part(userId)));
     },
     moveLinks: async (from, to) => {
       const res = await this.call('richMenuBatch', () =>
@@ -184,7 +197,7 @@ export class SdkLineGateway implements LineGateway {
 
   async getProfile(userId: string): Promise<LineProfile | null> {
     try {
-      const p = await this.call('profile', () => this.api.getProfile(userId));
+      const p = await this.call('profile', () => this.api.getProfile(part(userId)));
       return { userId: p.userId, displayName: p.displayName, language: p.language };
     } catch (err) {
       if (err instanceof LineApiError && err.status === 404) return null;
@@ -194,7 +207,9 @@ export class SdkLineGateway implements LineGateway {
 
   async getGroupMemberProfile(groupId: string, userId: string): Promise<LineProfile | null> {
     try {
-      const p = await this.call('groupMemberProfile', () => this.api.getGroupMemberProfile(groupId, userId));
+      const p = await this.call('groupMemberProfile', () =>
+        this.api.getGroupMemberProfile(part(groupId), part(userId)),
+      );
       return { userId: p.userId, displayName: p.displayName };
     } catch (err) {
       if (err instanceof LineApiError && err.status === 404) return null;
@@ -203,11 +218,11 @@ export class SdkLineGateway implements LineGateway {
   }
 
   async getGroupMemberCount(groupId: string): Promise<number> {
-    return (await this.call('groupMemberCount', () => this.api.getGroupMemberCount(groupId))).count;
+    return (await this.call('groupMemberCount', () => this.api.getGroupMemberCount(part(groupId)))).count;
   }
 
   async getMessageContent(messageId: string): Promise<Buffer> {
-    return this.call('content', async () => readAll(await this.blob.getMessageContent(messageId)));
+    return this.call('content', async () => readAll(await this.blob.getMessageContent(part(messageId))));
   }
 
   async showLoadingAnimation(chatId: string, seconds: number): Promise<void> {
@@ -247,6 +262,15 @@ export class SdkLineGateway implements LineGateway {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * An id as one URL path segment. The SDK puts ids into paths as they are; a LINE id is hex and comes
+ * out unchanged, anything else (a space, Thai, CR LF, a slash) is escaped instead of reaching LINE,
+ * or the connection pool, as part of the URL.
+ */
+function part(id: string): string {
+  return encodeURIComponent(id);
 }
 
 function toLineError(err: unknown): unknown {

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { OutboxEntry, OutboxKind, OutboxRepository } from '../store/repositories/outbox-repository';
 import type { Clock } from '../util/clock';
+import { bangkokMonth } from '../util/bangkok-month';
 import { sequencer } from '../util/sequence';
 import { DuplicateKeyError } from '../store/store-port';
 import { LineApiError, type LineGateway, type LineMessage } from './line-gateway';
@@ -55,13 +56,51 @@ export interface OutboxOptions {
   /** The backoff of urgent rows (SOS): 100, 200, 400, 800 ms, then every second. */
   urgentBackoffBaseMs: number;
   urgentBackoffMaxMs: number;
-  /** After this many failed attempts a row is marked failed and an alert logged. */
-  maxAttempts: number;
+  /** After this long an urgent row still failing backs off to urgentSlowBackoffMaxMs (a long outage). */
+  urgentFastForMs: number;
+  urgentSlowBackoffMaxMs: number;
+  /**
+   * How long after it was queued a message is still worth sending, by purpose (the `purpose` of
+   * SendRequest). Past it a failing row is given up (failed, with an alert log line). Purposes not
+   * listed get `default`: what a case or an alert became must arrive even after a day-long outage.
+   */
+  retryHorizonMs: { default: number } & Record<string, number>;
   /** Per-endpoint request rates kept below LINE's limits (line-api.md 2.4). */
   ratePerSecond: { reply: number; push: number; multicast: number };
   /** How long stop() waits for sends already in flight to get LINE's answer and record it. */
   stopGraceMs: number;
+  /** Rows read per page when a restart resumes what was pending. */
+  resumePageSize: number;
 }
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * Answers to a conversation turn (a help text, a menu, a question) mean little an hour later; they
+ * are given up after 30 minutes. Everything else (case cards and updates, SOS messages, the answer
+ * to a report) keeps trying for three days.
+ */
+const CONVERSATION_PURPOSES = [
+  'help',
+  'help-unknown',
+  'help-unsupported',
+  'menu',
+  'language-picker',
+  'language-changed',
+  'group-hello',
+  'group-help',
+  'flow-expired',
+  'error',
+  'sos-question',
+  'sos-refused',
+  'case-refused',
+  'bind-usage',
+  'bind-refused',
+  'duty',
+  'my-cases',
+  'zone-info',
+];
 
 export const defaultOutboxOptions: OutboxOptions = {
   replyTokenMaxAgeMs: 50_000,
@@ -69,27 +108,51 @@ export const defaultOutboxOptions: OutboxOptions = {
   backoffBaseMs: 250,
   backoffMaxMs: 60_000,
   // bench/sos --fail-rate 0.2: with the ordinary backoff an alert that met three 500s in a row
-  // (0.8% of them) took 1.75 s; on this one it takes 0.7 s, and five in a row 2.5 s.
+  // (0.8% of them) took 1.75 s; on this one it takes 0.7 s, and five in a row 2.5 s. Tried every
+  // second for 15 minutes, an SOS reaches the group within about a second of LINE answering again
+  // (bench/faults/sos-outage.ts); after that every 10 s.
   urgentBackoffBaseMs: 100,
   urgentBackoffMaxMs: 1_000,
-  maxAttempts: 12,
+  urgentFastForMs: 15 * MINUTE,
+  urgentSlowBackoffMaxMs: 10_000,
+  retryHorizonMs: {
+    default: 72 * HOUR,
+    ...Object.fromEntries(CONVERSATION_PURPOSES.map((p) => [p, 30 * MINUTE])),
+  },
   // LINE allows 2,000/s for reply and push, about 200/s for multicast (line-api.md 2.4); keep a 10%
   // margin. At 1,500/s (25%) the limiter itself capped replies at the hub's target rate, so any
   // burst above it queued for good (bench/webhook.ts at 1,500/s: answers fell behind the 200s).
   ratePerSecond: { reply: 1_800, push: 1_800, multicast: 180 },
   stopGraceMs: 15_000,
+  resumePageSize: 1_000,
 };
+
+/** What happened to a row, for those who watch deliveries (the SOS delivery watch, the quota). */
+export interface OutboxListener {
+  /** A row was queued in this process: enqueued now, resumed after a restart, or released. */
+  queued?(row: OutboxEntry): void;
+  /**
+   * LINE accepted the row (or had accepted it before: 409, a used reply token). Awaited before the
+   * row counts as done, so what the listener queues in turn is part of drain().
+   */
+  sent?(row: OutboxEntry): Promise<void> | void;
+}
 
 const MAX_MESSAGES_PER_CALL = 5;
 const MAX_MULTICAST_RECIPIENTS = 500;
 
 type Outcome = 'done' | 'retry';
 
+const AUTO_RELEASE_EVERY_MS = 10 * MINUTE;
+/** Failing this long before a success counts as an outage that has ended (every waiting row goes). */
+const RECOVERY_WAKE_AFTER_MS = 2_000;
+
 /**
  * Every outbound message is a row here before LINE sees it. A worker sends rows in order per chat,
  * with the row's retry key on push and multicast, retries 5xx / timeouts / rate-limit 429s with
- * backoff, holds messages when the monthly quota is spent, and falls back from a stale reply token
- * to a push. A restart resumes the rows still pending.
+ * backoff for as long as the row's purpose is worth it (its retry horizon), holds messages when the
+ * monthly quota is spent and releases them when sends succeed again, and falls back from a stale
+ * reply token to a push. A restart resumes the rows still pending, page by page.
  */
 export class Outbox {
   private readonly options: OutboxOptions;
@@ -101,7 +164,15 @@ export class Outbox {
   private readonly sleeping = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
   /** The per-chat send loops running now; stop() waits for them to record what LINE answered. */
   private readonly workers = new Set<Promise<void>>();
+  private readonly listeners: OutboxListener[] = [];
   private stopped = false;
+  /** Since when LINE has been failing (network, timeout, 5xx); undefined while sends succeed. */
+  private failingSince: number | undefined;
+  /** True from a quota hold until held rows are released. */
+  private holding = false;
+  private releasing: Promise<number> | undefined;
+  /** A successful send releases held rows at most this often (the quota may fit one push, not all). */
+  private lastAutoRelease = -Infinity;
 
   constructor(
     private readonly deps: {
@@ -112,10 +183,19 @@ export class Outbox {
       metrics: Metrics;
       /** Told of every push or multicast LINE accepted (the quota ledger counts them). */
       onSent?(row: OutboxEntry): Promise<void>;
+      /**
+       * Asked before an urgent row is retried: false when it is no longer wanted (the SOS alert it
+       * belongs to was closed), and the row is then given up. Absent: always wanted.
+       */
+      stillWanted?(row: OutboxEntry): Promise<boolean>;
     },
     options: Partial<OutboxOptions> = {},
   ) {
-    this.options = { ...defaultOutboxOptions, ...options };
+    this.options = {
+      ...defaultOutboxOptions,
+      ...options,
+      retryHorizonMs: { ...defaultOutboxOptions.retryHorizonMs, ...options.retryHorizonMs },
+    };
     this.nextSeq = sequencer(deps.clock);
     this.limiters = {
       reply: new TokenBucket(this.options.ratePerSecond.reply),
@@ -130,6 +210,16 @@ export class Outbox {
       // LINE allows 60 broadcasts an hour; the hub sends one per OA-wide announcement, so push's pace will do.
       broadcast: new TokenBucket(this.options.ratePerSecond.push),
     };
+  }
+
+  /** True when a row with this id was ever queued (by this process or an earlier one). */
+  async queuedBefore(id: string): Promise<boolean> {
+    return (await this.deps.repo.get(id)) !== null;
+  }
+
+  /** Adds a watcher of queued and sent rows. */
+  listen(listener: OutboxListener): void {
+    this.listeners.push(listener);
   }
 
   /** Persists the request as one or more rows (5 messages, 500 recipients per call), then sends. */
@@ -159,19 +249,63 @@ export class Outbox {
     }
   }
 
-  /** Picks up rows a previous process left pending. */
+  /**
+   * Picks up rows a previous process left pending, page by page until none is left (a backlog of
+   * any size is resumed, not only its first page). Also puts back in line the messages held for a
+   * quota that a new Bangkok month has since renewed.
+   */
   async resume(): Promise<number> {
-    const rows = await this.deps.repo.pending();
-    for (const row of rows) this.schedule(row);
-    return rows.length;
+    let resumed = 0;
+    let after = -Infinity;
+    for (;;) {
+      const page = await this.deps.repo.pendingAfter(after, this.options.resumePageSize);
+      for (const row of page) this.schedule(row);
+      resumed += page.length;
+      if (page.length < this.options.resumePageSize) break;
+      after = page[page.length - 1]!.seq;
+    }
+    return resumed + (await this.releaseHeldBeforeThisMonth());
   }
 
-  /** Puts messages held for an exhausted quota back in line (the quota was raised or a new month began). */
-  async releaseHeld(): Promise<number> {
-    const released = await this.deps.repo.releaseHeld(this.deps.clock.now());
+  /**
+   * LINE renews the quota each month: rows held in an earlier Bangkok month go again (at start, and
+   * from the scheduler at the turn of the month). Returns how many were released.
+   */
+  async releaseHeldBeforeThisMonth(): Promise<number> {
+    const month = bangkokMonth(this.deps.clock.now());
+    const held = await this.deps.repo.held();
+    const stale = held.filter((r) => r.heldAt === undefined || bangkokMonth(r.heldAt) !== month);
+    if (held.length > stale.length) this.holding = true;
+    return stale.length > 0 ? this.release(stale, 'a new month renewed the quota') : 0;
+  }
+
+  /**
+   * Puts messages held for an exhausted quota back in line (the quota was raised, a new month began,
+   * or a send just succeeded) and resets the quota gauge. Returns how many were released.
+   */
+  async releaseHeld(why = 'released by an operator'): Promise<number> {
+    // One release at a time: a burst of successful sends after a hold asks for it many times.
+    this.releasing ??= (async () => {
+      try {
+        return await this.release(await this.deps.repo.held(), why);
+      } finally {
+        this.releasing = undefined;
+      }
+    })();
+    return this.releasing;
+  }
+
+  private async release(rows: OutboxEntry[], why: string): Promise<number> {
+    const now = this.deps.clock.now();
+    this.holding = false;
     this.deps.metrics.quotaExhausted.set(0);
-    if (released > 0) await this.resume();
-    return released;
+    for (const row of rows) {
+      // Row by row: a row held while this runs stays held (and is released next time).
+      await this.deps.repo.update(row._id, { status: 'pending', nextAttemptAt: now });
+      this.schedule({ ...row, status: 'pending', nextAttemptAt: now });
+    }
+    if (rows.length > 0) this.deps.logger.warn({ released: rows.length, why }, 'messages held for the quota released');
+    return rows.length;
   }
 
   /** Resolves when nothing is queued or being sent in this process (tests, graceful shutdown). */
@@ -186,10 +320,7 @@ export class Outbox {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const s of this.sleeping) {
-      clearTimeout(s.timer);
-      s.wake();
-    }
+    this.wakeAll();
     // Waiting here (bounded, in case the store hangs) means the next process starts from what really
     // happened: a reply LINE took is marked sent instead of being sent again (a reply has no retry key).
     let timer: NodeJS.Timeout | undefined;
@@ -222,6 +353,7 @@ export class Outbox {
         seq: this.nextSeq(),
         purpose: request.purpose,
         ...(request.urgent ? { urgent: true } : {}),
+        ...(request.dedupeKey ? { dedupeKey: request.dedupeKey } : {}),
       };
     };
     const chunks: LineMessage[][] = [];
@@ -262,6 +394,7 @@ export class Outbox {
     const queue = this.queues.get(row.orderKey);
     if (queue?.some((r) => r._id === row._id)) return;
     this.deps.metrics.outboxPending.inc();
+    for (const l of this.listeners) l.queued?.(row);
     if (queue) {
       queue.push(row);
       return;
@@ -302,6 +435,12 @@ export class Outbox {
         if (!row.replyToken || age > this.options.replyTokenMaxAgeMs) {
           await this.fallBackToPush(row, `reply token ${Math.round(age / 1000)} s old`);
         } else {
+          const triedBefore = row.replyTriedAt !== undefined;
+          if (!triedBefore) {
+            // On record before the call leaves: after a crash, the next process knows the token may be spent.
+            row.replyTriedAt = clock.now();
+            await this.deps.repo.markReplyTried(row._id, row.replyTriedAt);
+          }
           try {
             const result = await this.limiters.reply
               .take()
@@ -310,6 +449,17 @@ export class Outbox {
           } catch (err) {
             if (!(err instanceof LineApiError && err.status === 400 && /invalid reply token/i.test(err.lineMessage)))
               throw err;
+            if (triedBefore) {
+              // Nobody else holds this token and it is not yet stale: the earlier try used it, so LINE
+              // delivered that one (its answer was lost: a 5xx, a timeout, or a crash). Pushing now
+              // would show the person the same message twice.
+              this.deps.metrics.outboxSends.inc({ kind: 'reply', result: 'reply_already_used' });
+              this.deps.logger.info(
+                { outboxId: row._id, purpose: row.purpose },
+                'reply token already used by an earlier try of this reply: counted as delivered',
+              );
+              return await this.markSent(row, undefined);
+            }
             await this.fallBackToPush(row, 'LINE answered Invalid reply token');
           }
         }
@@ -341,18 +491,45 @@ export class Outbox {
 
   private async markSent(row: OutboxEntry, requestId: string | undefined): Promise<Outcome> {
     const now = this.deps.clock.now();
-    await this.deps.repo.update(
-      row._id,
-      { status: 'sent', sentAt: now, sentAs: row.kind, ...(requestId ? { lineRequestId: requestId } : {}) },
-      true,
-    );
+    await this.deps.repo.markSent(row._id, {
+      status: 'sent',
+      sentAt: now,
+      sentAs: row.kind,
+      ...(requestId ? { lineRequestId: requestId } : {}),
+    });
+    row.status = 'sent';
+    row.sentAt = now;
     this.deps.metrics.outboxSends.inc({ kind: row.kind, result: 'sent' });
-    if (row.kind !== 'reply' && this.deps.onSent) {
-      await this.deps
-        .onSent(row)
-        .catch((err: unknown) => this.deps.logger.warn({ err, outboxId: row._id }, 'quota accounting failed'));
+    if (this.failingSince !== undefined) this.recovered(now);
+    if (row.kind !== 'reply') {
+      // A push or multicast LINE took: whatever was held for the quota can go again.
+      if (this.holding && now - this.lastAutoRelease >= AUTO_RELEASE_EVERY_MS) {
+        this.lastAutoRelease = now;
+        void this.releaseHeld('LINE accepts messages again');
+      }
+      if (this.deps.onSent) {
+        await this.deps
+          .onSent(row)
+          .catch((err: unknown) => this.deps.logger.warn({ err, outboxId: row._id }, 'quota accounting failed'));
+      }
     }
+    for (const l of this.listeners) await l.sent?.(row);
     return 'done';
+  }
+
+  /**
+   * LINE answers again after failing for a while (an outage, not a blip): every row waiting out its
+   * backoff goes now, rather than up to a minute later (SOS rows wait at most a second anyway; case
+   * updates and answers do not need to wait longer than the outage). After a blip (one 5xx among
+   * successes) the backoff stands, so a flaky LINE is not met with a storm of retries.
+   */
+  private recovered(now: number): void {
+    const failingForMs = now - this.failingSince!;
+    this.failingSince = undefined;
+    if (failingForMs < RECOVERY_WAKE_AFTER_MS) return;
+    this.deps.logger.warn({ failingForMs }, 'LINE answers again: retrying what waited');
+    for (const queue of this.queues.values()) for (const r of queue) if (r.nextAttemptAt > now) r.nextAttemptAt = now;
+    this.wakeAll();
   }
 
   private async onFailure(row: OutboxEntry, err: unknown): Promise<Outcome> {
@@ -367,7 +544,8 @@ export class Outbox {
     const lastError = `${err.status || 'network'}: ${err.lineMessage}`;
     if (err.status === 429 && /monthly limit/i.test(err.lineMessage)) {
       // Retrying cannot help until the quota changes; hold the row and tell a human.
-      await repo.update(row._id, { status: 'held', lastError }, true);
+      await repo.update(row._id, { status: 'held', lastError, heldAt: now }, true);
+      this.holding = true;
       metrics.quotaExhausted.set(1);
       metrics.outboxSends.inc({ kind: row.kind, result: 'held' });
       logger.error(
@@ -377,12 +555,11 @@ export class Outbox {
       return 'done';
     }
     const retryable = err.status === 0 || err.status === 429 || err.status >= 500;
+    if (retryable && err.status !== 429) this.failingSince ??= now;
     const attempts = row.attempts + 1;
-    if (retryable && attempts < this.options.maxAttempts) {
-      const [base, max] = row.urgent
-        ? [this.options.urgentBackoffBaseMs, this.options.urgentBackoffMaxMs]
-        : [this.options.backoffBaseMs, this.options.backoffMaxMs];
-      const delay = Math.min(max, base * 2 ** (attempts - 1));
+    const giveUp = retryable ? await this.reasonToGiveUp(row, now) : undefined;
+    if (retryable && !giveUp) {
+      const delay = Math.min(this.backoffCapOf(row, now), this.backoffBaseOf(row) * 2 ** Math.min(attempts - 1, 20));
       const jittered = Math.round(delay * (0.75 + Math.random() * 0.5));
       row.attempts = attempts;
       row.nextAttemptAt = now + jittered;
@@ -394,13 +571,49 @@ export class Outbox {
       );
       return 'retry';
     }
-    await repo.update(row._id, { status: 'failed', lastError }, true);
-    metrics.outboxSends.inc({ kind: row.kind, result: 'failed' });
+    const recorded = giveUp ? `${giveUp}; last error ${lastError}` : lastError;
+    await repo.update(row._id, { status: 'failed', lastError: recorded }, true);
+    metrics.outboxSends.inc({ kind: row.kind, result: giveUp ? 'expired' : 'failed' });
     logger.error(
-      { alert: 'outbox_failed', outboxId: row._id, purpose: row.purpose, to: row.to, lastError },
-      'LINE refused a message',
+      {
+        alert: giveUp ? 'outbox_expired' : 'outbox_failed',
+        outboxId: row._id,
+        purpose: row.purpose,
+        to: row.to,
+        attempts,
+        lastError: recorded,
+      },
+      giveUp ? 'LINE send given up' : 'LINE refused a message',
     );
     return 'done';
+  }
+
+  /** Why a retryable row should not be tried again, or undefined while it is still worth it. */
+  private async reasonToGiveUp(row: OutboxEntry, now: number): Promise<string | undefined> {
+    const horizon = this.options.retryHorizonMs[row.purpose] ?? this.options.retryHorizonMs.default;
+    if (now - row.createdAt >= horizon) return `gave up after ${Math.round((now - row.createdAt) / MINUTE)} min`;
+    if (row.urgent && this.deps.stillWanted && !(await this.deps.stillWanted(row).catch(() => true)))
+      return 'no longer wanted (its SOS alert was closed)';
+    return undefined;
+  }
+
+  private backoffBaseOf(row: OutboxEntry): number {
+    return row.urgent ? this.options.urgentBackoffBaseMs : this.options.backoffBaseMs;
+  }
+
+  private backoffCapOf(row: OutboxEntry, now: number): number {
+    if (!row.urgent) return this.options.backoffMaxMs;
+    return now - row.createdAt < this.options.urgentFastForMs
+      ? this.options.urgentBackoffMaxMs
+      : this.options.urgentSlowBackoffMaxMs;
+  }
+
+  private wakeAll(): void {
+    for (const s of this.sleeping) {
+      clearTimeout(s.timer);
+      s.wake();
+    }
+    this.sleeping.clear();
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Collection, Store } from '../store/store-port';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../logger';
+import { bangkokMonth } from '../util/bangkok-month';
 
 interface MonthCount {
   _id: string;
@@ -9,8 +10,6 @@ interface MonthCount {
   userPushes: number;
   multicastRecipients: number;
 }
-
-const BANGKOK_MONTH = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Bangkok', year: 'numeric', month: '2-digit' });
 
 /**
  * Our own count of messages against LINE's monthly quota. LINE counts a push per recipient: a push
@@ -30,7 +29,7 @@ export class QuotaLedger {
 
   /** Bangkok calendar month, since LINE's quota resets by month. */
   monthOf(at: number): string {
-    return BANGKOK_MONTH.format(at);
+    return bangkokMonth(at);
   }
 
   async recordPush(to: string): Promise<void> {

@@ -142,6 +142,21 @@ describe('restart: a new process finishes what the previous one left', () => {
     emulator.users.add({ userId: officer, displayName: 'ร.ต.ท. วิชัย', language: 'th' });
     emulator.groups.add({ groupId: stationGroup, groupName: 'สภ.หาดใหญ่', memberIds: [officer, uid('f')] });
   });
+  /**
+   * The process dies once `mortal` stopped writing (the event's own done mark, written before the
+   * send came back, is on record); a new process on the same files resumes the one message.
+   */
+  async function dieAndRestart(mortal: MortalStore, first: HubProcess, eventId: string): Promise<HubProcess> {
+    await mortal.died;
+    await until(async () => (await new InboxRepository(mortal.inner).get(eventId))?.status === 'done');
+    await first.kill();
+    const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    toClose.push(() => next.stop());
+    expect(next.resumed).toEqual({ resumedEvents: 0, resumedMessages: 1 });
+    await next.hub.drain();
+    return next;
+  }
+
   afterEach(async () => {
     for (const close of toClose.splice(0).reverse()) await close();
     await closeEmulator();
@@ -357,6 +372,79 @@ describe('restart: a new process finishes what the previous one left', () => {
     expect(emulator.delivered(stationGroup)).toHaveLength(1);
   });
 
+  it('when a process dies after LINE took a reply but before recording it, then the next process counts it delivered and does not push it again', async () => {
+    const mortal = new MortalStore(
+      new EmbeddedStore({ dir }),
+      (collection, method, args) =>
+        collection === 'outbox' &&
+        method === 'updateOne' &&
+        (args[1] as { $set?: { status?: string; sentAs?: string } }).$set?.sentAs === 'reply',
+    );
+    const first = await startProcess(emulator, lineUrl, mortal);
+    const sent = await emulator.driver.text({ userId: john }, 'what is the weather');
+    const eventId = sent.events[0].webhookEventId as string;
+    // LINE delivered the reply; the process dies before writing "sent".
+    const next = await dieAndRestart(mortal, first, eventId);
+    expect(emulator.calls({ endpoint: 'reply' }).map((c) => [c.status, c.response])).toEqual([
+      [200, expect.anything()],
+      [400, { message: 'Invalid reply token' }],
+    ]);
+    expect(emulator.calls({ endpoint: 'push' })).toHaveLength(0);
+    expect(emulator.delivered(john)).toHaveLength(1);
+    expect(await next.hub.repos.outbox.find({ to: john })).toEqual([
+      expect.objectContaining({ status: 'sent', sentAs: 'reply' }),
+    ]);
+  });
+
+  it('when more than 10,000 events and 10,000 messages were pending, then a restart resumes every one of them, not the first 10,000', async () => {
+    const store = new EmbeddedStore({ dir });
+    const base = clock.now() * 1000;
+    const entries: InboxEntry[] = Array.from({ length: 10_050 }, (_, i) => ({
+      _id: `01JRESUMEPAGE${String(i).padStart(13, '0')}`,
+      seq: base + i,
+      sourceKey: `user:${uid(String(i % 10))}`,
+      event: {
+        type: 'unfollow',
+        mode: 'active',
+        timestamp: clock.now(),
+        webhookEventId: `01JRESUMEPAGE${String(i).padStart(13, '0')}`,
+        deliveryContext: { isRedelivery: false },
+        source: { type: 'user', userId: uid(String(i % 10)) },
+      },
+      status: 'pending',
+      receivedAt: clock.now(),
+      attempts: 0,
+    }));
+    await new InboxRepository(store).accept(entries);
+    const rows: OutboxEntry[] = Array.from({ length: 10_050 }, (_, i) => ({
+      _id: `resume-page-${i}`,
+      kind: 'push',
+      to: john,
+      messages: [{ type: 'text', text: `zone news ${i}` }],
+      retryKey: randomUUID(),
+      orderKey: john,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: clock.now(),
+      createdAt: clock.now(),
+      seq: base + 20_000 + i,
+      purpose: 'news',
+    }));
+    await store.collection('outbox').insertNew(rows.map((r) => ({ ...r, messages: JSON.stringify(r.messages) })));
+    await store.close();
+
+    // LINE is down for the moment: the resumed messages wait in line instead of flooding this test.
+    emulator.faults.inject({ status: 503, endpoint: 'push', forMs: 60_000 });
+    const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
+    toClose.push(() => next.stop());
+    expect(next.resumed).toEqual({ resumedEvents: 10_050, resumedMessages: 10_050 });
+    const inFlight = (await next.hub.metrics.registry.getSingleMetricAsString('ssz_outbox_in_flight')).split(' ').pop();
+    expect(Number(inFlight)).toBe(10_050);
+    await next.hub.inbox.drain();
+    expect(await next.hub.repos.inbox.count('pending')).toBe(0);
+    expect(await next.hub.repos.inbox.count('done')).toBe(10_050);
+  }, 30_000);
+
   it('when a process dies after LINE accepted a push but before recording it, then the next process gets 409 for the retry and the person sees it once', async () => {
     // The answer to an event that happened 55 s ago goes out as a push (line-api.md 2.2), with a retry key.
     const mortal = new MortalStore(
@@ -381,15 +469,8 @@ describe('restart: a new process finishes what the previous one left', () => {
       },
     ]);
     expect(result.status).toBe(200);
-    await mortal.died; // LINE has accepted the push; the process dies before writing "sent"
-    // (The event itself was marked done before the push came back; wait for that write to be on record.)
-    await until(async () => (await new InboxRepository(mortal.inner).get(eventId))?.status === 'done');
-    await first.kill();
-
-    const next = await startProcess(emulator, lineUrl, new EmbeddedStore({ dir }));
-    toClose.push(() => next.stop());
-    expect(next.resumed).toEqual({ resumedEvents: 0, resumedMessages: 1 });
-    await next.hub.drain();
+    // LINE has accepted the push; the process dies before writing "sent".
+    const next = await dieAndRestart(mortal, first, eventId);
     const pushes = emulator.calls({ endpoint: 'push' });
     expect(pushes.map((c) => c.status)).toEqual([200, 409]);
     expect(pushes[0]!.retryKey).toBe(pushes[1]!.retryKey);

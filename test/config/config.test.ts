@@ -36,6 +36,32 @@ describe('loadConfig', () => {
     expect(config.adminToken.length).toBeGreaterThan(0);
   });
 
+  it('when no LINE credentials are set, then the hub listens on loopback only; with them, on all interfaces', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    const real = loadConfig({ LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, ADMIN_TOKEN: ADMIN });
+    expect(real.host).toBeUndefined();
+    expect(
+      loadConfig({
+        HOST: '10.0.0.5',
+        LINE_CHANNEL_SECRET: SECRET,
+        LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+        ADMIN_TOKEN: ADMIN,
+      }).host,
+    ).toBe('10.0.0.5');
+    expect(real.maxConnections).toBe(1_000);
+    expect(loadConfig({ HTTP_MAX_CONNECTIONS: '5000' }).maxConnections).toBe(5_000);
+  });
+
+  it('when HOST opens the emulator mode to other machines without an ADMIN_TOKEN, then it refuses to start naming ADMIN_TOKEN', () => {
+    const err = configError({ HOST: '0.0.0.0' });
+    expect(err.variable).toBe('ADMIN_TOKEN');
+    expect(err.message).toMatch(/HOST \(0\.0\.0\.0\) is not loopback/);
+    expect(loadConfig({ HOST: '0.0.0.0', ADMIN_TOKEN: ADMIN }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: 'localhost' }).host).toBe('localhost');
+    expect(configError({ HOST: 'a b' }).variable).toBe('HOST');
+    expect(configError({ HTTP_MAX_CONNECTIONS: '3' }).variable).toBe('HTTP_MAX_CONNECTIONS');
+  });
+
   it('when EMULATOR_PORT and DATA_DIR are set, then the emulator URL follows the port and the data dir is resolved', () => {
     const config = loadConfig({ EMULATOR_PORT: '4100', DATA_DIR: 'tmp/hub-data', PORT: '8080' });
 

@@ -98,13 +98,19 @@ describe('POST /webhook', () => {
     expect(await f.hub.repos.inbox.count()).toBe(0);
   });
 
-  it('when an event has no webhookEventId, then it answers 400 and stores none of the events in that body', async () => {
+  it('when an event has no webhookEventId, then it answers 200, handles the other event, and keeps the bad one as invalid (a redelivery of it is a duplicate)', async () => {
     const noId = textEvent(john, 'hello');
     delete noId.webhookEventId;
     const result = await f.emulator.driver.send([textEvent(john, 'first'), noId]);
-    expect(result.status).toBe(400);
-    expect(JSON.parse(result.body).message).toMatch(/webhookEventId/);
-    expect(await f.hub.repos.inbox.count()).toBe(0);
+    expect(result.status).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({ accepted: 1, duplicates: 0, invalid: 1 });
+    const [invalid] = await f.store.collection<{ _id: string; error: string }>('inbox').find({ status: 'failed' });
+    expect(invalid!.error).toBe('invalid event: webhookEventId is missing or not an event id');
+    const again = await f.emulator.driver.send([noId]);
+    expect(JSON.parse(again.body)).toEqual({ accepted: 0, duplicates: 1, invalid: 1 });
+    expect(await f.hub.repos.inbox.count('failed')).toBe(1);
+    await f.settle();
+    expect(f.seen(john)).toHaveLength(1);
   });
 
   it('when a body of 2 MB arrives, then it answers 413 and keeps serving the next webhook', async () => {
@@ -237,10 +243,10 @@ describe('health, readiness, metrics and unknown routes', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('when /readyz is asked and the store answers, then it answers 200 and names the store kind', async () => {
+  it('when /readyz is asked and the store and LINE answer, then it answers 200 and names the store kind and LINE as reachable', async () => {
     const res = await request(f.hub.app).get('/readyz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', store: 'embedded' });
+    expect(res.body).toEqual({ status: 'ready', store: 'embedded', line: 'reachable' });
   });
 
   it('when webhooks were refused and accepted, then /metrics counts each answer by status', async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { area } from '@turf/area';
-import { validateFeatureCollection } from '../../src/geo/geojson-import';
+import { MAX_VERTICES_PER_ZONE, validateFeatureCollection, validateZones } from '../../src/geo/geojson-import';
 import { bowTie, collection, feature, square } from './geo-fixture';
 
 const KNOWN = new Set(['HYI', 'KHH']);
@@ -30,16 +30,54 @@ describe('GeoJSON zone validation', () => {
     expect(zones[1]).not.toHaveProperty('illustrative');
   });
 
-  it('when one feature is a self-intersecting bow-tie among good ones, then the error names that feature and where it crosses', () => {
-    const { zones, errors } = validate(
+  it('when one feature is a self-intersecting bow-tie among good ones, then the error names that feature and where it crosses', async () => {
+    const { zones, errors } = await validateZones(
       collection(
         feature('good-1', [square(100.47, 7.0)]),
         feature('bow-tie', [bowTie(100.48, 7.0)]),
         feature('good-2', [square(100.49, 7.0)]),
       ),
+      KNOWN,
+      NOW,
     );
     expect(errors).toEqual([{ feature: 'bow-tie', message: 'self-intersects at 100.482,7.002' }]);
     expect(zones.map((z) => z._id)).toEqual(['good-1', 'good-2']);
+  });
+
+  it('when a zone has 40,001 vertices, then it is refused for its size, without a self-intersection check', async () => {
+    const ring: Array<[number, number]> = [];
+    for (let i = 0; i < 40_000; i++) {
+      const a = (2 * Math.PI * i) / 40_000;
+      ring.push([100.47 + 0.005 * Math.cos(a), 7.0 + 0.005 * Math.sin(a)]);
+    }
+    ring.push(ring[0]!);
+    const { zones, errors } = await validateZones(collection(feature('survey-export', [ring])), KNOWN, NOW);
+    expect(zones).toEqual([]);
+    expect(errors).toEqual([
+      {
+        feature: 'survey-export',
+        message: `has 40001 vertices; at most ${MAX_VERTICES_PER_ZONE} per zone (simplify the shape)`,
+      },
+    ]);
+  });
+
+  it('when a zone is a star of 3,001 points (millions of crossings), then the file is refused with a reason and the hub lives on', async () => {
+    const n = 3_000;
+    const k = Math.floor(n / 2) - 1;
+    const ring: Array<[number, number]> = [];
+    for (let i = 0; i < n; i++) {
+      const a = (2 * Math.PI * ((i * k) % n)) / n;
+      ring.push([100.47 + 0.005 * Math.cos(a), 7.0 + 0.005 * Math.sin(a)]);
+    }
+    ring.push(ring[0]!);
+    const { zones, errors } = await validateZones(collection(feature('star', [ring])), KNOWN, NOW, { maxHeapMb: 32 });
+    expect(zones).toEqual([]);
+    expect(errors).toEqual([
+      {
+        feature: '(file)',
+        message: expect.stringMatching(/^the shapes could not be checked for self-intersections: too many crossings/),
+      },
+    ]);
   });
 
   it('when a feature names a station the store does not know, then the error names the feature and the station', () => {

@@ -36,11 +36,13 @@ function menuState(f: HubFixture, people: string[]) {
   };
 }
 
-async function register(f: HubFixture, userId: string, language = 'th'): Promise<void> {
+/** A new officer registers (off duty, as every new officer starts) and, unless told not to, goes on duty. */
+async function register(f: HubFixture, userId: string, language = 'th', goOnDuty = true): Promise<void> {
   f.emulator.users.add({ userId, displayName: 'ด.ต. สมหมาย', language });
   await f.emulator.driver.follow(userId);
   await f.emulator.driver.postback({ userId }, 'a=consent&v=accept');
   await f.emulator.driver.text({ userId }, `/bind ${await issueCode(f, { kind: 'officer', stationCode: 'HYI' })}`);
+  if (goOnDuty) await f.emulator.driver.text({ userId }, '/duty on');
   await f.settle();
 }
 
@@ -54,10 +56,15 @@ describe('the officers’ rich menus', () => {
     await f.close();
   });
 
-  it('when someone registers as an officer, then the on-duty officer menu of their language is linked, drawn from the locale texts', async () => {
+  it('when someone registers as an officer, then the off-duty officer menu of their language is linked, and going on duty links the on-duty one, drawn from the locale texts', async () => {
     await installAll(f);
-    await register(f, NEW_OFFICER);
+    await register(f, NEW_OFFICER, 'th', false);
     const aliases = f.emulator.richMenus.aliases();
+    expect(f.emulator.richMenus.shownTo(NEW_OFFICER)!.richMenuId).toBe(
+      aliases[officerMenuAlias('officer', false, 'th')],
+    );
+    await f.emulator.driver.text({ userId: NEW_OFFICER }, '/duty on');
+    await f.settle();
     const shown = f.emulator.richMenus.shownTo(NEW_OFFICER)!;
     expect(shown.richMenuId).toBe(aliases[officerMenuAlias('officer', true, 'th')]);
     expect(shown.hasImage).toBe(true);

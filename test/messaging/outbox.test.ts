@@ -6,7 +6,19 @@ import type { Hub } from '../../src/app';
 import { createEmulator, type Emulator, type RecordedCall } from '../../src/emulator';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import type { OutboxEntry } from '../../src/store/repositories/outbox-repository';
-import { SECRET, TOKEN, gid, startHub, testHub, uid, type HubFixture } from '../support/hub-fixture';
+import request from 'supertest';
+import { ManualClock } from '../../src/util/clock';
+import {
+  ADMIN_TOKEN,
+  SECRET,
+  TEST_EPOCH,
+  TOKEN,
+  gid,
+  startHub,
+  testHub,
+  uid,
+  type HubFixture,
+} from '../support/hub-fixture';
 
 const text = (t: string) => ({ type: 'text' as const, text: t });
 const textsOf = (c: RecordedCall) =>
@@ -75,6 +87,22 @@ describe('outbox: sending to LINE', () => {
       expect(pushes.map((c) => c.retryKey)).toEqual([row!.retryKey, row!.retryKey, row!.retryKey]);
       expect(f.seen(john).map((m) => m.text)).toEqual(['Your case is being handled.']);
       expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({ status: 'sent', sentAs: 'push', attempts: 3 });
+    });
+
+    it('when a message is sent, then its row keeps the record (status, times, request id) and no longer the messages', async () => {
+      const [row] = await f.hub.outbox.enqueue({
+        kind: 'push',
+        to: john,
+        messages: [text('Case RPT-HYI-69-000003: officers are on the way.')],
+        purpose: 'report-update',
+      });
+      await f.settle();
+      const stored = await f.store
+        .collection<Record<string, unknown> & { _id: string }>('outbox')
+        .findOne({ _id: row!._id });
+      expect(stored).toMatchObject({ status: 'sent', sentAs: 'push', attempts: 1, lineRequestId: expect.any(String) });
+      expect(stored!.messages).toBeNull();
+      expect(f.seen(john).map((m) => m.text)).toEqual(['Case RPT-HYI-69-000003: officers are on the way.']);
     });
 
     it('when LINE answers 409 because the retry key was already accepted, then the row counts as sent and nothing is delivered twice', async () => {
@@ -289,10 +317,10 @@ describe('outbox: sending to LINE', () => {
       f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
     });
 
-    it('when an urgent push meets 500s, then it is retried at once and delivered while an ordinary one still waits', async () => {
+    it('when LINE is down for a few seconds, then an urgent push is retried at once and delivered first, and the ordinary one waiting out its minute goes as soon as LINE answers again', async () => {
       const officers = gid('5');
       f.emulator.groups.add({ groupId: officers, groupName: 'สภ.หาดใหญ่', memberIds: [john] });
-      f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'push' });
+      f.emulator.faults.inject({ status: 500, endpoint: 'push', forMs: 2_500 });
       const [ordinary] = await f.hub.outbox.enqueue({
         kind: 'push',
         to: john,
@@ -300,7 +328,7 @@ describe('outbox: sending to LINE', () => {
         purpose: 'news',
       });
       await sleep(50);
-      f.emulator.faults.inject({ count: 3, status: 500, endpoint: 'push' });
+      expect(await f.hub.repos.outbox.get(ordinary!._id)).toMatchObject({ status: 'pending', attempts: 1 });
       const [urgent] = await f.hub.outbox.enqueue({
         kind: 'push',
         to: officers,
@@ -308,12 +336,15 @@ describe('outbox: sending to LINE', () => {
         purpose: 'sos-alert',
         urgent: true,
       });
-      for (let i = 0; i < 100 && (await f.hub.repos.outbox.get(urgent!._id))?.status !== 'sent'; i++) await sleep(10);
-      expect(await f.hub.repos.outbox.get(urgent!._id)).toMatchObject({ status: 'sent', attempts: 4, urgent: true });
+      for (let i = 0; i < 1000 && (await f.hub.repos.outbox.get(ordinary!._id))?.status !== 'sent'; i++)
+        await sleep(10);
+      // Retried on its short backoff all through the outage, and sent when it ended.
+      expect((await f.hub.repos.outbox.get(urgent!._id))!.attempts).toBeGreaterThan(10);
       expect(f.seen(officers).map((m) => m.text)).toEqual(['SOS']);
-      expect(await f.hub.repos.outbox.get(ordinary!._id)).toMatchObject({ status: 'pending', attempts: 1 });
-      expect(f.seen(john)).toEqual([]);
-      await f.hub.outbox.stop();
+      // Not a minute later: the first success after the outage woke it.
+      expect(await f.hub.repos.outbox.get(ordinary!._id)).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(f.seen(john).map((m) => m.text)).toEqual(['Zone news']);
+      expect(f.emulator.delivered(officers)[0]!.at).toBeLessThanOrEqual(f.emulator.delivered(john)[0]!.at);
     });
   });
 
@@ -350,6 +381,142 @@ describe('outbox: sending to LINE', () => {
         ['in time', 'reply'],
         ['too late', 'push'],
       ]);
+    });
+  });
+
+  describe('when LINE is down for long', () => {
+    let clock: ManualClock;
+    beforeEach(async () => {
+      clock = new ManualClock(TEST_EPOCH);
+      f = await startHub({ clock });
+      f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
+    });
+
+    /** Waits (real time) until LINE has been called `n` times on `endpoint`. */
+    async function calls(endpoint: string, n: number): Promise<void> {
+      for (let i = 0; i < 500 && f.emulator.calls({ endpoint }).length < n; i++) await sleep(10);
+    }
+
+    it('when LINE fails for a whole day, then a case update is still retried with its retry key and arrives once after it', async () => {
+      f.emulator.faults.inject({ count: 20, status: 503, endpoint: 'push' });
+      const [row] = await f.hub.outbox.enqueue({
+        kind: 'push',
+        to: john,
+        messages: [text('Case RPT-HYI-69-000007 is resolved.')],
+        purpose: 'report-update',
+      });
+      await calls('push', 10);
+      clock.advance(25 * 60 * 60_000); // a day and an hour of failures
+      await f.settle();
+      const pushes = f.emulator.calls({ endpoint: 'push' });
+      expect(pushes).toHaveLength(21);
+      expect(new Set(pushes.map((c) => c.retryKey))).toEqual(new Set([row!.retryKey]));
+      expect(f.seen(john).map((m) => m.text)).toEqual(['Case RPT-HYI-69-000007 is resolved.']);
+      expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({ status: 'sent', attempts: 21 });
+    });
+
+    it('when LINE fails past the 30-minute horizon of a help answer, then that answer is given up with the reason and the next message to the chat goes', async () => {
+      f.emulator.faults.inject({ count: 3, status: 500, endpoint: 'push' });
+      const [help] = await f.hub.outbox.enqueue({
+        kind: 'push',
+        to: john,
+        messages: [text('Tap the menu below to report.')],
+        purpose: 'help',
+      });
+      await calls('push', 2);
+      clock.advance(31 * 60_000);
+      await f.hub.outbox.enqueue({
+        kind: 'push',
+        to: john,
+        messages: [text('Your case was taken.')],
+        purpose: 'report-update',
+      });
+      await f.settle();
+      expect(await f.hub.repos.outbox.get(help!._id)).toMatchObject({ status: 'failed' });
+      expect((await f.hub.repos.outbox.get(help!._id))!.lastError).toMatch(/^gave up after 31 min; last error 500: /);
+      expect(f.seen(john).map((m) => m.text)).toEqual(['Your case was taken.']);
+    });
+  });
+
+  describe('when LINE delivers but answers an error', () => {
+    beforeEach(async () => {
+      f = await startHub();
+    });
+
+    it('when LINE delivers a reply and answers 500, then the retry finds the token used, counts it delivered, and the person sees it once', async () => {
+      const group = gid('7');
+      const token = await unusedReplyToken(f, group);
+      f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'reply', after: true });
+      const [row] = await f.hub.outbox.enqueue({
+        kind: 'reply',
+        to: group,
+        replyToken: token,
+        replyTokenAt: f.clock.now(),
+        messages: [text('Noted, thank you.')],
+        purpose: 'test',
+      });
+      await f.settle();
+      expect(f.emulator.calls({ endpoint: 'reply' }).map((c) => [c.status, c.response])).toEqual([
+        [500, expect.anything()],
+        [400, { message: 'Invalid reply token' }],
+      ]);
+      expect(f.emulator.calls({ endpoint: 'push' })).toHaveLength(0);
+      expect(f.seen(group).map((m) => m.text)).toEqual(['Noted, thank you.']);
+      expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({ status: 'sent', sentAs: 'reply', attempts: 2 });
+    });
+  });
+
+  describe('when the monthly quota runs out', () => {
+    const PUSH = { kind: 'push' as const, purpose: 'news' };
+    beforeEach(async () => {
+      f = await startHub({ clock: 'manual' });
+      f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
+    });
+
+    it('when the quota is raised and a new push goes through, then what was held goes too and the gauge is reset', async () => {
+      f.emulator.quota.setLimit(0);
+      const [held] = await f.hub.outbox.enqueue({ ...PUSH, to: john, messages: [text('held 1')] });
+      await f.settle();
+      expect(await f.hub.repos.outbox.get(held!._id)).toMatchObject({ status: 'held' });
+      expect(await metricValue(f.hub, 'ssz_line_quota_exhausted')).toBe(1);
+      f.emulator.quota.setLimit(undefined);
+      await f.hub.outbox.enqueue({ ...PUSH, to: john, messages: [text('new')] });
+      await f.settle();
+      await f.settle();
+      expect(f.seen(john).map((m) => m.text)).toEqual(['new', 'held 1']);
+      expect(await f.hub.repos.outbox.get(held!._id)).toMatchObject({ status: 'sent' });
+      expect(await metricValue(f.hub, 'ssz_line_quota_exhausted')).toBe(0);
+    });
+
+    it('when a new Bangkok month begins, then the scheduler releases what was held (under its lease) and the gauge is reset', async () => {
+      const clock = f.clock as ManualClock;
+      f.emulator.quota.setLimit(0);
+      const [held] = await f.hub.outbox.enqueue({ ...PUSH, to: john, messages: [text('held over the month')] });
+      await f.settle();
+      expect(await f.hub.scheduler.quotaMonthTick()).toBe(0); // same month: nothing to release
+      expect(await f.hub.repos.outbox.get(held!._id)).toMatchObject({ status: 'held' });
+      f.emulator.quota.setLimit(undefined); // LINE's new month
+      clock.set(Date.UTC(2026, 10, 30, 17, 0, 0)); // 1 December 2026, 00:00 in Bangkok
+      expect(await f.hub.scheduler.quotaMonthTick()).toBe(1);
+      await f.settle();
+      expect(f.seen(john).map((m) => m.text)).toEqual(['held over the month']);
+      expect(await metricValue(f.hub, 'ssz_line_quota_exhausted')).toBe(0);
+    });
+
+    it('when an admin posts /admin/outbox/release-held, then the held messages are sent and the answer says how many', async () => {
+      f.emulator.quota.setLimit(0);
+      await f.hub.outbox.enqueue({ ...PUSH, to: john, messages: [text('a')] });
+      await f.hub.outbox.enqueue({ ...PUSH, to: john, messages: [text('b')] });
+      await f.settle();
+      f.emulator.quota.setLimit(undefined);
+      const res = await request(f.hub.app)
+        .post('/admin/outbox/release-held')
+        .set('authorization', `Bearer ${ADMIN_TOKEN}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ released: 2 });
+      await f.settle();
+      expect(f.seen(john).map((m) => m.text)).toEqual(['a', 'b']);
+      expect(await metricValue(f.hub, 'ssz_line_quota_exhausted')).toBe(0);
     });
   });
 

@@ -50,6 +50,9 @@ export async function setUpCity(f: HubFixture): Promise<void> {
     { userId: OFFICER_B },
     `/bind ${await issueCode(f, { kind: 'officer', stationCode: 'HYI' })}`,
   );
+  // New officers are off duty until they say so.
+  await f.emulator.driver.text({ userId: OFFICER_A }, '/duty on');
+  await f.emulator.driver.text({ userId: OFFICER_B }, '/duty on');
   for (const u of [SOMCHAI, JOHN]) {
     await f.emulator.driver.follow(u);
     await f.emulator.driver.postback({ userId: u }, 'a=consent&v=accept');

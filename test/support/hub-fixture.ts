@@ -27,6 +27,8 @@ export interface HubFixture {
   clock: Clock;
   webhookUrl: string;
   emulatorUrl: string;
+  /** The hub's own base URL (http://127.0.0.1:<port>): the admin API, /dashboard, /media. */
+  hubUrl: string;
   /** Everything the bot delivered to a chat, as the person sees it (texts, flex alt texts). */
   seen(chatId: string): Array<{ type: string; text?: string; altText?: string; quickReply?: string[]; message: any }>;
   /** Waits until every accepted event is handled and every message sent. */
@@ -45,12 +47,15 @@ export interface FixtureOptions {
   geocoder?: AppDeps['geocoder'];
   media?: AppDeps['media'];
   commandCentreGroupId?: string;
+  sosNotReachedAfterMs?: number;
   /** The hub's public https URL (media go out as real LINE messages only with one). */
   publicBaseUrl?: string;
   /** Where the hub logs (default: nowhere); see test/support/log-capture.ts. */
   logger?: AppDeps['logger'];
   /** Drives the dashboard feed's reads of the store (default: every second, on a real timer). */
   adminFeedTicker?: AppDeps['adminFeedTicker'];
+  /** Serve the dashboard built into this folder at /dashboard (test/browser/dashboard-build.ts). */
+  dashboard?: AppDeps['dashboard'];
 }
 
 /** Points in the seeded demo zones, and one outside them all. */
@@ -83,6 +88,7 @@ export function testHub(
     },
     seedDemoData: options.seed,
     adminFeedTicker: options.adminFeedTicker,
+    dashboard: options.dashboard,
     geocoder: options.geocoder,
     media: options.media,
     store,
@@ -90,6 +96,7 @@ export function testHub(
     clock: options.clock ?? new AnchoredClock(TEST_EPOCH),
     logger: options.logger ?? silentLogger,
     outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50, ...options.outboxOptions },
+    sosNotReachedAfterMs: options.sosNotReachedAfterMs,
   });
   return { hub, line };
 }
@@ -117,7 +124,8 @@ export async function startHub(options: FixtureOptions = {}): Promise<HubFixture
   const server: Server = await new Promise((resolve) => {
     const s = hub.app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+  const hubUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const webhookUrl = `${hubUrl}/webhook`;
   emulator.setWebhookUrl(webhookUrl);
   return {
     hub,
@@ -126,6 +134,7 @@ export async function startHub(options: FixtureOptions = {}): Promise<HubFixture
     store,
     clock,
     webhookUrl,
+    hubUrl,
     emulatorUrl: emu.url,
     seen(chatId) {
       return emulator.delivered(chatId).map((d) => ({

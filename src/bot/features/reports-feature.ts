@@ -5,7 +5,8 @@ import { text } from '../../../flex-templates/common';
 import { zoneInfo } from '../../../flex-templates/zone-info';
 import { followOffer } from '../../../flex-templates/broadcast';
 import { nameIn } from '../../../flex-templates/format';
-import { parseBindCommand, type BindService } from '../../domain/binding/bind-service';
+import { parseBindCommand, type BindService, type RedeemResult } from '../../domain/binding/bind-service';
+import type { T } from '../../i18n/i18n';
 import type { CaseStatus, RejectReason } from '../../domain/reports/case';
 import { CASE_STATUSES } from '../../domain/reports/case';
 import { normalizeText } from '../../i18n/i18n';
@@ -40,21 +41,34 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     return station ? nameIn(station.name, lang) : code;
   }
 
+  /** One answer for every wrong code (nothing tells a guesser which codes exist), and the lock-out. */
+  async function refuseBind(ctx: BotContext, result: Exclude<RedeemResult, { ok: true }>, t: T): Promise<void> {
+    const where = { userId: ctx.userId, groupId: ctx.groupId };
+    if (result.why === 'locked') {
+      if (result.justLocked)
+        ctx.log.error(
+          { alert: 'bind_code_guessing', ...where, scope: result.scope },
+          'too many wrong bind codes: /bind locked for an hour',
+        );
+      return ctx.reply([text(t('report:bind.tooManyTries'))], 'bind-refused');
+    }
+    ctx.log.warn({ ...where, why: result.detail }, 'bind code refused');
+    return ctx.reply([text(t('report:bind.invalid'))], 'bind-refused');
+  }
+
   const bindInGroup: Middleware = async (ctx, next) => {
     const typed = textOf(ctx.event);
     const command = typed ? parseBindCommand(typed) : undefined;
     if (!command || !ctx.groupId) return next();
     const t = ctx.deps.texts.t('th');
     if (!command.code) return ctx.reply([text(t('report:bind.usage'))], 'bind-usage');
-    const result = await deps.binding.redeem(command.code, 'group', ctx.userId ?? ctx.groupId, ctx.now);
-    if (!result.ok) {
-      ctx.log.warn({ groupId: ctx.groupId, why: result.why }, 'bind code refused in group');
-      const message =
-        result.why === 'wrong-place'
-          ? t('report:bind.wrongPlace', { place: t('report:bind.placeChat') })
-          : t('report:bind.invalid');
-      return ctx.reply([text(message)], 'bind-refused');
-    }
+    const result = await deps.binding.redeem(
+      command.code,
+      'group',
+      { userId: ctx.userId, groupId: ctx.groupId },
+      ctx.now,
+    );
+    if (!result.ok) return refuseBind(ctx, result, t);
     const { code } = result;
     const kind = code.kind === 'community' ? 'community' : 'station';
     await ctx.deps.groups.bind(ctx.groupId, kind, { stationCode: code.stationCode, zoneId: code.zoneId }, ctx.now);
@@ -102,15 +116,8 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     const command = typed ? parseBindCommand(typed) : undefined;
     if (!command || !ctx.userId) return next();
     if (!command.code) return ctx.reply([text(ctx.t('report:bind.usage'))], 'bind-usage');
-    const result = await deps.binding.redeem(command.code, 'chat', ctx.userId, ctx.now);
-    if (!result.ok) {
-      ctx.log.warn({ userId: ctx.userId, why: result.why }, 'officer code refused');
-      const message =
-        result.why === 'wrong-place'
-          ? ctx.t('report:bind.wrongPlace', { place: ctx.t('report:bind.placeGroup') })
-          : ctx.t('report:bind.invalid');
-      return ctx.reply([text(message)], 'bind-refused');
-    }
+    const result = await deps.binding.redeem(command.code, 'chat', { userId: ctx.userId }, ctx.now);
+    if (!result.ok) return refuseBind(ctx, result, ctx.t);
     ctx.user = await ctx.deps.users.makeOfficer(ctx.userId, result.code.stationCode, ctx.now);
     // Officers are staff: their LINE name is kept so groups and residents see who is responding.
     const profile = await ctx.deps.line.getProfile(ctx.userId).catch(() => null);
@@ -119,6 +126,7 @@ export function reportsFeature(deps: ReportsFeatureDeps): BotFeature {
     // The officer menu replaces the resident one.
     await ctx.deps.menus?.follow(ctx.userId, ctx.lang);
     const name = ctx.user.publicName ?? ctx.user.displayName ?? '-';
+    // Off duty until they say /duty on (the message says how): SOS pushes go only to officers who asked.
     return ctx.reply(
       [
         text(

@@ -35,6 +35,15 @@ export interface OutboxEntry {
   purpose: string;
   /** Retried on the short backoff (SOS). */
   urgent?: boolean;
+  /** The name the sender gave this planned send (SOS sends start with the alert id). */
+  dedupeKey?: string;
+  /**
+   * Set before the first reply call leaves: LINE's "Invalid reply token" for a token this row has
+   * already tried means that try was delivered (the hub is the only user of its reply tokens).
+   */
+  replyTriedAt?: number;
+  /** When LINE's monthly quota held the row (released at the start of the next Bangkok month). */
+  heldAt?: number;
 }
 
 /**
@@ -42,7 +51,7 @@ export interface OutboxEntry {
  * embedded store deep-copies, key-checks and re-serializes every nested object on each insert and
  * update; as a string it is copied once (bench/report.ts: most of the store's share of a report).
  */
-type StoredOutboxEntry = Omit<OutboxEntry, 'messages'> & { messages: string };
+type StoredOutboxEntry = Omit<OutboxEntry, 'messages'> & { messages: string | null };
 
 function toStored(entry: OutboxEntry): StoredOutboxEntry {
   return { ...entry, messages: JSON.stringify(entry.messages) };
@@ -50,12 +59,14 @@ function toStored(entry: OutboxEntry): StoredOutboxEntry {
 
 function fromStored(row: StoredOutboxEntry | null): OutboxEntry | null {
   if (!row) return null;
+  // A sent row has no messages any more (markSent).
+  if (row.messages === undefined || row.messages === null) return { ...row, messages: [] };
   return { ...row, messages: typeof row.messages === 'string' ? (JSON.parse(row.messages) as object[]) : row.messages };
 }
 
 export class OutboxRepository {
   private readonly outbox: Collection<StoredOutboxEntry>;
-  constructor(store: Store) {
+  constructor(private readonly store: Store) {
     this.outbox = store.collection<StoredOutboxEntry>('outbox');
   }
 
@@ -84,6 +95,13 @@ export class OutboxRepository {
     return (await this.outbox.find({ status: 'pending' }, { sort: { seq: 1 }, limit })).map((r) => fromStored(r)!);
   }
 
+  /** Pending rows after `afterSeq`, in queue order: a restart resumes them page by page. */
+  async pendingAfter(afterSeq: number, limit: number): Promise<OutboxEntry[]> {
+    return (await this.outbox.find({ status: 'pending', seq: { $gt: afterSeq } }, { sort: { seq: 1 }, limit })).map(
+      (r) => fromStored(r)!,
+    );
+  }
+
   async held(): Promise<OutboxEntry[]> {
     return (await this.outbox.find({ status: 'held' }, { sort: { seq: 1 } })).map((r) => fromStored(r)!);
   }
@@ -93,6 +111,27 @@ export class OutboxRepository {
     return (
       (await this.outbox.updateOne({ _id: id }, { $set, ...(incAttempts ? { $inc: { attempts: 1 } } : {}) })) !== null
     );
+  }
+
+  /**
+   * Sent: recorded with its attempt, and the messages dropped. What a person was told (a case card
+   * carries what a resident wrote) is not kept once LINE has it: the outbox is a queue, not an
+   * archive, and a sent row kept a week for the record no longer holds kilobytes of cards.
+   */
+  async markSent(id: string, $set: Partial<Omit<OutboxEntry, 'messages'>>): Promise<boolean> {
+    return (
+      // Null, not unset: deleting a field turns an embedded-store document into a hash table.
+      (await this.outbox.updateOne({ _id: id }, { $set: { ...$set, messages: null }, $inc: { attempts: 1 } })) !== null
+    );
+  }
+
+  /**
+   * Records that a reply is about to be tried, and resolves once that is written out (the embedded
+   * store writes at the end of the turn): a process killed after the call left knows it may be spent.
+   */
+  async markReplyTried(id: string, at: number): Promise<void> {
+    await this.outbox.updateOne({ _id: id }, { $set: { replyTriedAt: at } });
+    await this.store.synced();
   }
 
   releaseHeld(now: number): Promise<number> {

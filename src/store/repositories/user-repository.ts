@@ -62,7 +62,8 @@ export class UserRepository {
   makeOfficer(userId: string, stationCode: string, now: number): Promise<User> {
     return this.users.upsertOne(
       { _id: userId },
-      { $set: { role: 'officer', stationCode, onDuty: true, updatedAt: now } },
+      // Off duty until they say /duty on: a registration alone does not send SOS pushes to a phone.
+      { $set: { role: 'officer', stationCode, onDuty: false, updatedAt: now } },
     );
   }
 
