@@ -43,7 +43,10 @@ describe('LINE emulator: rich menus a bot gets wrong', () => {
     expect(noSize.body.details).toEqual([{ message: 'must be specified', property: 'size' }]);
     const narrow = await api('post', '/v2/bot/richmenu/validate').send({ ...MENU, size: { width: 800, height: 843 } });
     expect(narrow.body.details).toEqual([{ message: 'width / height must be 1.45 or more', property: 'size' }]);
-    const many = await api('post', '/v2/bot/richmenu/validate').send({ ...MENU, areas: Array(21).fill(MENU.areas![0]) });
+    const many = await api('post', '/v2/bot/richmenu/validate').send({
+      ...MENU,
+      areas: Array(21).fill(MENU.areas![0]),
+    });
     expect(many.body.details).toEqual([{ message: 'Size must be between 0 and 20', property: 'areas' }]);
     const noAreas = await api('post', '/v2/bot/richmenu/validate').send({ ...MENU, areas: undefined });
     expect(noAreas.body.details).toEqual([{ message: 'must be specified', property: 'areas' }]);
