@@ -456,6 +456,10 @@ describe('SOS escalation ladder (fake clock)', () => {
         clock,
         logger: silentLogger,
       });
+      // The first instance ticked before and holds the ladder's lease (30 s), run out by 2.5 min:
+      // both now race to take it over.
+      expect(await f.hub.scheduler.escalationTick()).toBe(0);
+      expect(await other.escalationTick()).toBe(0);
       clock.advance(2.5 * 60_000);
       const steps = await Promise.all([f.hub.scheduler.escalationTick(), other.escalationTick()]);
       await f.settle();
@@ -476,7 +480,10 @@ describe('SOS across a crash', () => {
     first.emulator.faults.inject({ count: 1000, status: 500, endpoint: 'push' });
     first.emulator.faults.inject({ count: 1000, status: 500, endpoint: 'reply' });
     const sent = await first.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
-    await new Promise((r) => setTimeout(r, 150));
+    // Dies once the alert card is queued (and failing), whatever the machine's speed.
+    const queued = async () =>
+      (await first.hub.repos.outbox.find({ purpose: 'sos-alert', status: 'pending' })).length > 0;
+    for (let i = 0; i < 500 && !(await queued()); i++) await new Promise((r) => setTimeout(r, 10));
     await first.hub.stop();
     await first.store.close();
     expect(sosCards(first, COMMAND_CENTRE)).toHaveLength(0); // nothing reached LINE before the crash
