@@ -43,7 +43,8 @@ const config = {
     configFile: 'jest.config.js',
     // The browser test drives Chromium against a server of its own (mutants in this process never
     // reach it); benches live outside test/ and are not jest files at all.
-    config: { testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'] },
+    // Instrumented code with per-test coverage runs slower than `npm test`: more time per test.
+    config: { testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'], testTimeout: 60_000 },
   },
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.json',
