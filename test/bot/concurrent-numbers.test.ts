@@ -5,21 +5,11 @@ import { buddhistYear } from '../../src/domain/reports/case';
 import { CounterRepository } from '../../src/store/repositories/counter-repository';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import { HYI_GROUP, JOHN, SOMCHAI, setUpCity } from '../support/city';
-import { PLACES, TEST_EPOCH, startHub, type HubFixture } from '../support/hub-fixture';
+import { TEST_EPOCH, startHub, type HubFixture } from '../support/hub-fixture';
+import { fileReport } from '../support/report';
 import { RaceStore } from '../support/race-store';
 
 const counterWrite = (method: string) => method === 'upsertOne' || method === 'updateOne' || method === 'insert';
-
-async function upToConfirm(f: HubFixture, userId: string, words: string): Promise<void> {
-  const d = f.emulator.driver;
-  const u = { userId };
-  await d.postback(u, 'a=report');
-  await d.postback(u, 'a=cat&v=theft');
-  await d.text(u, words);
-  await d.postback(u, 'a=photos-done');
-  await d.location(u, PLACES.santisuk);
-  await d.postback(u, 'a=anon&v=no');
-}
 
 describe('numbers handed out at the same moment', () => {
   let store: RaceStore;
@@ -34,9 +24,8 @@ describe('numbers handed out at the same moment', () => {
   });
 
   it('when two residents confirm their reports at the same moment, then each gets its own case number and both cards reach the group', async () => {
-    await upToConfirm(f, SOMCHAI, 'รถหายหน้าบ้าน');
-    await upToConfirm(f, JOHN, 'My bag was taken');
-    await f.settle();
+    await fileReport(f, SOMCHAI, { words: 'รถหายหน้าบ้าน', confirm: false });
+    await fileReport(f, JOHN, { words: 'My bag was taken', confirm: false });
     const yy = String(buddhistYear(f.clock.now()) % 100);
     const both = store.hold('counters', 2, counterWrite);
     await Promise.all([

@@ -1,10 +1,9 @@
 // The SOS ladder on two instances when one stalls mid-step (a long GC pause, a slow database) and
 // its lease runs out: the other carries the ladder on, and the stalled step, when it finally writes,
 // must not put the alert back a rung.
-import request from 'supertest';
 import type { ManualClock } from '../../src/util/clock';
-import { HYI_GROUP, OFFICER_A, OFFICER_B, SOMCHAI, setUpCity } from '../support/city';
-import { ADMIN_TOKEN, PLACES, gid, startHub, type HubFixture } from '../support/hub-fixture';
+import { HYI_GROUP, OFFICER_A, OFFICER_B, SOMCHAI, escalateTo, setUpCity } from '../support/city';
+import { PLACES, gid, startHub, type HubFixture } from '../support/hub-fixture';
 import { RaceStore } from '../support/race-store';
 import { secondInstance, type SecondInstance } from '../support/second-instance';
 
@@ -22,12 +21,7 @@ describe('when an instance stalls in the middle of a ladder step', () => {
     b = await secondInstance(f);
     f.emulator.groups.add({ groupId: PROVINCE, groupName: 'ภ.จว.สงขลา', memberIds: [OFFICER_A, OFFICER_B] });
     await setUpCity(f);
-    const station = (await f.hub.repos.stations.get('HYI'))!;
-    await request(f.hub.app)
-      .put('/admin/stations/HYI')
-      .set('authorization', `Bearer ${ADMIN_TOKEN}`)
-      .send({ name: station.name, phone: station.phone, location: station.location, escalationGroupId: PROVINCE })
-      .expect(200);
+    await escalateTo(f, 'HYI', PROVINCE);
   });
   afterEach(async () => {
     await b.close();

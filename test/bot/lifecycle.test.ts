@@ -1,19 +1,13 @@
 // The OA's relationship with people and groups: someone blocks and unblocks it, a group removes it,
 // new members join a group.
-import { HYI_GROUP, JOHN, SOMCHAI, setUpCity } from '../support/city';
-import { startHub, uid, type HubFixture } from '../support/hub-fixture';
+import { HYI_GROUP, JOHN, SOMCHAI, cityForEachTest } from '../support/city';
+import { uid } from '../support/hub-fixture';
 
 describe('follow, unfollow, leave and new members', () => {
-  let f: HubFixture;
-  beforeEach(async () => {
-    f = await startHub({ seed: true });
-    await setUpCity(f);
-  });
-  afterEach(async () => {
-    await f.close();
-  });
+  const city = cityForEachTest();
 
   it('when a resident blocks the OA and unblocks it, then they are marked as not following, then welcomed back with the menu and no second notice', async () => {
+    const f = city();
     await f.emulator.driver.unfollow(JOHN);
     await f.settle();
     expect(await f.hub.repos.users.get(JOHN)).toMatchObject({ following: false, consent: 'accepted' });
@@ -28,6 +22,7 @@ describe('follow, unfollow, leave and new members', () => {
   });
 
   it('when someone who declined the notice adds the OA again, then they are welcomed back without their name being read', async () => {
+    const f = city();
     const nok = uid('7');
     f.emulator.users.add({ userId: nok, displayName: 'Nok', language: 'en' });
     await f.emulator.driver.follow(nok);
@@ -43,6 +38,7 @@ describe('follow, unfollow, leave and new members', () => {
   });
 
   it("when a station's group removes the OA, then the group is marked gone and the station has no group any more", async () => {
+    const f = city();
     expect(await f.hub.repos.groups.stationGroup('HYI')).toMatchObject({ _id: HYI_GROUP });
     await f.emulator.driver.leave(HYI_GROUP);
     await f.settle();
@@ -51,6 +47,7 @@ describe('follow, unfollow, leave and new members', () => {
   });
 
   it('when new members join a group, then the bot says nothing', async () => {
+    const f = city();
     const before = f.seen(HYI_GROUP).length;
     await f.emulator.driver.memberJoined(HYI_GROUP, [SOMCHAI, uid('8')]);
     await f.settle();

@@ -5,6 +5,7 @@ import { MemoryMediaStore } from '../../src/media/media-store';
 import type { ManualClock } from '../../src/util/clock';
 import { JOHN, SOMCHAI, setUpCity } from '../support/city';
 import { PLACES, startHub, startHubWithMaps, type HubFixture } from '../support/hub-fixture';
+import { fileReport } from '../support/report';
 
 const u = { userId: JOHN };
 const lastText = (f: HubFixture, chat: string) => f.seen(chat).at(-1)?.text;
@@ -169,15 +170,7 @@ describe('reports with no station set up', () => {
       f.emulator.users.add({ userId: SOMCHAI, displayName: 'สมชาย', language: 'en' });
       await f.emulator.driver.follow(SOMCHAI);
       await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=consent&v=accept');
-      const me = { userId: SOMCHAI };
-      await f.emulator.driver.postback(me, 'a=report');
-      await f.emulator.driver.postback(me, 'a=cat&v=theft');
-      await f.emulator.driver.text(me, 'Wallet gone');
-      await f.emulator.driver.postback(me, 'a=photos-done');
-      await f.emulator.driver.location(me, PLACES.santisuk);
-      await f.emulator.driver.postback(me, 'a=anon&v=no');
-      await f.emulator.driver.postback(me, 'a=report-confirm');
-      await f.settle();
+      await fileReport(f, SOMCHAI, { words: 'Wallet gone' });
       expect(lastText(f, SOMCHAI)).toBe('Sorry, no police stations are set up yet. In an emergency, call 191.');
       expect(await f.hub.repos.cases.byReporter(SOMCHAI)).toHaveLength(0);
       expect(await f.hub.repos.sessions.get(SOMCHAI)).toBeNull();

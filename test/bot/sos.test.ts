@@ -6,8 +6,18 @@ import { Scheduler } from '../../src/entry-points/scheduler';
 import { silentLogger } from '../../src/logger';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import type { ManualClock } from '../../src/util/clock';
-import { HYI_GROUP, JOHN, KHH_GROUP, OFFICER_A, OFFICER_B, SOMCHAI, STRANGER, setUpCity } from '../support/city';
-import { ADMIN_TOKEN, PLACES, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
+import {
+  HYI_GROUP,
+  JOHN,
+  KHH_GROUP,
+  OFFICER_A,
+  OFFICER_B,
+  SOMCHAI,
+  STRANGER,
+  escalateTo,
+  setUpCity,
+} from '../support/city';
+import { PLACES, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
 
 const COMMAND_CENTRE = gid('9');
 const PROVINCE = gid('8');
@@ -21,12 +31,7 @@ async function city(options: Parameters<typeof startHub>[0] = {}): Promise<HubFi
   f.emulator.groups.add({ groupId: PROVINCE, groupName: 'ภ.จว.สงขลา', memberIds: [OFFICER_A, OFFICER_B] });
   await setUpCity(f);
   // HYI escalates to the provincial group; the default ladder is 2 and 5 minutes.
-  const station = (await f.hub.repos.stations.get('HYI'))!;
-  await request(f.hub.app)
-    .put('/admin/stations/HYI')
-    .set('authorization', `Bearer ${ADMIN_TOKEN}`)
-    .send({ name: station.name, phone: station.phone, location: station.location, escalationGroupId: PROVINCE })
-    .expect(200);
+  await escalateTo(f, 'HYI', PROVINCE);
   return f;
 }
 

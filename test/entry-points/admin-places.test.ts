@@ -1,23 +1,17 @@
 // The admin API's stations, zones, officers and bind codes where the caller asks for what is not
 // there, or for what cannot be done: 404, 409 and 400 with words that say why; a new station 201.
 import request from 'supertest';
-import { ADMIN_TOKEN, startHub, uid, type HubFixture } from '../support/hub-fixture';
-import { issueCode, setUpCity, SOMCHAI } from '../support/city';
+import { ADMIN_TOKEN, uid } from '../support/hub-fixture';
+import { cityForEachTest, issueCode, SOMCHAI } from '../support/city';
 
 const SUPER = `Bearer ${ADMIN_TOKEN}`;
 
 describe('admin API: places, officers and codes that are not there', () => {
-  let f: HubFixture;
-  const get = (path: string) => request(f.hub.app).get(path).set('authorization', SUPER);
-  beforeEach(async () => {
-    f = await startHub({ seed: true });
-    await setUpCity(f);
-  });
-  afterEach(async () => {
-    await f.close();
-  });
+  const city = cityForEachTest();
+  const get = (path: string) => request(city().hub.app).get(path).set('authorization', SUPER);
 
   it('when a station is asked for, then it comes back, an unknown one is 404, and a new one is created with 201 and audited', async () => {
+    const f = city();
     expect((await get('/admin/stations/HYI')).body).toMatchObject({
       _id: 'HYI',
       name: { en: 'Hat Yai Police Station' },
@@ -54,6 +48,7 @@ describe('admin API: places, officers and codes that are not there', () => {
   });
 
   it('when a resident is removed as an officer, then the answer is 404 and they stay a resident', async () => {
+    const f = city();
     const res = await request(f.hub.app).delete(`/admin/officers/${SOMCHAI}`).set('authorization', SUPER);
     expect(res.status).toBe(404);
     expect(res.body.message).toBe('no such officer');
@@ -61,6 +56,7 @@ describe('admin API: places, officers and codes that are not there', () => {
   });
 
   it('when a community code names a zone of another station, or an unknown zone, then it is refused with 400 saying which', async () => {
+    const f = city();
     const mismatch = await request(f.hub.app)
       .post('/admin/bind-codes')
       .set('authorization', SUPER)
@@ -76,6 +72,7 @@ describe('admin API: places, officers and codes that are not there', () => {
   });
 
   it('when a code is revoked that does not exist, or was used already, then 404 and 409 say so', async () => {
+    const f = city();
     const missing = await request(f.hub.app).delete('/admin/bind-codes/nope').set('authorization', SUPER);
     expect(missing.status).toBe(404);
     expect(missing.body.message).toBe('no such code');
@@ -92,6 +89,7 @@ describe('admin API: places, officers and codes that are not there', () => {
   });
 
   it('when LINE cannot say the quota, then the admin API still answers with what the hub counted', async () => {
+    const f = city();
     f.emulator.faults.inject({ count: 5, status: 500, endpoint: 'quota' });
     f.emulator.faults.inject({ count: 5, status: 500, endpoint: 'quotaConsumption' });
     const res = await get('/admin/quota');
@@ -101,6 +99,7 @@ describe('admin API: places, officers and codes that are not there', () => {
   });
 
   it('when a token that does not exist is revoked, then the answer is 404', async () => {
+    const f = city();
     const res = await request(f.hub.app).delete('/admin/tokens/tok_nope').set('authorization', SUPER);
     expect(res.status).toBe(404);
     expect(res.body.message).toBe('no such token');

@@ -51,7 +51,9 @@ describe('embedded store files', () => {
     try {
       const at = new Date(Date.UTC(2026, 10, 25, 13));
       const first = new EmbeddedStore({ dir });
-      await first.collection('things').insert({ _id: 'a', plain: 1, history: [{ events: [{ at }] }] });
+      await first
+        .collection<{ _id: string; plain: number; history: unknown[] }>('things')
+        .insert({ _id: 'a', plain: 1, history: [{ events: [{ at }] }] });
       await first.close();
       const second = new EmbeddedStore({ dir });
       const back = await second
