@@ -248,6 +248,18 @@ export function sosRaised(
   return text(`${said}\n${ladder}`, sosQuickReplies(t));
 }
 
+/**
+ * The answer to an SOS from someone whose language is not known yet (their LINE profile did not come
+ * in time, so the answer is Thai): the same news in a short line of English and of Malay under it,
+ * with 191. A Malaysian or a tourist in trouble at night must not have to read Thai to know that
+ * help was called.
+ */
+export function sosAlsoInOtherLanguages(message: Message, others: readonly T[], d: { unrouted: boolean }): Message {
+  if (message.type !== 'text') return message;
+  const lines = others.map((t) => t(d.unrouted ? 'sos:person.otherLanguagesUnrouted' : 'sos:person.otherLanguages'));
+  return { ...message, text: `${message.text}\n\n${lines.join('\n')}` };
+}
+
 /** SOS pressed again while one is open: said as it really stands (waiting, or someone has it). */
 export function sosJoined(t: T, alert: SosAlert): Message {
   return alert.status === 'new' || !alert.ownerName

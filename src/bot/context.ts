@@ -41,6 +41,8 @@ export interface BotContext {
   /** The sender's record (1:1 chats, and group members we know). */
   user: User | null;
   lang: Language;
+  /** The language is Thai only for want of any other: no choice saved, and LINE's profile did not come. */
+  languageGuessed?: boolean;
   t: T;
   log: Logger;
   reply(messages: LineMessage[], purpose: string): Promise<void>;

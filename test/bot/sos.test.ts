@@ -45,7 +45,7 @@ describe('SOS when LINE is slow to give a profile', () => {
     await f.close();
   });
 
-  it('when a first-time user presses SOS while the profile API hangs, then the alert goes out without waiting for it, in Thai', async () => {
+  it('when a first-time user presses SOS while the profile API hangs, then the alert goes out without waiting for it, and the answer is in Thai with a line of English and of Malay under it', async () => {
     const stranger = uid('6');
     f.emulator.users.add({ userId: stranger, displayName: 'Stranger', language: 'en' });
     f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'profile', delayMs: 6_000 });
@@ -56,7 +56,23 @@ describe('SOS when LINE is slow to give a profile', () => {
     // The profile call is recorded when it is answered: it is still hanging.
     expect(f.emulator.calls({ endpoint: 'profile' }).filter((c) => c.path.includes(stranger))).toHaveLength(0);
     await f.settle();
-    expect(last(f, stranger).text).toContain('แจ้งเหตุฉุกเฉินถึง ศูนย์วิทยุตำรวจ แล้วค่ะ');
+    const answer = (last(f, stranger).text ?? '').split('\n');
+    expect(answer[0]).toContain('แจ้งเหตุฉุกเฉินถึง ศูนย์วิทยุตำรวจ แล้วค่ะ');
+    expect(answer.slice(-2)).toEqual([
+      '🆘 SOS received and passed to the police. If you can, call 191 now (Tourist Police, English: 1155).',
+      '🆘 SOS diterima dan telah disampaikan kepada polis. Jika boleh, hubungi 191 sekarang.',
+    ]);
+  });
+
+  it('when a first-time user whose profile came in time presses SOS, then the answer is in their language alone', async () => {
+    const visitor = uid('7');
+    f.emulator.users.add({ userId: visitor, displayName: 'Visitor', language: 'en' });
+    await f.emulator.driver.postback({ userId: visitor }, 'a=sos');
+    await f.settle();
+    const answer = last(f, visitor).text;
+    expect(answer).toMatch(/^🆘 Your SOS has been sent to: Police command centre\./);
+    expect(answer).not.toContain('SOS received');
+    expect(answer).not.toContain('diterima');
   });
 });
 

@@ -4,6 +4,7 @@ import {
   ambiguousHelpQuestion,
   forwardReceipt,
   officerHelp,
+  sosAlsoInOtherLanguages,
   sosGroupUpdate,
   sosJoined,
   sosRaised,
@@ -13,6 +14,7 @@ import { actionRefused } from '../../../flex-templates/report-card';
 import { nameIn } from '../../../flex-templates/format';
 import { ALERT_STATUSES, type AlertStatus, type ForwardInput } from '../../domain/sos/alert';
 import type { RaiseOutcome, SosService } from '../../domain/sos/sos-service';
+import type { Language } from '../../domain/people';
 import { normalizeText } from '../../i18n/i18n';
 import type { LineMessage } from '../../messaging/line-gateway';
 import type { PinRepository } from '../../store/repositories/pin-repository';
@@ -57,6 +59,16 @@ function forwardInputOf(event: webhook.Event): ForwardInput | undefined {
 }
 
 function raisedMessage(ctx: BotContext, outcome: RaiseOutcome): LineMessage {
+  const said = raisedInOwnLanguage(ctx, outcome);
+  if (!ctx.languageGuessed) return said;
+  const others = OTHER_LANGUAGES.filter((lang) => lang !== ctx.lang).map((lang) => ctx.deps.texts.t(lang));
+  return sosAlsoInOtherLanguages(said, others, { unrouted: outcome.said === 'unrouted' });
+}
+
+/** Said under a Thai SOS answer when the person's language is not known yet. */
+const OTHER_LANGUAGES: readonly Language[] = ['en', 'ms'];
+
+function raisedInOwnLanguage(ctx: BotContext, outcome: RaiseOutcome): LineMessage {
   switch (outcome.said) {
     case 'raised':
       return sosRaised(ctx.t, {

@@ -81,6 +81,8 @@ export function loadSender(): Middleware & {
       }
       let lang = ctx.user?.chosenLanguage ?? ctx.user?.profileLanguage;
       if (!lang && ctx.event.type !== 'unfollow') lang = (await profileOf(ctx, userId))?.language;
+      // Thai for want of anything known: no choice, and no profile (slow, failed, or no language in it).
+      if (!lang) ctx.languageGuessed = true;
       setLanguage(ctx, lang ?? 'th');
     } else if (userId) {
       // A group member: known if they have talked to the OA 1:1 (officers always have).
