@@ -28,10 +28,22 @@ export function newMediaToken(): string {
   return randomBytes(16).toString('hex');
 }
 
+/**
+ * What LINE's content API gives for the messages the hub keeps: photos (JPEG, PNG), videos (MP4)
+ * and voice messages (M4A, an MP4 with the audio brand). Served back with their own type, so the
+ * officers' LINE plays a forwarded video or voice message (LINE wants mp4 and m4a there).
+ */
 export function sniffContentType(data: Buffer): { contentType: string; ext: string } {
   if (data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
     return { contentType: 'image/png', ext: 'png' };
   if (data[0] === 0xff && data[1] === 0xd8) return { contentType: 'image/jpeg', ext: 'jpg' };
+  // ISO base media file: a box size, then "ftyp" and the major brand.
+  if (data.length >= 12 && data.toString('latin1', 4, 8) === 'ftyp') {
+    const brand = data.toString('latin1', 8, 12);
+    return brand === 'M4A ' || brand === 'M4B '
+      ? { contentType: 'audio/mp4', ext: 'm4a' }
+      : { contentType: 'video/mp4', ext: 'mp4' };
+  }
   return { contentType: 'application/octet-stream', ext: 'bin' };
 }
 

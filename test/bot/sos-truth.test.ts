@@ -28,7 +28,14 @@ async function city(options: FixtureOptions = {}): Promise<HubFixture> {
 
 /** A message event LINE sends for a video or a voice message (the driver has no helper for them). */
 function mediaEvent(f: HubFixture, userId: string, type: 'video' | 'audio', messageId: string, eventId: string) {
-  f.emulator.content.put(messageId, Buffer.from(`${type} bytes`), type === 'video' ? 'video/mp4' : 'audio/m4a');
+  // The first box of an MP4 (brand mp42) or of LINE's M4A voice message, then some bytes.
+  const brand = type === 'video' ? 'mp42' : 'M4A ';
+  const bytes = Buffer.concat([
+    Buffer.from([0, 0, 0, 0x20]),
+    Buffer.from(`ftyp${brand}`, 'latin1'),
+    Buffer.alloc(64, 7),
+  ]);
+  f.emulator.content.put(messageId, bytes, type === 'video' ? 'video/mp4' : 'audio/m4a');
   return {
     type: 'message',
     source: { type: 'user', userId },
@@ -119,10 +126,15 @@ describe('what a person sends during an open SOS', () => {
       previewImageUrl: `${PUBLIC_BASE}/media/preview/video.png`,
     });
     await request(f.hub.app).get('/media/preview/video.png').expect(200).expect('content-type', 'image/png');
+    // LINE fetches the file from the hub: it must come as mp4 for LINE to play it.
+    const video = new URL(String(last(f, HYI_GROUP).message.originalContentUrl)).pathname;
+    await request(f.hub.app).get(video).expect(200).expect('content-type', 'video/mp4');
     await f.emulator.driver.send([mediaEvent(f, SOMCHAI, 'audio', '700000000000002', '01JZZZZZZZZZZZZZZZZZZZZZA1')]);
     await f.settle();
     expect(last(f, SOMCHAI).text).toBe('🎙️ ส่งข้อความเสียงของคุณให้เจ้าหน้าที่แล้วค่ะ');
     expect(last(f, OFFICER_A).message).toMatchObject({ type: 'audio', duration: 8_000 });
+    const audio = new URL(String(last(f, OFFICER_A).message.originalContentUrl)).pathname;
+    await request(f.hub.app).get(audio).expect(200).expect('content-type', 'audio/mp4');
   });
 
   it('when a person sends a sticker during an SOS, then they are told it cannot be passed on, and what can', async () => {

@@ -40,6 +40,32 @@ async function expectRemoval(store: MediaStore, reader: MediaStore = store): Pro
   expectPhoto(await reader.read(kept.token), PNG, 'image/png');
 }
 
+/** An ISO base media file's first box: size, "ftyp", the major brand. */
+const isoMedia = (brand: string) =>
+  Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from(`ftyp${brand}`, 'latin1'), randomBytes(3000)]);
+
+describe('what a stored file is served as', () => {
+  it.each([
+    ['a JPEG photo', 'image/jpeg', JPEG],
+    ['a PNG photo', 'image/png', PNG],
+    ['an MP4 video (brand isom)', 'video/mp4', isoMedia('isom')],
+    ['an MP4 video (brand mp42)', 'video/mp4', isoMedia('mp42')],
+    ['a LINE voice message (M4A)', 'audio/mp4', isoMedia('M4A ')],
+    ['anything else', 'application/octet-stream', randomBytes(100).fill(0x41, 0, 12)],
+    ['a file too short to tell', 'application/octet-stream', Buffer.from('ftyp')],
+  ])('when %s is saved, then it is read back with type %s', async (_what, contentType, data) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-media-'));
+    try {
+      const store = new FileMediaStore(dir);
+      const saved = await store.save(data, { messageId: '1' });
+      expect(saved.contentType).toBe(contentType);
+      expectPhoto(await store.read(saved.token), data, contentType);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('photos on disk', () => {
   let dir: string;
   beforeEach(() => {
