@@ -1,0 +1,257 @@
+// Several hub instances on one store (test/support/cluster.ts): what went wrong when LINE spread one
+// person's events over two instances, when a second instance started, and when an instance stopped
+// handling what it had accepted (shared/reviews/scale-out.md, E1). Each store operation takes 2 ms,
+// as a MongoDB round trip would, so the race windows are no wider than in production.
+// (A zone imported through one instance, and a report photo served by another, are in instances.test.ts.)
+import type { webhook } from '@line/bot-sdk';
+import { randomUUID } from 'node:crypto';
+import { ManualClock } from '../../src/util/clock';
+import { Cluster, sleep, type Instance } from '../support/cluster';
+import { HYI_GROUP, JOHN, SOMCHAI, setUpCity } from '../support/city';
+import { PLACES, TEST_EPOCH, uid } from '../support/hub-fixture';
+
+const CLAIM_TTL_MS = 10_000;
+
+let c: Cluster;
+afterEach(async () => {
+  await c?.close();
+});
+
+/** The city of test/support/city.ts, set up through the first instance alone; then the balancer again. */
+async function city(cluster: Cluster): Promise<void> {
+  cluster.pin(cluster.instances[0]);
+  await setUpCity(cluster.fixture());
+  await cluster.settle();
+  cluster.pin();
+}
+
+/** A resident's report up to a step, one tap at a time (each answered before the next). */
+async function reportUpTo(cluster: Cluster, userId: string, step: 'photos' | 'confirm'): Promise<void> {
+  const d = cluster.emulator.driver;
+  const u = { userId };
+  const taps: Array<() => Promise<unknown>> = [
+    () => d.postback(u, 'a=report'),
+    () => d.postback(u, 'a=cat&v=theft'),
+    () => d.text(u, 'Someone is breaking into motorbikes outside the 7-Eleven'),
+  ];
+  if (step === 'confirm')
+    taps.push(
+      () => d.postback(u, 'a=photos-done'),
+      () => d.location(u, PLACES.santisuk),
+      () => d.postback(u, 'a=anon&v=no'),
+    );
+  for (const tap of taps) {
+    await tap();
+    await cluster.settle();
+  }
+}
+
+const caseCards = (cluster: Cluster) => cluster.said(HYI_GROUP).filter((s) => /HYI-\d\d-\d{6}/.test(s));
+const sosCards = (cluster: Cluster) => cluster.said(HYI_GROUP).filter((s) => /SOS-HYI-\d\d-\d{6}/.test(s));
+const failedEvents = (cluster: Cluster) => cluster.instances[0]!.hub.repos.inbox.count('failed');
+
+describe('one person, two instances behind a round-robin balancer', () => {
+  it('when a resident sends three photos at once and LINE spreads them over both instances, then all three are kept in order and nobody is told something went wrong', async () => {
+    c = await Cluster.start(['A', 'B'], { each: { lineDelayMs: { getMessageContent: 150 } } });
+    await city(c);
+    await reportUpTo(c, JOHN, 'photos');
+    const before = c.said(JOHN).length;
+    const routedBefore = c.routed.length;
+
+    const sent: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const drive = await c.emulator.driver.image({ userId: JOHN });
+      sent.push((drive.events[0] as { message: { id: string } }).message.id);
+    }
+    await c.settle();
+
+    expect(new Set(c.routed.slice(routedBefore))).toEqual(new Set(['A', 'B']));
+    const draft = (await c.instances[0]!.hub.repos.sessions.get(JOHN))?.data as {
+      photos: Array<{ messageId: string }>;
+    };
+    expect(draft.photos.map((p) => p.messageId)).toEqual(sent);
+    const heard = c.said(JOHN).slice(before);
+    expect(heard).toHaveLength(3);
+    expect(heard[2]).toContain('All 3 photos received.');
+    expect(heard.join('\n')).not.toMatch(/went wrong/i);
+    expect(await failedEvents(c)).toBe(0);
+  });
+
+  it('when a resident double-taps "Send report" and the taps reach different instances, then one case is made and the group gets one card', async () => {
+    c = await Cluster.start(['A', 'B'], { each: { geocoderDelayMs: 300 } });
+    await city(c);
+    await reportUpTo(c, JOHN, 'confirm');
+    const groupBefore = caseCards(c).length;
+    const routedBefore = c.routed.length;
+
+    await c.emulator.driver.postback({ userId: JOHN }, 'a=report-confirm');
+    await c.emulator.driver.postback({ userId: JOHN }, 'a=report-confirm');
+    await c.settle();
+
+    expect(c.routed.slice(routedBefore)).toEqual(['A', 'B']);
+    const cases = await c.instances[0]!.hub.repos.cases.byReporter(JOHN);
+    expect(cases).toHaveLength(1);
+    expect(caseCards(c).slice(groupBefore)).toHaveLength(1);
+    expect(c.said(JOHN).filter((s) => s.startsWith('Report sent'))).toHaveLength(1);
+    expect(await failedEvents(c)).toBe(0);
+  });
+
+  it('when a frightened resident presses SOS twice and the presses reach different instances, then one alert is raised and the group gets one card', async () => {
+    c = await Cluster.start(['A', 'B'], { storeLatencyMs: 5 });
+    await city(c);
+    const d = c.emulator.driver;
+    await d.location({ userId: SOMCHAI }, PLACES.santisuk); // a recent pin routes the SOS to Hat Yai
+    await c.settle();
+    const cardsBefore = sosCards(c).length;
+
+    await d.postback({ userId: SOMCHAI }, 'a=sos');
+    await d.postback({ userId: SOMCHAI }, 'a=sos');
+    await c.settle();
+
+    const alerts = await c.instances[0]!.hub.repos.alerts.allByUser(SOMCHAI);
+    expect(alerts.map((a) => a._id)).toEqual(['SOS-HYI-69-000001']);
+    expect(sosCards(c).slice(cardsBefore)).toHaveLength(1);
+    expect(await failedEvents(c)).toBe(0);
+  });
+});
+
+describe('an instance starting while another is busy (a rolling deploy, the autoscaler adding one)', () => {
+  it('when a second instance starts while the first is still answering, then nobody hears an answer twice and no case is made twice', async () => {
+    // A answers slowly: LINE takes 800 ms over each reply, and its address lookup takes a second.
+    c = await Cluster.start(['A'], { each: { lineDelayMs: { reply: 800 }, geocoderDelayMs: 1000 } });
+    const [a] = c.instances as [Instance];
+    await city(c);
+    await reportUpTo(c, JOHN, 'confirm');
+    const newcomers = ['1', '2', '3', '4', '5'].map((ch) => uid(ch));
+    for (const u of newcomers)
+      c.emulator.users.add({ userId: u, displayName: `Guest ${u.slice(1, 2)}`, language: 'en' });
+    const cardsBefore = caseCards(c).length;
+
+    c.pin(a);
+    for (const u of newcomers) await c.emulator.driver.text({ userId: u }, 'hello');
+    await c.emulator.driver.postback({ userId: JOHN }, 'a=report-confirm');
+    await sleep(200);
+    const b = await c.add('B');
+    await c.settle();
+
+    expect(b.resumed).toEqual({ resumedEvents: 0, resumedMessages: 0 });
+    for (const u of newcomers) expect(c.said(u)).toHaveLength(1);
+    expect(await a.hub.repos.cases.byReporter(JOHN)).toHaveLength(1);
+    expect(caseCards(c).slice(cardsBefore)).toHaveLength(1);
+    expect(c.emulator.calls({ endpoint: 'push' }).filter((x) => newcomers.includes(String(x.to)))).toEqual([]);
+  });
+});
+
+describe('an instance that stops handling what it accepted', () => {
+  it('when an SOS reaches an instance that then hangs, then another instance raises the alert once its claim expires, and nothing is done twice when the first one wakes', async () => {
+    const clock = new ManualClock(TEST_EPOCH);
+    c = await Cluster.start(['A', 'B'], { clock });
+    const [a, b] = c.instances as [Instance, Instance];
+    await city(c);
+    const d = c.emulator.driver;
+    await d.location({ userId: SOMCHAI }, PLACES.santisuk);
+    await c.settle();
+
+    // A stores the SOS and answers LINE, then hangs before handling it.
+    c.pin(a);
+    a.wedgeAfter((collection, method) => collection === 'inbox' && method === 'insertNew');
+    await d.text({ userId: SOMCHAI }, 'ช่วยด้วย');
+    expect(a.state).toBe('wedged');
+    c.pin();
+    await b.hub.scheduler.tick('sweeper');
+    await c.settle();
+    expect(await b.hub.repos.alerts.openFor(SOMCHAI)).toBeNull(); // A's claim still holds
+
+    clock.advance(CLAIM_TTL_MS + 1);
+    await b.hub.scheduler.tick('sweeper');
+    await c.settle();
+    expect((await b.hub.repos.alerts.openFor(SOMCHAI))?._id).toBe('SOS-HYI-69-000001');
+    expect(sosCards(c)).toHaveLength(1);
+    expect(c.said(SOMCHAI).at(-1)).toContain('191');
+
+    a.resume();
+    await c.settle();
+    expect(await b.hub.repos.alerts.allByUser(SOMCHAI)).toHaveLength(1);
+    expect(sosCards(c)).toHaveLength(1);
+    expect(await failedEvents(c)).toBe(0);
+  });
+});
+
+describe('side effects keyed on the step, whatever instance runs it', () => {
+  /** A postback event as LINE sends it, for handing straight to an instance's handler (no inbox, no chat lease). */
+  const postback = (userId: string, data: string): webhook.Event =>
+    ({
+      type: 'postback',
+      postback: { data },
+      source: { type: 'user', userId },
+      timestamp: c.clock.now(),
+      webhookEventId: randomUUID().replace(/-/g, '').toUpperCase().slice(0, 26),
+      replyToken: randomUUID().replace(/-/g, ''),
+      mode: 'active',
+      deliveryContext: { isRedelivery: false },
+    }) as unknown as webhook.Event;
+
+  it('when two instances run the "Send report" step at once (a chat lease lost to a paused holder), then one case is made and the group gets one card', async () => {
+    c = await Cluster.start(['A', 'B'], { each: { geocoderDelayMs: 200 } });
+    const [a, b] = c.instances as [Instance, Instance];
+    await city(c);
+    await reportUpTo(c, JOHN, 'confirm');
+
+    await Promise.all([
+      a.hub.handleEvent(postback(JOHN, 'a=report-confirm')),
+      b.hub.handleEvent(postback(JOHN, 'a=report-confirm')),
+    ]);
+    await c.settle();
+
+    expect(await a.hub.repos.cases.byReporter(JOHN)).toHaveLength(1);
+    expect(caseCards(c)).toHaveLength(1);
+  });
+
+  it('when the same "Send report" event is run twice (handled again after its claim expired), then one case is made and the group gets one card', async () => {
+    c = await Cluster.start(['A', 'B'], { each: { geocoderDelayMs: 200 } });
+    const [a, b] = c.instances as [Instance, Instance];
+    await city(c);
+    await reportUpTo(c, JOHN, 'confirm');
+
+    const tap = postback(JOHN, 'a=report-confirm');
+    await Promise.all([a.hub.handleEvent(tap), b.hub.handleEvent(tap)]);
+    await c.settle();
+
+    expect(await a.hub.repos.cases.byReporter(JOHN)).toHaveLength(1);
+    expect(caseCards(c)).toHaveLength(1);
+    expect(c.said(JOHN).filter((s) => s.startsWith('Report sent'))).toHaveLength(1);
+  });
+
+  it('when two instances run two SOS presses at once, then one alert is raised and the group gets one card', async () => {
+    c = await Cluster.start(['A', 'B'], { storeLatencyMs: 5 });
+    const [a, b] = c.instances as [Instance, Instance];
+    await city(c);
+    await c.emulator.driver.location({ userId: SOMCHAI }, PLACES.santisuk);
+    await c.settle();
+
+    await Promise.all([a.hub.handleEvent(postback(SOMCHAI, 'a=sos')), b.hub.handleEvent(postback(SOMCHAI, 'a=sos'))]);
+    await c.settle();
+
+    expect(await a.hub.repos.alerts.allByUser(SOMCHAI)).toHaveLength(1);
+    expect(sosCards(c)).toHaveLength(1);
+  });
+
+  it('when a report is sent just as its conversation expires and the resident begins a new one on another instance, then the new one is not wiped out', async () => {
+    const clock = new ManualClock(TEST_EPOCH);
+    c = await Cluster.start(['A', 'B'], { clock, each: { geocoderDelayMs: 300 } });
+    const [a, b] = c.instances as [Instance, Instance];
+    await city(c);
+    await reportUpTo(c, JOHN, 'confirm');
+
+    const sending = a.hub.handleEvent(postback(JOHN, 'a=report-confirm'));
+    await sleep(50); // A is looking up the address
+    clock.advance(31 * 60_000); // the conversation has expired by now
+    await b.hub.handleEvent(postback(JOHN, 'a=report')); // "that report expired"
+    await b.hub.handleEvent(postback(JOHN, 'a=report')); // a new one: which category?
+    await sending;
+    await c.settle();
+
+    expect(await a.hub.repos.cases.byReporter(JOHN)).toHaveLength(1);
+    expect(await a.hub.repos.sessions.get(JOHN)).toMatchObject({ flow: 'report', step: 'category' });
+  });
+});
