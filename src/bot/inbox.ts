@@ -150,8 +150,9 @@ export class Inbox {
     const seen = new Set<string>();
     let ignored = 0;
     const co = this.deps.coordination;
-    // Claimed by this instance from the start; once stopped, left for any instance to take at once.
-    const claim = co ? { claimedBy: co.holder, claimExpiresAt: this.stopped ? now : now + co.claimTtlMs } : {};
+    // Claimed by this instance from the start; once stopped, handed back (expired since 0, as
+    // releaseClaims writes it) for the next sweep of any instance to take.
+    const claim = co ? { claimedBy: co.holder, claimExpiresAt: this.stopped ? 0 : now + co.claimTtlMs } : {};
     for (const event of events) {
       if (isVerifyEvent(event)) {
         ignored++;
@@ -277,7 +278,9 @@ export class Inbox {
     const co = this.deps.coordination;
     if (!co) return 0;
     const now = this.deps.clock.now();
-    const ids = [...this.claimed].filter(([, until]) => until > now).map(([id]) => id);
+    // Not the ones still being handled here: their chats' leases keep them until they are done.
+    const handling = new Set([...this.runs.values()].map((r) => r.current?.id));
+    const ids = [...this.claimed].filter(([id, until]) => until > now && !handling.has(id)).map(([id]) => id);
     this.claimed.clear();
     return ids.length > 0 ? this.deps.repo.releaseClaims(ids, co.holder) : 0;
   }

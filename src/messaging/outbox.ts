@@ -350,10 +350,14 @@ export class Outbox {
     return released;
   }
 
-  /** A fresh claim by this instance (several instances), as written into a row. */
+  /**
+   * A fresh claim by this instance (several instances), as written into a row. Once stopped (a
+   * handler still finishing queues an answer), one already handed back (expired since 0, as
+   * releaseClaims writes it), which the next sweep of any instance takes, even at this very `now`.
+   */
   private claim(now: number): Pick<OutboxEntry, 'claimedBy' | 'claimExpiresAt'> {
     const co = this.deps.coordination;
-    return co ? { claimedBy: co.holder, claimExpiresAt: now + co.claimTtlMs } : {};
+    return co ? { claimedBy: co.holder, claimExpiresAt: this.stopped ? 0 : now + co.claimTtlMs } : {};
   }
 
   /**

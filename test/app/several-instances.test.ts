@@ -5,6 +5,7 @@
 // (A zone imported through one instance, and a report photo served by another, are in instances.test.ts.)
 import type { webhook } from '@line/bot-sdk';
 import { randomUUID } from 'node:crypto';
+import { InboxRepository } from '../../src/store/repositories/inbox-repository';
 import { ManualClock } from '../../src/util/clock';
 import { Cluster, sleep, type Instance } from '../support/cluster';
 import { HYI_GROUP, JOHN, SOMCHAI, setUpCity } from '../support/city';
@@ -253,5 +254,152 @@ describe('side effects keyed on the step, whatever instance runs it', () => {
 
     expect(await a.hub.repos.cases.byReporter(JOHN)).toHaveLength(1);
     expect(await a.hub.repos.sessions.get(JOHN)).toMatchObject({ flow: 'report', step: 'category' });
+  });
+});
+
+describe('an answer an instance was sending when it died or hung', () => {
+  /** A's outbox writes `sending` just before its LINE call leaves. */
+  const aboutToCall = (collection: string, method: string, args: unknown[]) =>
+    collection === 'outbox' &&
+    method === 'updateOne' &&
+    (args[1] as { $set?: { status?: string } } | undefined)?.$set?.status === 'sending';
+
+  async function pausedInstanceA(
+    pause: (a: Instance) => void,
+  ): Promise<{ a: Instance; b: Instance; clock: ManualClock }> {
+    const clock = new ManualClock(TEST_EPOCH);
+    c = await Cluster.start(['A', 'B'], { clock });
+    const [a, b] = c.instances as [Instance, Instance];
+    await city(c);
+    c.pin(a);
+    pause(a);
+    await c.emulator.driver.text({ userId: JOHN }, 'what is the weather like');
+    for (let i = 0; a.state !== 'wedged' && i < 500; i++) await sleep(5);
+    expect(a.state).toBe('wedged');
+    c.pin();
+    return { a, b, clock };
+  }
+
+  const repliesTo = (userId: string) => c.emulator.calls({ endpoint: 'reply' }).filter((x) => x.to === userId);
+
+  it('when an instance hangs after marking a reply as being tried but before the call left, then another sends it on its token once the claim expires, and the person sees it once', async () => {
+    const { b, clock } = await pausedInstanceA((a) => a.wedgeAfter(aboutToCall));
+    const before = c.emulator.delivered(JOHN).length;
+
+    await b.hub.scheduler.tick('sweeper');
+    await c.settle();
+    expect(c.emulator.delivered(JOHN)).toHaveLength(before); // A's claim still holds
+
+    clock.advance(CLAIM_TTL_MS + 1);
+    await b.hub.scheduler.tick('sweeper');
+    await c.settle();
+    const got = c.emulator.delivered(JOHN).slice(before);
+    expect(got.map((d) => d.via)).toEqual(['reply']);
+    expect(got[0]!.message.text).toContain("didn't understand");
+  });
+
+  it('when an instance hangs after LINE took its reply but before recording it, then another finds the token used and counts it delivered, and pushes nothing', async () => {
+    const { b, clock } = await pausedInstanceA((a) => a.wedgeAfterLine('reply'));
+    const before = c.emulator.delivered(JOHN).length;
+    expect(before).toBeGreaterThan(0);
+
+    clock.advance(CLAIM_TTL_MS + 1);
+    await b.hub.scheduler.tick('sweeper');
+    await c.settle();
+
+    expect(c.emulator.delivered(JOHN)).toHaveLength(before);
+    expect(c.emulator.calls({ endpoint: 'push', to: JOHN }).filter((x) => x.at > TEST_EPOCH + 1)).toEqual([]);
+    const [row] = (await b.hub.repos.outbox.find({ to: JOHN })).slice(-1);
+    expect(row).toMatchObject({ status: 'sent', sentAs: 'reply' });
+  });
+
+  it('when a hung instance wakes after another sent its reply, then it sends nothing more (no push when it finds the token used)', async () => {
+    const { a, b, clock } = await pausedInstanceA((x) => x.wedgeAfter(aboutToCall));
+    const before = c.emulator.delivered(JOHN).length;
+    clock.advance(CLAIM_TTL_MS + 1);
+    await b.hub.scheduler.tick('sweeper');
+    await c.settle();
+    expect(c.emulator.delivered(JOHN)).toHaveLength(before + 1);
+    const pushesBefore = c.emulator.calls({ endpoint: 'push', to: JOHN }).length;
+
+    a.resume(); // its reply call, held all this time, now reaches LINE: "Invalid reply token"
+    await c.settle();
+
+    expect(
+      repliesTo(JOHN)
+        .map((x) => x.status)
+        .slice(-2),
+    ).toEqual([200, 400]);
+    expect(c.emulator.delivered(JOHN)).toHaveLength(before + 1);
+    expect(c.emulator.calls({ endpoint: 'push', to: JOHN })).toHaveLength(pushesBefore);
+  });
+});
+
+describe('work left behind, handed over', () => {
+  it('when an instance is stopped with events still waiting, then another takes them at its next sweep without waiting for their claims to expire', async () => {
+    const clock = new ManualClock(TEST_EPOCH);
+    c = await Cluster.start(['A', 'B'], { clock, each: { lineDelayMs: { getProfile: 300 } } });
+    const [a, b] = c.instances as [Instance, Instance];
+    await city(c);
+    const guest = uid('7');
+    c.emulator.users.add({ userId: guest, displayName: 'Guest', language: 'en' });
+
+    c.pin(a);
+    for (const words of ['hello', 'is anyone there', 'hello?']) await c.emulator.driver.text({ userId: guest }, words);
+    await a.stop(); // SIGTERM while the first is being handled (its profile lookup takes 300 ms)
+    await a.hub.inbox.drain();
+    c.pin();
+
+    await b.hub.scheduler.tick('sweeper');
+    await c.settle();
+    expect(c.said(guest)).toHaveLength(3);
+    expect(await b.hub.repos.inbox.count('pending')).toBe(0);
+  });
+
+  it('when a dead instance left more events than one sweep page holds, then one sweep hands them all over and each person is answered once', async () => {
+    c = await Cluster.start(['B'], { each: { hub: { coordination: { pageSize: 5 } } } });
+    const [b] = c.instances as [Instance];
+    const people = Array.from({ length: 12 }, (_, i) => 'U' + String(i).padStart(2, '0').repeat(16));
+    for (const u of people) c.emulator.users.add({ userId: u, displayName: `Guest ${u.slice(1, 3)}`, language: 'en' });
+    // What an instance that died at once left in the store: events it stored and claimed, never handled.
+    const now = c.clock.now();
+    await new InboxRepository(c.store).accept(
+      people.map((userId, i) => ({
+        _id: `01GONE${String(i).padStart(20, '0')}`,
+        seq: now * 1000 + i,
+        sourceKey: `user:${userId}`,
+        event: {
+          type: 'message',
+          message: { type: 'text', id: String(9_000_000 + i), text: 'hello' },
+          webhookEventId: `01GONE${String(i).padStart(20, '0')}`,
+          deliveryContext: { isRedelivery: false },
+          timestamp: now,
+          source: { type: 'user', userId },
+          replyToken: randomUUID().replace(/-/g, ''),
+          mode: 'active',
+        },
+        status: 'pending',
+        receivedAt: now,
+        attempts: 0,
+        claimedBy: 'hub-gone/00000000',
+        claimExpiresAt: now - 1,
+      })),
+    );
+
+    expect(await b.hub.scheduler.tick('sweeper')).toBe(12);
+    await c.settle();
+    for (const u of people) expect(c.said(u)).toHaveLength(1);
+  });
+});
+
+describe('metrics of several instances', () => {
+  it('when each instance is scraped, then every series says which instance it came from', async () => {
+    c = await Cluster.start(['A', 'B']);
+    for (const instance of c.instances) {
+      const exposition = await instance.hub.metrics.registry.metrics();
+      const series = exposition.split('\n').filter((l) => l.startsWith('ssz_') && l.includes('{'));
+      expect(series.length).toBeGreaterThan(0);
+      for (const line of series) expect(line).toContain(`hub_instance="hub-${instance.name}"`);
+    }
   });
 });

@@ -43,7 +43,7 @@ class Gate {
   }
 }
 
-type StoreCall = (collection: string, method: string) => boolean;
+type StoreCall = (collection: string, method: string, args: unknown[]) => boolean;
 
 /** One instance's way to the shared store: a round trip's delay, and its gate. */
 class InstanceStore extends InterceptedStore {
@@ -61,14 +61,14 @@ class InstanceStore extends InterceptedStore {
   protected async around(
     collection: string,
     method: string,
-    _args: unknown[],
+    args: unknown[],
     proceed: () => Promise<unknown>,
   ): Promise<unknown> {
     await this.gate.pass();
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     await this.gate.pass();
     const result = await proceed();
-    if (this.pauseAfter?.(collection, method)) {
+    if (this.pauseAfter?.(collection, method, args)) {
       this.pauseAfter = undefined;
       this.gate.set('wedged');
     }
@@ -83,8 +83,16 @@ class InstanceStore extends InterceptedStore {
 
 type Slowed = 'reply' | 'push' | 'multicast' | 'getMessageContent' | 'getProfile';
 
-/** One instance's way to LINE: optional delays per call, and its gate before and after each call. */
-function gatedLine(line: LineGateway, gate: Gate, delays: Partial<Record<Slowed, number>>): LineGateway {
+/**
+ * One instance's way to LINE: optional delays per call, and its gate before and after each call.
+ * `pauseAfter.call`: the instance pauses as soon as LINE has answered such a call.
+ */
+function gatedLine(
+  line: LineGateway,
+  gate: Gate,
+  delays: Partial<Record<Slowed, number>>,
+  pauseAfter: { call?: string },
+): LineGateway {
   return new Proxy(line, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
@@ -94,6 +102,10 @@ function gatedLine(line: LineGateway, gate: Gate, delays: Partial<Record<Slowed,
         await gate.pass();
         if (delay > 0) await sleep(delay);
         const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        if (pauseAfter.call === prop) {
+          pauseAfter.call = undefined;
+          gate.set('wedged');
+        }
         // A process paused while LINE answered finds out only when it runs again.
         await gate.pass();
         return result;
@@ -119,11 +131,15 @@ export interface Instance {
   wedge(): void;
   /** The process pauses right after its next store call of this kind has landed. */
   wedgeAfter(call: StoreCall): void;
+  /** The process pauses right after LINE has answered its next call of this method (reply, push...). */
+  wedgeAfterLine(method: string): void;
   /** It runs again: what it was doing goes on where it stopped. */
   resume(): void;
   /** The process is gone: its port closes, and nothing it had under way ever lands. */
   kill(): Promise<void>;
-  readonly state: Liveness;
+  /** A graceful stop (SIGTERM): its port closes and the hub stops, finishing what it had begun. */
+  stop(): Promise<void>;
+  readonly state: Liveness | 'stopped';
   close(): Promise<void>;
 }
 
@@ -190,7 +206,7 @@ export class Cluster {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const tryFrom = (tries: number) => {
-        const open = this.instances.filter((i) => i.state !== 'dead');
+        const open = this.instances.filter((i) => i.state === 'up' || i.state === 'wedged');
         if (open.length === 0 || tries > open.length) return void res.writeHead(502).end();
         const target = open[this.next++ % open.length]!;
         const upstream = http.request(
@@ -212,6 +228,7 @@ export class Cluster {
   async add(name: string, options: InstanceOptions = {}): Promise<Instance> {
     const gate = new Gate();
     const store = new InstanceStore(this.store, this.options.storeLatencyMs ?? 2, gate);
+    const pauseAfterLine: { call?: string } = {};
     let sdk: LineGateway | undefined;
     const { hub, line } = testHub(this.emulatorUrl, store, {
       seed: this.options.seed ?? true,
@@ -224,7 +241,7 @@ export class Cluster {
       geocoder: options.geocoderDelayMs ? slowGeocoder(options.geocoderDelayMs) : undefined,
       wrapLine: (real) => {
         sdk = real;
-        return gatedLine(real, gate, options.lineDelayMs ?? {});
+        return gatedLine(real, gate, options.lineDelayMs ?? {}, pauseAfterLine);
       },
     });
     const resumed = await hub.start();
@@ -237,6 +254,7 @@ export class Cluster {
         server.closeAllConnections();
       });
     let closed = false;
+    let stopped = false;
     const instance: Instance = {
       name,
       hub,
@@ -244,21 +262,29 @@ export class Cluster {
       webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`,
       wedge: () => gate.set('wedged'),
       wedgeAfter: (call) => (store.pauseAfter = call),
+      wedgeAfterLine: (method) => (pauseAfterLine.call = method),
       resume: () => gate.set('up'),
       async kill() {
         gate.set('dead');
         await closeServer();
       },
+      async stop() {
+        stopped = true;
+        await closeServer();
+        await hub.stop();
+      },
       get state() {
-        return gate.state;
+        return stopped ? 'stopped' : gate.state;
       },
       async close() {
         if (closed) return;
         closed = true;
-        if (gate.state === 'up') {
+        if (instance.state === 'up') {
           await closeServer();
           await hub.stop();
         }
+        // A paused process left paused is killed: its port must not keep the test process alive.
+        if (instance.state === 'wedged') await instance.kill();
         await (sdk ?? line).close();
       },
     };
