@@ -5,7 +5,11 @@
 // (A zone imported through one instance, and a report photo served by another, are in instances.test.ts.)
 import type { webhook } from '@line/bot-sdk';
 import { randomUUID } from 'node:crypto';
+import type { SosService } from '../../src/domain/sos/sos-service';
+import { Scheduler, type ScheduledJob } from '../../src/entry-points/scheduler';
+import { silentLogger } from '../../src/logger';
 import { InboxRepository } from '../../src/store/repositories/inbox-repository';
+import { LeaseRepository } from '../../src/store/repositories/lease-repository';
 import { ManualClock } from '../../src/util/clock';
 import { Cluster, sleep, type Instance } from '../support/cluster';
 import { HYI_GROUP, JOHN, SOMCHAI, setUpCity } from '../support/city';
@@ -389,6 +393,62 @@ describe('work left behind, handed over', () => {
     expect(await b.hub.scheduler.tick('sweeper')).toBe(12);
     await c.settle();
     for (const u of people) expect(c.said(u)).toHaveLength(1);
+  });
+});
+
+describe('a scheduled job that runs longer than its lease', () => {
+  it('when a job on one instance outlasts its lease, then another instance does not start it too, and takes it as soon as the first stops', async () => {
+    c = await Cluster.start([]);
+    const clock = new ManualClock(TEST_EPOCH);
+    const leases = new LeaseRepository(c.store);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let running = 0;
+    let most = 0;
+    let runs = 0;
+    const digest: ScheduledJob = {
+      name: 'digest',
+      cron: '0 * * * *',
+      ttlMs: 30_000,
+      run: async () => {
+        runs++;
+        most = Math.max(most, ++running);
+        if (runs === 1) await held; // the first run takes 90 s: three times its lease
+        running--;
+        return 1;
+      },
+    };
+    const instance = (holder: string) =>
+      new Scheduler({
+        holder,
+        renewEveryMs: 5,
+        leases,
+        sos: {} as SosService,
+        retention: [],
+        jobs: [digest],
+        clock,
+        logger: silentLogger,
+      });
+    const a = instance('hub-A');
+    const b = instance('hub-B');
+
+    const first = a.tick('digest');
+    for (let step = 0; step < 3; step++) {
+      clock.advance(20_000);
+      // A's lease, renewed while its job runs, reaches past the new time (or the loop gives up).
+      for (let i = 0; i < 200 && ((await leases.get('digest'))?.expiresAt ?? 0) <= clock.now() + 20_000; i++)
+        await sleep(5);
+      expect(await b.tick('digest')).toBe(0);
+    }
+    release();
+    expect(await first).toBe(1);
+    expect(runs).toBe(1);
+
+    await a.stop();
+    expect(await b.tick('digest')).toBe(1);
+    expect(runs).toBe(2);
+    expect(most).toBe(1);
+    await b.stop();
   });
 });
 
