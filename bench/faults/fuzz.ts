@@ -15,7 +15,7 @@ import { sleep } from '../lib/processes';
 import { DESTINATION, SECRET, deliveredTo, hubMetric, loadAverage, startLab } from './lib';
 
 const USAGE =
-  'usage: npx tsx bench/faults/fuzz.ts [--bodies 12000] [--rounds 1] [--seed 7] [--concurrency 8] [--ordinary 3000] [--rest 10] [--heap-snapshot DIR] [--build private|dist|DIR]';
+  'usage: npx tsx bench/faults/fuzz.ts [--bodies 12000] [--rounds 1] [--seed 7] [--concurrency 8] [--ordinary 3000] [--rest 10] [--heap-snapshot DIR] [--hub-node-options "--max-old-space-size=256"] [--build private|dist|DIR]';
 
 type Json = unknown;
 
@@ -172,19 +172,27 @@ async function main(): Promise<void> {
       ordinary: 3_000,
       rest: 10,
       'heap-snapshot': '',
+      'hub-node-options': '',
       build: 'private',
     },
     USAGE,
   );
   const root = path.resolve(__dirname, '../..');
   const snapshots = args['heap-snapshot'] ? path.resolve(args['heap-snapshot']) : undefined;
+  // A heap cap as in production (the Procfile), and/or a heap snapshot at the end (SIGUSR2).
+  const nodeOptions = [
+    args['hub-node-options'],
+    snapshots ? `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshots}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   const lab = await startLab({
     root,
     build: hubBuild(root, args.build),
     name: 'fuzz',
     logLevel: 'warn',
     // Where the memory went: the hub writes a heap snapshot there at the end (SIGUSR2).
-    ...(snapshots ? { env: { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshots}` } } : {}),
+    ...(nodeOptions ? { env: { NODE_OPTIONS: nodeOptions } } : {}),
   });
   try {
     const client = new KeepAliveClient(lab.hubUrl, { maxSockets: args.concurrency, timeoutMs: 30_000 });

@@ -2,18 +2,16 @@
 // EmbeddedStore instance (and, for photos, one MongoStore over the wire double), one LINE emulator.
 // What one instance learns (a zone import, a station's new phone, a photo) the other serves too, and
 // start-up work that must run once (the demo seed, the rich menus) runs once.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { Hub } from '../../src/app';
 import { GridFsMediaStore } from '../../src/media/gridfs-media-store';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import { MongoStore } from '../../src/store/mongo/mongo-store';
-import type { Store } from '../../src/store/store-port';
 import { PLACES as PLACES_VERSION } from '../../src/store/repositories/version-repository';
 import { FakeMongoWire } from '../support/fake-mongo-wire';
 import { ADMIN_TOKEN, PLACES, startHub, testHub, uid, type HubFixture } from '../support/hub-fixture';
+import { secondInstance } from '../support/second-instance';
 import { SOMCHAI, setUpCity } from '../support/city';
 
 const JOHN = uid('b');
@@ -47,25 +45,6 @@ const marketZone = {
     },
   ],
 };
-
-/** A second instance of the hub on the fixture's store and LINE, listening on its own port. */
-async function secondInstance(f: HubFixture, store: Store = f.store, options: Parameters<typeof testHub>[2] = {}) {
-  const { hub, line } = testHub(f.emulatorUrl, store, { clock: f.clock, ...options });
-  await hub.start();
-  const server: Server = await new Promise((resolve) => {
-    const s = hub.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return {
-    hub,
-    webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`,
-    async close() {
-      await hub.drain();
-      await hub.stop();
-      await line.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /** LINE's webhooks go to this instance from now on (a load balancer's choice). */
 async function via(f: HubFixture, target: { webhookUrl: string }, send: () => Promise<unknown>, hub: Hub) {

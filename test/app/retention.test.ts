@@ -51,6 +51,29 @@ describe('retention', () => {
     expect(await inbox.get(entry._id)).toBeNull();
   });
 
+  it('when LINE redelivers an event handled 6 days ago, then it is still known and not answered twice; 7 days on, its entry and sent answer are gone', async () => {
+    f.emulator.users.add({ userId: SOMCHAI, displayName: 'สมชาย', language: 'th' });
+    const sent = await f.emulator.driver.text({ userId: SOMCHAI }, 'สวัสดีค่ะ');
+    await f.settle();
+    const id = sent.events[0].webhookEventId;
+    const answers = f.seen(SOMCHAI).length;
+    expect(await f.hub.repos.inbox.get(id)).toMatchObject({ status: 'done' });
+    expect(await f.hub.repos.outbox.count('sent')).toBeGreaterThan(0);
+
+    clock.advance(6 * DAY);
+    await f.hub.scheduler.retentionTick();
+    const again = await f.emulator.driver.redeliver(sent.events[0]);
+    expect(JSON.parse(again.body)).toMatchObject({ accepted: 0, duplicates: 1 });
+    await f.settle();
+    expect(f.seen(SOMCHAI)).toHaveLength(answers);
+    expect(await f.hub.repos.outbox.count('sent')).toBeGreaterThan(0);
+
+    clock.advance(1 * DAY + 60_000);
+    await f.hub.scheduler.retentionTick();
+    expect(await f.hub.repos.inbox.get(id)).toBeNull();
+    expect(await f.hub.repos.outbox.count('sent')).toBe(0);
+  });
+
   it('when messages were never sent, then failed ones go 30 days after they were queued and held ones after 45', async () => {
     const outbox = f.hub.repos.outbox;
     const queued = clock.now();

@@ -103,7 +103,7 @@ describe('onboarding: follow, consent, language, help', () => {
     expect(last[1]!.quickReply).toEqual(expect.arrayContaining(['🆘 SOS', 'แจ้งเหตุ']));
   });
 
-  it('when the user declines, then only the LINE user id is kept, and they are told SOS still works', async () => {
+  it('when a new user declines the notice, then no name or profile language is ever stored, and they are told SOS still works', async () => {
     const john = uid('b');
     f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
     await f.emulator.driver.follow(john);

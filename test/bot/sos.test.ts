@@ -6,8 +6,18 @@ import { Scheduler } from '../../src/entry-points/scheduler';
 import { silentLogger } from '../../src/logger';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import type { ManualClock } from '../../src/util/clock';
-import { HYI_GROUP, JOHN, KHH_GROUP, OFFICER_A, OFFICER_B, SOMCHAI, STRANGER, setUpCity } from '../support/city';
-import { ADMIN_TOKEN, PLACES, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
+import {
+  HYI_GROUP,
+  JOHN,
+  KHH_GROUP,
+  OFFICER_A,
+  OFFICER_B,
+  SOMCHAI,
+  STRANGER,
+  escalateTo,
+  setUpCity,
+} from '../support/city';
+import { PLACES, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
 
 const COMMAND_CENTRE = gid('9');
 const PROVINCE = gid('8');
@@ -21,12 +31,7 @@ async function city(options: Parameters<typeof startHub>[0] = {}): Promise<HubFi
   f.emulator.groups.add({ groupId: PROVINCE, groupName: 'ภ.จว.สงขลา', memberIds: [OFFICER_A, OFFICER_B] });
   await setUpCity(f);
   // HYI escalates to the provincial group; the default ladder is 2 and 5 minutes.
-  const station = (await f.hub.repos.stations.get('HYI'))!;
-  await request(f.hub.app)
-    .put('/admin/stations/HYI')
-    .set('authorization', `Bearer ${ADMIN_TOKEN}`)
-    .send({ name: station.name, phone: station.phone, location: station.location, escalationGroupId: PROVINCE })
-    .expect(200);
+  await escalateTo(f, 'HYI', PROVINCE);
   return f;
 }
 
@@ -282,7 +287,7 @@ describe('SOS alert, positions, duplicates', () => {
     expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(1);
   });
 
-  it('when a non-officer taps Acknowledge on an SOS card, then it is refused and the alert keeps escalating', async () => {
+  it('when a non-officer taps Acknowledge on an SOS card, then it is refused and the alert stays due for its 2-minute re-alert', async () => {
     await f.emulator.driver.location({ userId: SOMCHAI }, PLACES.santisuk);
     await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
     await f.emulator.driver.postback(
@@ -291,10 +296,9 @@ describe('SOS alert, positions, duplicates', () => {
     );
     await f.settle();
     expect(last(f, HYI_GROUP).text).toContain('สำหรับเจ้าหน้าที่ของ สถานีตำรวจภูธรหาดใหญ่');
-    expect(await f.hub.repos.alerts.get('SOS-HYI-69-000001')).toMatchObject({
-      status: 'new',
-      nextEscalationAt: expect.any(Number),
-    });
+    const alert = (await f.hub.repos.alerts.get('SOS-HYI-69-000001'))!;
+    expect(alert).toMatchObject({ status: 'new', audit: [], escalationStep: 0 });
+    expect(alert.nextEscalationAt).toBe(alert.createdAt + 2 * 60_000);
   });
 
   it('when an officer acknowledges, then the person hears who is coming in their language, and the time is measured', async () => {
@@ -348,7 +352,7 @@ describe('SOS home zone', () => {
 });
 
 describe('SOS escalation ladder (fake clock)', () => {
-  it('when nobody acknowledges, then at 2 min the group and all officers are re-alerted, at 5 min the escalation group; acknowledging stops it', async () => {
+  it('when nobody acknowledges, then at 2 min the group and all officers are re-alerted, at 5 min (not before) the escalation group, and then the ladder ends', async () => {
     const f = await city({ clock: 'manual' });
     const clock = f.clock as ManualClock;
     try {
@@ -371,7 +375,9 @@ describe('SOS escalation ladder (fake clock)', () => {
       expect(f.seen(OFFICER_B).some((m) => m.text?.startsWith('🆘 SOS-'))).toBe(true); // everyone, on duty or not
       expect(last(f, SOMCHAI).text).toContain('ยังไม่มีเจ้าหน้าที่ตอบรับ');
       expect(sosCards(f, PROVINCE)).toHaveLength(0);
-      await tick(3); // 5.1 min
+      await tick(2.8); // 4.9 min: the second rung is not due yet
+      expect(sosCards(f, PROVINCE)).toHaveLength(0);
+      await tick(0.2); // 5.1 min
       expect(sosCards(f, PROVINCE).map((m) => m.altText)).toEqual([
         expect.stringContaining('🚨 SOS จาก สถานีตำรวจภูธรหาดใหญ่: ไม่มีผู้รับเรื่องเกิน 5 นาที'),
       ]);
@@ -381,6 +387,36 @@ describe('SOS escalation ladder (fake clock)', () => {
       const alert = await f.hub.repos.alerts.get('SOS-HYI-69-000001');
       expect(alert).toMatchObject({ escalationStep: 2 });
       expect(alert).not.toHaveProperty('nextEscalationAt');
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('when an officer acknowledges after the first re-alert, then the escalation group is never alerted', async () => {
+    const f = await city({ clock: 'manual' });
+    const clock = f.clock as ManualClock;
+    try {
+      await f.emulator.driver.location({ userId: SOMCHAI }, PLACES.santisuk);
+      await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
+      await f.settle();
+      clock.advance(2.1 * 60_000);
+      expect(await f.hub.scheduler.escalationTick()).toBe(1);
+      await f.emulator.driver.postback(
+        { groupId: HYI_GROUP, userId: OFFICER_B },
+        'a=sos-act&id=SOS-HYI-69-000001&to=acknowledged',
+      );
+      await f.settle();
+      for (const minutes of [3, 10]) {
+        clock.advance(minutes * 60_000);
+        expect(await f.hub.scheduler.escalationTick()).toBe(0);
+      }
+      await f.settle();
+      expect(sosCards(f, PROVINCE)).toHaveLength(0);
+      expect(await f.hub.repos.alerts.get('SOS-HYI-69-000001')).toMatchObject({
+        status: 'acknowledged',
+        escalationStep: 1,
+      });
+      expect(last(f, SOMCHAI).text).toBe('👮 เจ้าหน้าที่ ด.ต. บุญมี (สถานีตำรวจภูธรหาดใหญ่) รับเรื่องแล้ว กำลังช่วยเหลือคุณค่ะ');
     } finally {
       await f.close();
     }
@@ -425,6 +461,10 @@ describe('SOS escalation ladder (fake clock)', () => {
         clock,
         logger: silentLogger,
       });
+      // The first instance ticked before and holds the ladder's lease (30 s), run out by 2.5 min:
+      // both now race to take it over.
+      expect(await f.hub.scheduler.escalationTick()).toBe(0);
+      expect(await other.escalationTick()).toBe(0);
       clock.advance(2.5 * 60_000);
       const steps = await Promise.all([f.hub.scheduler.escalationTick(), other.escalationTick()]);
       await f.settle();
@@ -445,7 +485,10 @@ describe('SOS across a crash', () => {
     first.emulator.faults.inject({ count: 1000, status: 500, endpoint: 'push' });
     first.emulator.faults.inject({ count: 1000, status: 500, endpoint: 'reply' });
     const sent = await first.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
-    await new Promise((r) => setTimeout(r, 150));
+    // Dies once the alert card is queued (and failing), whatever the machine's speed.
+    const queued = async () =>
+      (await first.hub.repos.outbox.find({ purpose: 'sos-alert', status: 'pending' })).length > 0;
+    for (let i = 0; i < 500 && !(await queued()); i++) await new Promise((r) => setTimeout(r, 10));
     await first.hub.stop();
     await first.store.close();
     expect(sosCards(first, COMMAND_CENTRE)).toHaveLength(0); // nothing reached LINE before the crash

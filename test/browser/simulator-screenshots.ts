@@ -77,7 +77,7 @@ async function main(): Promise<void> {
 
     // John presses SOS from the menu under his chat.
     await openChat(page, JOHN);
-    await page.locator('#richmenuAreas').getByRole('button', { name: 'SOS', exact: true }).click();
+    await page.locator('#richmenuAreas').getByRole('button', { name: /^SOS/ }).click();
     await f.settle();
 
     // The station group: the report card and the SOS card.

@@ -30,6 +30,7 @@ describe('LINE emulator control API and simulator page', () => {
     const script = await request(app).get('/simulator/app.js');
     expect(script.status).toBe(200);
     expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    // It parses as a script (test/browser runs it in Chromium).
     expect(() => new Function(script.text)).not.toThrow();
 
     const css = await request(app).get('/simulator/app.css');

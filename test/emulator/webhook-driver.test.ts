@@ -38,7 +38,7 @@ describe('LINE emulator webhook driver', () => {
     });
   });
 
-  it('when the webhook is sent with a wrong signature, then the bot answers 401 and records nothing', async () => {
+  it('when the webhook is sent with a wrong or no signature, then it goes out as given and a receiver that checks it answers 401', async () => {
     const result = await fx.emulator.driver.send([{ type: 'unfollow' }], { signature: 'AAAA' });
     expect(result.status).toBe(401);
 

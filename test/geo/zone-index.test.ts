@@ -134,6 +134,18 @@ describe('zone index geometry', () => {
     }
   });
 
+  it('when eight stations due north are nearer on the degree grid but one due east is nearer on the globe, then the one due east is found', () => {
+    // At 20°N a degree of longitude is 6% shorter than one of latitude: the east station is 9th on
+    // the grid (0.0108°) yet 1.13 km away, against 1.16 km and more for the eight to the north.
+    const p = { lat: 20, lng: 100 };
+    const north = Array.from({ length: 8 }, (_, i) => station(`N${i}`, 20.0104 + i * 0.00004, 100));
+    const east = station('EAST', 20, 100.0108);
+    const found = new ZoneIndex([], [...north, east]).nearestStation(p)!;
+    expect(found.station._id).toBe('EAST');
+    expect(found.distanceM).toBe(haversineM(p, east.location));
+    expect(found.distanceM).toBeLessThan(haversineM(p, north[0]!.location));
+  });
+
   it('when measuring one degree of latitude, then haversine gives about 111.2 km', () => {
     expect(haversineM({ lat: 7, lng: 100 }, { lat: 8, lng: 100 })).toBeCloseTo(111_195, -1);
   });

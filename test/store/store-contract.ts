@@ -62,12 +62,14 @@ export function describeStoreContract(
       expect((await things.findOne({ _id: 'a' }))?.n).toBe(1);
     });
 
-    it('when a unique index exists, then a clash on it is a DuplicateKeyError', async () => {
+    it('when a unique sparse index exists, then a clash on it is a DuplicateKeyError and documents without the field never clash', async () => {
       const things = store.collection<Thing>('things');
       await things.ensureIndex({ field: 'tag', unique: true, sparse: true });
       await things.insert({ _id: 'a', n: 1, tag: 'x' });
       await expect(things.insert({ _id: 'b', n: 2, tag: 'x' })).rejects.toBeInstanceOf(DuplicateKeyError);
       await things.insert({ _id: 'c', n: 3 });
+      await things.insert({ _id: 'd', n: 4 });
+      expect((await things.find({}, { sort: { n: 1 } })).map((t) => t._id)).toEqual(['a', 'c', 'd']);
     });
 
     it('when a batch holds known ids, then insertNew stores only the new ones and returns them', async () => {

@@ -60,6 +60,16 @@ export async function setUpCity(f: HubFixture): Promise<void> {
   await f.settle();
 }
 
+/** Makes `groupId` the group a station's unanswered SOS escalates to, through the admin API. */
+export async function escalateTo(f: HubFixture, stationCode: string, groupId: string): Promise<void> {
+  const station = (await f.hub.repos.stations.get(stationCode))!;
+  await request(f.hub.app)
+    .put(`/admin/stations/${stationCode}`)
+    .set('authorization', `Bearer ${ADMIN_TOKEN}`)
+    .send({ name: station.name, phone: station.phone, location: station.location, escalationGroupId: groupId })
+    .expect(200);
+}
+
 /**
  * A fresh city (demo data, setUpCity) for every test of the enclosing describe, closed after each.
  * Call it in the describe body; read the hub through the returned function inside the tests.

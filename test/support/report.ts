@@ -10,6 +10,8 @@ export async function fileReport(
     location?: { latitude: number; longitude: number; address?: string };
     /** Photos sent before "done" (the emulator's test image). */
     photos?: number;
+    /** false: stop at the confirm card, unsent. */
+    confirm?: boolean;
   },
 ): Promise<void> {
   const d = f.emulator.driver;
@@ -21,6 +23,6 @@ export async function fileReport(
   await d.postback(u, 'a=photos-done');
   await d.location(u, spec.location ?? PLACES.santisuk);
   await d.postback(u, 'a=anon&v=no');
-  await d.postback(u, 'a=report-confirm');
+  if (spec.confirm !== false) await d.postback(u, 'a=report-confirm');
   await f.settle();
 }
