@@ -254,7 +254,7 @@ export function createApp(deps: AppDeps): Hub {
     groups: new GroupRepository(deps.store),
     sessions: new SessionRepository(deps.store),
     inbox: new InboxRepository(deps.store, { claims: shared }),
-    outbox: new OutboxRepository(deps.store),
+    outbox: new OutboxRepository(deps.store, { claims: shared }),
     leases: new LeaseRepository(deps.store),
     chatLeases: new ChatLeaseRepository(deps.store),
     stations: new StationRepository(deps.store),
@@ -597,6 +597,9 @@ export function createApp(deps: AppDeps): Hub {
             // The chat's answers leave before its lease does (a chat's sourceKey is `user:<id>`, `group:<id>`...).
             beforeRelease: (sourceKey) =>
               outbox.settled(sourceKey.slice(sourceKey.indexOf(':') + 1), CHAT_RELEASE_WAIT_MS),
+            // A chat taken from an instance that stopped answering: what it had queued goes first.
+            afterTakeOver: (sourceKey) =>
+              outbox.takeOverChat(sourceKey.slice(sourceKey.indexOf(':') + 1), CHAT_RELEASE_WAIT_MS),
           },
         }
       : {}),

@@ -83,6 +83,12 @@ export interface InboxCoordination {
    * for the chat has left, so an answer from the next holder cannot overtake it.
    */
   beforeRelease?(sourceKey: string): Promise<void>;
+  /**
+   * Awaited once a chat's lease was taken over from another instance (it died or hung, bounded by
+   * the caller): what that instance had queued for the chat is sent first, so the answers to this
+   * chat's next events cannot overtake it.
+   */
+  afterTakeOver?(sourceKey: string): Promise<void>;
 }
 
 /** One chat being handled by this instance: it holds the chat's lease until `leaseUntil`. */
@@ -341,9 +347,11 @@ export class Inbox {
       if (this.stopped) return;
       run.more = false;
       const now = clock.now();
-      if (!(await co.chatLeases.acquire(run.key, co.holder, now, co.claimTtlMs))) return;
+      const got = await co.chatLeases.acquire(run.key, co.holder, now, co.claimTtlMs);
+      if (!got) return;
       run.leaseUntil = now + co.claimTtlMs;
       try {
+        if (got === 'taken-over' && co.afterTakeOver) await co.afterTakeOver(run.key);
         await this.handleChat(run);
         if (co.beforeRelease && !run.lost) await co.beforeRelease(run.key);
       } finally {

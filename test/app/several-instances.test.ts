@@ -339,6 +339,47 @@ describe('an answer an instance was sending when it died or hung', () => {
   });
 });
 
+describe('a chat taken over from an instance that hung', () => {
+  it('when an instance hangs with a reply still to send and the person writes again through another instance, then the first answer arrives before the second', async () => {
+    const clock = new ManualClock(TEST_EPOCH);
+    c = await Cluster.start(['A', 'B'], { clock });
+    const [a, b] = c.instances as [Instance, Instance];
+    await city(c);
+    const before = c.emulator.calls({ endpoint: 'reply' }).length;
+    c.pin(a);
+    a.wedgeAfter(
+      (collection, method, args) =>
+        collection === 'outbox' &&
+        method === 'updateOne' &&
+        (args[1] as { $set?: { status?: string } } | undefined)?.$set?.status === 'sending',
+    );
+    const first = await c.emulator.driver.text({ userId: JOHN }, 'what is the weather like');
+    for (let i = 0; a.state !== 'wedged' && i < 500; i++) await sleep(5);
+    expect(a.state).toBe('wedged');
+
+    clock.advance(CLAIM_TTL_MS + 1); // A's chat lease and its claims have run out; no sweep has run yet
+    c.pin(b);
+    const second = await c.emulator.driver.text({ userId: JOHN }, 'hello again');
+    await c.settle();
+
+    const tokenOf = (drive: { events: Array<{ replyToken?: string }> }) => drive.events[0]!.replyToken;
+    const replies = c.emulator
+      .calls({ endpoint: 'reply' })
+      .slice(before)
+      .filter((x) => x.to === JOHN && x.status === 200);
+    expect(replies.map((x) => (x.body as { replyToken: string }).replyToken)).toEqual([
+      tokenOf(first),
+      tokenOf(second),
+    ]);
+    expect(
+      c
+        .said(JOHN)
+        .slice(-2)
+        .every((t) => t.includes("didn't understand")),
+    ).toBe(true);
+  });
+});
+
 describe('work left behind, handed over', () => {
   it('when an instance is stopped with events still waiting, then another takes them at its next sweep without waiting for their claims to expire', async () => {
     const clock = new ManualClock(TEST_EPOCH);

@@ -29,21 +29,30 @@ export class ChatLeaseRepository {
 
   /**
    * Takes the chat, renews it for its holder, or takes it over once expired (its holder died or
-   * hung). One insert when nobody holds it, the common case; a compare-and-set otherwise.
+   * hung). One insert when nobody holds it, the common case ('free'); a compare-and-set otherwise
+   * ('kept' when `holder` had it already, 'taken-over' from another). False when someone else has it.
    */
-  async acquire(chat: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+  async acquire(
+    chat: string,
+    holder: string,
+    now: number,
+    ttlMs: number,
+  ): Promise<false | 'free' | 'kept' | 'taken-over'> {
     const expiresAt = now + ttlMs;
     try {
       await this.leases.insert({ _id: chat, holder, expiresAt });
-      return true;
+      return 'free';
     } catch (err) {
       if (!(err instanceof DuplicateKeyError)) throw err;
     }
+    const before = await this.leases.findOne({ _id: chat });
+    if (!before || (before.holder !== holder && before.expiresAt > now)) return false;
     const taken = await this.leases.updateOne(
-      { _id: chat, $or: [{ holder }, { expiresAt: { $lte: now } }] },
+      { _id: chat, holder: before.holder, expiresAt: before.expiresAt },
       { $set: { holder, expiresAt } },
     );
-    return taken !== null;
+    if (taken === null) return false;
+    return before.holder === holder ? 'kept' : 'taken-over';
   }
 
   /** Extends the lease if `holder` still has it; false when it was lost (expired and taken over). */

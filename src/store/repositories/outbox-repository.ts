@@ -80,7 +80,11 @@ function fromStored(row: StoredOutboxEntry | null): OutboxEntry | null {
 
 export class OutboxRepository {
   private readonly outbox: Collection<StoredOutboxEntry>;
-  constructor(private readonly store: Store) {
+  /** `claims`: several instances share the store, and a chat's unsent rows are read by chat. */
+  constructor(
+    private readonly store: Store,
+    private readonly options: { claims?: boolean } = {},
+  ) {
     this.outbox = store.collection<StoredOutboxEntry>('outbox');
   }
 
@@ -96,6 +100,21 @@ export class OutboxRepository {
     await this.outbox.dropIndex({ field: 'status' });
     // The sweeper: unsent rows whose claim expired, oldest claim first and in queue order.
     await this.outbox.ensureIndex({ fields: { status: 1, claimExpiresAt: 1, seq: 1 } });
+    // A chat taken over from another instance: its unsent rows, in queue order. The embedded store
+    // indexes the key only when instances share it (one process alone never reads by chat).
+    await this.outbox.ensureIndex({
+      fields: { orderKey: 1, status: 1, seq: 1 },
+      ...(this.options.claims ? { embeddedField: 'orderKey' } : {}),
+    });
+  }
+
+  /** Unsent rows of one order key (a chat) that another instance claims, in queue order. */
+  async unsentOfOthers(orderKey: string, holder: string): Promise<OutboxEntry[]> {
+    const rows = await this.outbox.find(
+      { orderKey, status: { $in: UNSENT }, claimedBy: { $ne: holder } },
+      { sort: { seq: 1 } },
+    );
+    return rows.map((r) => fromStored(r)!);
   }
 
   async add(entry: OutboxEntry): Promise<OutboxEntry> {
