@@ -160,6 +160,12 @@ export interface ClusterOptions {
   clock?: Clock;
   /** Load the Hat Yai demo stations and zones (by the first instance). */
   seed?: boolean;
+  /**
+   * The balancer gives up on an instance that has not answered in this long and answers 504, as a
+   * load balancer's upstream timeout does (LINE then redelivers), and sends that instance nothing for
+   * 10 s (a passive health check: nginx's max_fails=1 fail_timeout=10s). Default: it waits forever.
+   */
+  upstreamTimeoutMs?: number;
 }
 
 export class Cluster {
@@ -174,8 +180,11 @@ export class Cluster {
   private emulatorUrl!: string;
   private closeEmulator!: () => Promise<void>;
   private balancer!: Server;
-  private balancerUrl!: string;
+  /** Where LINE's webhooks go: the round-robin balancer in front of every instance's /webhook. */
+  balancerUrl!: string;
   private next = 0;
+  /** Instances that timed out, and until when the balancer leaves them out. */
+  private readonly benched = new Map<string, number>();
 
   constructor(private readonly options: ClusterOptions = {}) {
     this.clock = options.clock ?? new AnchoredClock(TEST_EPOCH);
@@ -206,7 +215,10 @@ export class Cluster {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const tryFrom = (tries: number) => {
-        const open = this.instances.filter((i) => i.state === 'up' || i.state === 'wedged');
+        const now = Date.now();
+        const reachable = this.instances.filter((i) => i.state === 'up' || i.state === 'wedged');
+        const healthy = reachable.filter((i) => (this.benched.get(i.name) ?? 0) <= now);
+        const open = healthy.length > 0 ? healthy : reachable;
         if (open.length === 0 || tries > open.length) return void res.writeHead(502).end();
         const target = open[this.next++ % open.length]!;
         const upstream = http.request(
@@ -218,7 +230,16 @@ export class Cluster {
             answer.pipe(res);
           },
         );
-        upstream.on('error', () => tryFrom(tries + 1));
+        upstream.on('error', () => {
+          if (!res.headersSent) tryFrom(tries + 1);
+        });
+        const timeoutMs = this.options.upstreamTimeoutMs;
+        if (timeoutMs)
+          upstream.setTimeout(timeoutMs, () => {
+            this.benched.set(target.name, Date.now() + 10_000);
+            if (!res.headersSent) res.writeHead(504).end();
+            upstream.destroy();
+          });
         upstream.end(body);
       };
       tryFrom(1);
