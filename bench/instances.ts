@@ -126,28 +126,15 @@ async function prepareFlowUsers(c: Cluster, users: FlowUser[]): Promise<void> {
   }
 }
 
-function imageEvent(input: { userId: string; id: string; messageId: string; replyToken: string }) {
+/** A 1:1 event as LINE sends it: an image message (`{type: 'message', message}`) or a tap (`{type: 'postback', postback}`). */
+function userEvent(sent: Sent, what: Record<string, unknown>): Record<string, unknown> {
   return {
-    type: 'message',
-    message: { type: 'image', id: input.messageId, contentProvider: { type: 'line' } },
-    webhookEventId: input.id,
+    ...what,
+    webhookEventId: sent.id,
     deliveryContext: { isRedelivery: false },
     timestamp: Date.now(),
-    source: { type: 'user', userId: input.userId },
-    replyToken: input.replyToken,
-    mode: 'active',
-  };
-}
-
-function postbackEvent(input: { userId: string; id: string; data: string; replyToken: string }) {
-  return {
-    type: 'postback',
-    postback: { data: input.data },
-    webhookEventId: input.id,
-    deliveryContext: { isRedelivery: false },
-    timestamp: Date.now(),
-    source: { type: 'user', userId: input.userId },
-    replyToken: input.replyToken,
+    source: { type: 'user', userId: sent.userId },
+    replyToken: sent.replyToken,
     mode: 'active',
   };
 }
@@ -307,7 +294,7 @@ async function main(): Promise<void> {
         const tap = (data: string) => {
           const s = fresh();
           flow.events.push(s);
-          return { s, event: postbackEvent({ userId: u, id: s.id, data, replyToken: s.replyToken }) };
+          return { s, event: userEvent(s, { type: 'postback', postback: { data } }) };
         };
         const go = async () => {
           if (flow.kind === 'burst') {
@@ -317,7 +304,8 @@ async function main(): Promise<void> {
               flow.events.push(s);
               flow.photoIds.push(messageId);
               c.emulator.content.put(messageId, Buffer.from('photo ' + messageId), 'image/jpeg');
-              return { s, event: imageEvent({ userId: u, id: s.id, messageId, replyToken: s.replyToken }) };
+              const message = { type: 'image', id: messageId, contentProvider: { type: 'line' } };
+              return { s, event: userEvent(s, { type: 'message', message }) };
             });
             await issue(photos.map((p) => ({ replyToken: p.s.replyToken, chatId: u })));
             // LINE posts them one after another, each as soon as the previous one was taken.

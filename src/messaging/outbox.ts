@@ -377,14 +377,7 @@ export class Outbox {
       // Taken SWEEP_PARALLEL rows at a time (one at a time, a dead instance's thousand rows cost a
       // thousand round trips before the first went out: bench/instances.ts), queued in page order.
       for (let i = 0; i < page.length; i += SWEEP_PARALLEL) {
-        const taken = await Promise.all(
-          page.slice(i, i + SWEEP_PARALLEL).map((row) => this.deps.repo.takeOver(row, co.holder, now + co.claimTtlMs)),
-        );
-        for (const mine of taken) {
-          if (!mine) continue; // another sweep, or the instance itself, got there first
-          this.schedule(mine);
-          tookHere++;
-        }
+        tookHere += await this.takeOver(page.slice(i, i + SWEEP_PARALLEL), now);
       }
       taken += tookHere;
       // Taken rows leave the expired set, so the next query is the next page.
@@ -406,17 +399,26 @@ export class Outbox {
     if (!co || this.stopped) return;
     const rows = await this.deps.repo.unsentOfOthers(orderKey, co.holder);
     if (rows.length === 0) return;
-    const now = this.deps.clock.now();
-    let taken = 0;
-    for (const row of rows) {
-      const mine = await this.deps.repo.takeOver(row, co.holder, now + co.claimTtlMs);
-      if (!mine) continue;
-      this.schedule(mine);
-      taken++;
-    }
+    const taken = await this.takeOver(rows, this.deps.clock.now());
     if (taken > 0)
       this.deps.logger.warn({ orderKey, messages: taken }, 'messages of a chat taken over with the chat: sent first');
     await this.settled(orderKey, timeoutMs);
+  }
+
+  /**
+   * Takes these rows for this instance, all at once, each only if nobody changed it since it was read
+   * (another sweep, or the instance itself, got there first), and queues them in the order given.
+   */
+  private async takeOver(rows: OutboxEntry[], now: number): Promise<number> {
+    const co = this.deps.coordination!;
+    const taken = await Promise.all(rows.map((row) => this.deps.repo.takeOver(row, co.holder, now + co.claimTtlMs)));
+    let queued = 0;
+    for (const mine of taken) {
+      if (!mine) continue;
+      this.schedule(mine);
+      queued++;
+    }
+    return queued;
   }
 
   /**

@@ -261,13 +261,13 @@ describe('side effects keyed on the step, whatever instance runs it', () => {
   });
 });
 
-describe('an answer an instance was sending when it died or hung', () => {
-  /** A's outbox writes `sending` just before its LINE call leaves. */
-  const aboutToCall = (collection: string, method: string, args: unknown[]) =>
-    collection === 'outbox' &&
-    method === 'updateOne' &&
-    (args[1] as { $set?: { status?: string } } | undefined)?.$set?.status === 'sending';
+/** An instance's outbox writes `sending` just before its LINE call leaves. */
+const aboutToCall = (collection: string, method: string, args: unknown[]) =>
+  collection === 'outbox' &&
+  method === 'updateOne' &&
+  (args[1] as { $set?: { status?: string } } | undefined)?.$set?.status === 'sending';
 
+describe('an answer an instance was sending when it died or hung', () => {
   async function pausedInstanceA(
     pause: (a: Instance) => void,
   ): Promise<{ a: Instance; b: Instance; clock: ManualClock }> {
@@ -347,12 +347,7 @@ describe('a chat taken over from an instance that hung', () => {
     await city(c);
     const before = c.emulator.calls({ endpoint: 'reply' }).length;
     c.pin(a);
-    a.wedgeAfter(
-      (collection, method, args) =>
-        collection === 'outbox' &&
-        method === 'updateOne' &&
-        (args[1] as { $set?: { status?: string } } | undefined)?.$set?.status === 'sending',
-    );
+    a.wedgeAfter(aboutToCall);
     const first = await c.emulator.driver.text({ userId: JOHN }, 'what is the weather like');
     for (let i = 0; a.state !== 'wedged' && i < 500; i++) await sleep(5);
     expect(a.state).toBe('wedged');
