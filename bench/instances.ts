@@ -13,6 +13,8 @@ import { treeState } from './lib/build';
 import { machineBusySeconds, ownCpuSeconds, waitForQuietMachine } from './lib/cpu';
 import { KeepAliveClient } from './lib/http-client';
 import {
+  SMALL_TALK,
+  SMALL_TALK_LANGS,
   UlidIds,
   benchUserId,
   deliverWebhook,
@@ -49,13 +51,9 @@ const USAGE = `npx tsx bench/instances.ts [options]
   --quiet-wait N     wait up to N s for other processes to go idle before starting     default 30`;
 
 const TARGET = { rate: 1000, handOverMs: 15_000 };
-// Small talk no handler treats as a command: exactly one answer per event (bench/webhook.ts).
-const TEXTS: Record<string, string[]> = {
-  th: ['สวัสดีครับ', 'ขอบคุณมากค่ะ', 'วันนี้อากาศร้อนจัง', 'ตลาดปิดกี่โมงครับ', 'เดินทางปลอดภัยนะคะ', 'โอเคครับ'],
-  en: ['hello there', 'thanks a lot', 'what time does the night market close?', 'ok got it', 'good evening'],
-  ms: ['terima kasih', 'selamat petang', 'pasar malam tutup pukul berapa?', 'baiklah'],
-};
-const LANGS = ['th', 'th', 'th', 'th', 'th', 'th', 'th', 'en', 'en', 'ms'] as const;
+// Small talk: exactly one answer per event (bench/lib/line-webhook.ts).
+const TEXTS = SMALL_TALK;
+const LANGS = SMALL_TALK_LANGS;
 
 function readArgs() {
   const args = parseArgs(
