@@ -26,6 +26,8 @@ import {
   type HubCounters,
 } from './lib/hub-probe';
 import {
+  SMALL_TALK,
+  SMALL_TALK_LANGS,
   UlidIds,
   benchUserId,
   deliverWebhook,
@@ -61,15 +63,8 @@ const ACCESS_TOKEN = 'bench-channel-access-token';
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const TARGET = { rate: 1500, p99Ms: 50 };
 
-// Small talk no handler treats as a command: each event takes the "not understood, here is the menu"
-// path and is answered with exactly one message, which is what makes the per-user count check exact.
-const TEXTS: Record<string, string[]> = {
-  th: ['สวัสดีครับ', 'ขอบคุณมากค่ะ', 'วันนี้อากาศร้อนจัง', 'ตลาดปิดกี่โมงครับ', 'เดินทางปลอดภัยนะคะ', 'โอเคครับ'],
-  en: ['hello there', 'thanks a lot', 'what time does the night market close?', 'ok got it', 'good evening'],
-  ms: ['terima kasih', 'selamat petang', 'pasar malam tutup pukul berapa?', 'baiklah'],
-};
-// Hat Yai: mostly Thai speakers, some English, Malaysian visitors.
-const LANGS = ['th', 'th', 'th', 'th', 'th', 'th', 'th', 'en', 'en', 'ms'] as const;
+const TEXTS = SMALL_TALK;
+const LANGS = SMALL_TALK_LANGS;
 
 type Args = ReturnType<typeof readArgs>;
 interface BenchUser {

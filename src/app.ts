@@ -10,7 +10,8 @@ import { loadTexts, type Texts } from './i18n/i18n';
 import type { Logger } from './logger';
 import type { LineGateway } from './messaging/line-gateway';
 import { outboxMessenger } from './messaging/messenger';
-import { Outbox, type OutboxOptions } from './messaging/outbox';
+import { Outbox, defaultOutboxOptions, type OutboxOptions } from './messaging/outbox';
+import { sharedLineBudget } from './messaging/shared-rate-budget';
 import { createMetrics, type Metrics } from './metrics';
 import { GroupRepository } from './store/repositories/group-repository';
 import { InboxRepository } from './store/repositories/inbox-repository';
@@ -43,6 +44,8 @@ import { sosFeature } from './bot/features/sos-feature';
 import { Scheduler } from './entry-points/scheduler';
 import { ResidentMenus } from './messaging/rich-menus';
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { ChatLeaseRepository } from './store/repositories/chat-lease-repository';
 import { BroadcastService } from './domain/broadcasts/broadcast-service';
 import { NoticeService } from './domain/broadcasts/notice-service';
 import { PatrolService } from './domain/patrols/patrol-service';
@@ -85,6 +88,8 @@ const DAY_MS = 24 * 60 * 60_000;
 /** Start-up work under a lease: the demo seed is quick; the rich menus may wait on LINE's batch control. */
 const SEED_LEASE_MS = 60_000;
 const RICH_MENU_LEASE_MS = 5 * 60_000;
+/** Several instances: how long a chat's lease waits for this instance's answers to that chat to leave. */
+const CHAT_RELEASE_WAIT_MS = 2_000;
 
 /** Report categories offered as quick replies (names in locales/<lang>/report.json). */
 export const DEFAULT_CATEGORIES = [
@@ -110,6 +115,32 @@ export function configWarnings(config: Pick<Config, 'line' | 'commandCentreGroup
   ];
 }
 
+/**
+ * How this instance shares the store with others (docs/architecture.md, "Several instances").
+ * 'store': events and messages are claimed in the store, a chat's events go to the holder of its
+ * lease, a sweeper hands over what a dead or hung instance left, and LINE's rate budget is shared:
+ * several instances on one MongoDB. 'process': this process alone owns the store, which the
+ * embedded store is by definition (one process holds its files), so all of that stays in memory.
+ */
+export interface Coordination {
+  mode: 'process' | 'store';
+  /** How long a claim or lease holds unrenewed: the longest a dead instance's work waits (plus a sweep). */
+  claimTtlMs: number;
+  /** Rows read at a time by a sweep, and pending events of one chat. */
+  pageSize: number;
+  /** An event handled for longer than this stops being renewed, and its chat goes to another instance. */
+  maxHoldMs: number;
+  /** How often the sweeper looks for expired claims (a cron pattern with seconds). */
+  sweepCron: string;
+}
+
+export const defaultCoordination: Omit<Coordination, 'mode'> = {
+  claimTtlMs: 10_000,
+  pageSize: 500,
+  maxHoldMs: 60_000,
+  sweepCron: '*/2 * * * * *',
+};
+
 /** Every side effect the hub has, created by the caller (server.ts, a test, a bench) and handed in. */
 export interface AppDeps {
   config: Pick<Config, 'line' | 'adminToken' | 'commandCentreGroupId'> &
@@ -134,10 +165,17 @@ export interface AppDeps {
   adminFeedTicker?: Ticker;
   /** The built dashboard front end, served at /dashboard (server.ts: dist/dashboard). */
   dashboard?: DashboardOptions;
+  /** This instance's name in metrics and logs (INSTANCE_ID; default the host name). */
+  instanceId?: string;
+  /** Default: 'store' on MongoDB, 'process' on the embedded store. */
+  coordination?: Partial<Coordination>;
 }
 
 export interface Hub {
   app: Express;
+  /** This process among the instances: `<instance id>/<random>`, as written in claims and leases. */
+  holder: string;
+  coordination: Coordination;
   inbox: Inbox;
   outbox: Outbox;
   repos: {
@@ -147,6 +185,7 @@ export interface Hub {
     inbox: InboxRepository;
     outbox: OutboxRepository;
     leases: LeaseRepository;
+    chatLeases: ChatLeaseRepository;
     stations: StationRepository;
     zones: ZoneRepository;
     cases: CaseRepository;
@@ -199,15 +238,25 @@ export interface Hub {
 
 /** Builds the hub without listening or connecting (STYLE 2): tests call supertest(hub.app). */
 export function createApp(deps: AppDeps): Hub {
-  const metrics = deps.metrics ?? createMetrics();
+  const instanceId = deps.instanceId ?? os.hostname();
+  // A new name each start: claims left by an earlier life of this instance are not mistaken for its own.
+  const holder = `${instanceId}/${randomUUID().slice(0, 8)}`;
+  const coordination: Coordination = {
+    mode: deps.store.kind === 'mongo' ? 'store' : 'process',
+    ...defaultCoordination,
+    ...deps.coordination,
+  };
+  const shared = coordination.mode === 'store';
+  const metrics = deps.metrics ?? createMetrics(deps.instanceId ? { instance: deps.instanceId } : {});
   const texts = deps.texts ?? loadTexts();
   const repos = {
     users: new UserRepository(deps.store),
     groups: new GroupRepository(deps.store),
     sessions: new SessionRepository(deps.store),
-    inbox: new InboxRepository(deps.store),
-    outbox: new OutboxRepository(deps.store),
+    inbox: new InboxRepository(deps.store, { claims: shared }),
+    outbox: new OutboxRepository(deps.store, { claims: shared }),
     leases: new LeaseRepository(deps.store),
+    chatLeases: new ChatLeaseRepository(deps.store),
     stations: new StationRepository(deps.store),
     zones: new ZoneRepository(deps.store),
     cases: new CaseRepository(deps.store),
@@ -251,6 +300,15 @@ export function createApp(deps: AppDeps): Hub {
         const alert = alertId ? await repos.alerts.get(alertId) : null;
         return !alert || isOpenAlert(alert.status);
       },
+      ...(shared
+        ? {
+            coordination: { holder, claimTtlMs: coordination.claimTtlMs, pageSize: coordination.pageSize },
+            sharedRate: sharedLineBudget(deps.store, deps.clock, deps.logger, {
+              ...defaultOutboxOptions.ratePerSecond,
+              ...deps.outboxOptions?.ratePerSecond,
+            }),
+          }
+        : {}),
     },
     deps.outboxOptions,
   );
@@ -355,7 +413,6 @@ export function createApp(deps: AppDeps): Hub {
     },
   });
   // Zone news: broadcasts, community notices and patrol digests, rendered at the messaging edge.
-  const instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const renderer = new ZoneNewsRenderer({ stations: repos.stations, zones: repos.zones, texts, clock: deps.clock });
   const sender = outboxBatchSender(outbox, repos.outbox);
   const quota = lineQuotaSource(deps.line, deps.clock, deps.logger);
@@ -373,7 +430,7 @@ export function createApp(deps: AppDeps): Hub {
     stations: repos.stations,
     clock: deps.clock,
     logger: deps.logger,
-    holder: instance,
+    holder,
   });
   const notices = new NoticeService({
     notices: repos.notices,
@@ -436,6 +493,7 @@ export function createApp(deps: AppDeps): Hub {
     { ...(deps.adminFeedTicker ? { ticker: deps.adminFeedTicker } : {}) },
   );
   const scheduler = new Scheduler({
+    holder,
     leases: repos.leases,
     sos,
     quota: outbox,
@@ -459,11 +517,23 @@ export function createApp(deps: AppDeps): Hub {
       { name: 'broadcastBatches', purge: (now) => repos.broadcasts.purgeBatches(now - 30 * DAY_MS) },
       { name: 'patrolCheckIns', purge: (now) => repos.patrols.purgeCheckIns(now - 30 * DAY_MS) },
       { name: 'patrolDigests', purge: (now) => repos.patrols.purgeDigests(now - 90 * DAY_MS) },
+      { name: 'chatLeases', purge: (now) => repos.chatLeases.purgeExpired(now - DAY_MS) },
     ],
     jobs: [
       // Due broadcasts start within 15 s of their minute; a restart resumes unfinished runs at once.
       { name: 'broadcasts', cron: '*/15 * * * * *', ttlMs: 30_000, atStart: true, run: () => broadcasts.tick() },
       { name: 'patrol-digests', cron: '30 * * * * *', ttlMs: 60_000, run: () => patrols.digestTick() },
+      // Several instances: what a dead or hung instance left (its claims expired) goes to this one.
+      ...(shared
+        ? [
+            {
+              name: 'sweeper',
+              cron: coordination.sweepCron,
+              ttlMs: coordination.claimTtlMs,
+              run: async () => (await inbox.sweep()) + (await outbox.sweep()),
+            },
+          ]
+        : []),
     ],
     refresh: [
       {
@@ -516,6 +586,23 @@ export function createApp(deps: AppDeps): Hub {
     clock: deps.clock,
     logger: deps.logger,
     metrics,
+    ...(shared
+      ? {
+          coordination: {
+            holder,
+            chatLeases: repos.chatLeases,
+            claimTtlMs: coordination.claimTtlMs,
+            pageSize: coordination.pageSize,
+            maxHoldMs: coordination.maxHoldMs,
+            // The chat's answers leave before its lease does (a chat's sourceKey is `user:<id>`, `group:<id>`...).
+            beforeRelease: (sourceKey) =>
+              outbox.settled(sourceKey.slice(sourceKey.indexOf(':') + 1), CHAT_RELEASE_WAIT_MS),
+            // A chat taken from an instance that stopped answering: what it had queued goes first.
+            afterTakeOver: (sourceKey) =>
+              outbox.takeOverChat(sourceKey.slice(sourceKey.indexOf(':') + 1), CHAT_RELEASE_WAIT_MS),
+          },
+        }
+      : {}),
   });
 
   const app = express();
@@ -616,6 +703,8 @@ export function createApp(deps: AppDeps): Hub {
 
   return {
     app,
+    holder,
+    coordination,
     inbox,
     outbox,
     repos,
@@ -636,7 +725,7 @@ export function createApp(deps: AppDeps): Hub {
     async installRichMenus() {
       const installing = await repos.leases.exclusively(
         'rich-menus',
-        scheduler.holder,
+        holder,
         deps.clock.now(),
         RICH_MENU_LEASE_MS,
         async () => {
@@ -658,12 +747,8 @@ export function createApp(deps: AppDeps): Hub {
       await Promise.all(Object.values(repos).map((r) => r.init()));
       if (deps.seedDemoData) {
         // One instance seeds; another starting at the same time finds the zones on its next tick.
-        const seeding = await repos.leases.exclusively(
-          'demo-seed',
-          scheduler.holder,
-          deps.clock.now(),
-          SEED_LEASE_MS,
-          () => seedIfEmpty({ stations: repos.stations, zones: repos.zones, clock: deps.clock }),
+        const seeding = await repos.leases.exclusively('demo-seed', holder, deps.clock.now(), SEED_LEASE_MS, () =>
+          seedIfEmpty({ stations: repos.stations, zones: repos.zones, clock: deps.clock }),
         );
         if (seeding.ran && seeding.result.seeded)
           deps.logger.info(seeding.result, 'empty store: loaded the illustrative Hat Yai stations and zones');
@@ -691,6 +776,10 @@ export function createApp(deps: AppDeps): Hub {
       await scheduler.stop();
       sosWatch.stop();
       inbox.stop();
+      // Several instances: events stored here and not yet handled go to a live instance at once.
+      await inbox
+        .handOver()
+        .catch((err: unknown) => deps.logger.warn({ err }, 'could not hand back the events not yet handled'));
       await outbox.stop();
     },
   };

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -42,6 +43,8 @@ export interface Config {
   /** A `{z}/{x}/{y}` tile server for the dashboard's maps; unset: zones on a plain background. */
   dashboardTileUrl?: string;
   dashboardTileAttribution?: string;
+  /** This instance's name: the `hub_instance` label of every metric, and the start of its holder id in leases and claims. */
+  instanceId: string;
 }
 
 /** Published over Open311 when OPEN311_CATEGORIES is not set: not assault or drugs (people at risk). */
@@ -115,6 +118,13 @@ const envSchema = z.object({
       .optional(),
   ),
   DASHBOARD_TILE_ATTRIBUTION: z.preprocess(emptyToUndefined, z.string().max(300).optional()),
+  INSTANCE_ID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[0-9A-Za-z._-]{1,63}$/, 'must be 1 to 63 letters, digits, dots, dashes or underscores')
+      .optional(),
+  ),
   NODE_ENV: z.string().optional(),
 });
 
@@ -183,6 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.OPEN311_CATEGORIES === 'none' ? [] : (e.OPEN311_CATEGORIES?.split(',') ?? DEFAULT_OPEN311_CATEGORIES),
     dashboardTileUrl: e.DASHBOARD_TILE_URL,
     dashboardTileAttribution: e.DASHBOARD_TILE_ATTRIBUTION,
+    // A container's host name is its pod or container name: unique among the instances, stable for its life.
+    instanceId: e.INSTANCE_ID ?? os.hostname(),
   };
 }
 

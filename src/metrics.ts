@@ -1,8 +1,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** The hub's Prometheus metrics, on a registry of its own so that several apps can live in one test process. */
-export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+/**
+ * The hub's Prometheus metrics, on a registry of its own so that several apps can live in one test
+ * process. With `instance`, every series carries it as the label `hub_instance` (INSTANCE_ID, else
+ * the host name): several instances are scraped one by one and summed, and a series still says
+ * which one it came from. Not `instance`, which Prometheus sets itself to the scrape target.
+ */
+export function createMetrics(options: { defaultMetrics?: boolean; instance?: string } = {}) {
   const registry = new Registry();
+  if (options.instance) registry.setDefaultLabels({ hub_instance: options.instance });
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   return {
     registry,

@@ -105,7 +105,8 @@ async function main(): Promise<void> {
     line,
     clock: systemClock,
     logger,
-    metrics: createMetrics({ defaultMetrics: true }),
+    metrics: createMetrics({ defaultMetrics: true, instance: config.instanceId }),
+    instanceId: config.instanceId,
     geocoder: config.googleMapsApiKey
       ? new GoogleGeocoder({ apiKey: config.googleMapsApiKey, baseUrl: config.googleMapsBaseUrl, logger })
       : disabledGeocoder,

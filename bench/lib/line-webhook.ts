@@ -5,6 +5,18 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { KeepAliveClient } from './http-client';
 
+/**
+ * Small talk no handler treats as a command: each event takes the "not understood, here is the menu"
+ * path and is answered with exactly one message, which is what makes a per-user count check exact.
+ */
+export const SMALL_TALK: Record<string, string[]> = {
+  th: ['สวัสดีครับ', 'ขอบคุณมากค่ะ', 'วันนี้อากาศร้อนจัง', 'ตลาดปิดกี่โมงครับ', 'เดินทางปลอดภัยนะคะ', 'โอเคครับ'],
+  en: ['hello there', 'thanks a lot', 'what time does the night market close?', 'ok got it', 'good evening'],
+  ms: ['terima kasih', 'selamat petang', 'pasar malam tutup pukul berapa?', 'baiklah'],
+};
+/** Hat Yai: mostly Thai speakers, some English, Malaysian visitors (person i speaks [i % 10]). */
+export const SMALL_TALK_LANGS = ['th', 'th', 'th', 'th', 'th', 'th', 'th', 'en', 'en', 'ms'] as const;
+
 /** LINE's `x-line-signature`: base64 HMAC-SHA256 of the raw body with the channel secret. */
 export function signBody(channelSecret: string, body: string): string {
   return createHmac('sha256', channelSecret).update(body).digest('base64');

@@ -1,6 +1,7 @@
 import type { webhook } from '@line/bot-sdk';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { ChatLeaseRepository } from '../store/repositories/chat-lease-repository';
 import type { InboxEntry, InboxRepository } from '../store/repositories/inbox-repository';
 import type { Clock } from '../util/clock';
 import { sequencer } from '../util/sequence';
@@ -60,12 +61,63 @@ export function isVerifyEvent(event: webhook.Event): boolean {
 }
 
 /**
+ * How an inbox shares the store with other hub instances (docs/architecture.md, "Several instances").
+ * Without it the inbox is alone with its store (the embedded store is one process by definition):
+ * one chat's events are chained in memory, and a restart resumes whatever is pending.
+ */
+export interface InboxCoordination {
+  /** This instance, as written in claims and leases. */
+  holder: string;
+  chatLeases: ChatLeaseRepository;
+  /** How long a claim or a chat lease holds without renewal: the longest a dead instance's event waits. */
+  claimTtlMs: number;
+  /** A chat's pending entries read at a time, and entries per page of a sweep. */
+  pageSize: number;
+  /**
+   * A chat's claim is no longer renewed once one event has been handled this long (a handler stuck
+   * on something with no timeout): the chat then goes to another instance rather than wait forever.
+   */
+  maxHoldMs: number;
+  /**
+   * Awaited before a chat's lease is released (bounded by the caller): what this instance queued
+   * for the chat has left, so an answer from the next holder cannot overtake it.
+   */
+  beforeRelease?(sourceKey: string): Promise<void>;
+  /**
+   * Awaited once a chat's lease was taken over from another instance (it died or hung, bounded by
+   * the caller): what that instance had queued for the chat is sent first, so the answers to this
+   * chat's next events cannot overtake it.
+   */
+  afterTakeOver?(sourceKey: string): Promise<void>;
+}
+
+/** One chat being handled by this instance: it holds the chat's lease until `leaseUntil`. */
+interface ChatRun {
+  key: string;
+  /** An event for this chat arrived here while it ran: look again before letting go. */
+  more: boolean;
+  leaseUntil: number;
+  /** The lease was found taken over (this instance had stopped renewing it): stop at once. */
+  lost: boolean;
+  current?: { id: string; since: number };
+}
+
+/**
  * The webhook's inbox: events are persisted (deduplicated by webhookEventId) before the webhook
  * answers 200, then handled in the background, sequentially per source. A handler that throws
  * marks its event failed and does not hold up the others. A restart resumes what was pending.
+ *
+ * With several instances (`coordination`), an event is claimed in the store by the instance that
+ * stored it, and a chat's events are handled only by the holder of the chat's lease, oldest first,
+ * whichever instance LINE sent them to. Claims and leases are renewed while handling; the sweeper
+ * (sweep(), on one instance at a time) hands the events of an instance that died or hung to this one.
  */
 export class Inbox {
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly runs = new Map<string, ChatRun>();
+  /** Entries this instance stored and claimed, by id, with the claim's end: handed back on stop. */
+  private readonly claimed = new Map<string, number>();
+  private renewTimer: NodeJS.Timeout | undefined;
   private readonly nextSeq: () => number;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
@@ -80,9 +132,15 @@ export class Inbox {
       clock: Clock;
       logger: Logger;
       metrics: Metrics;
+      coordination?: InboxCoordination;
     },
   ) {
     this.nextSeq = sequencer(deps.clock);
+    const co = deps.coordination;
+    if (co) {
+      this.renewTimer = setInterval(() => void this.renew(), Math.max(50, Math.floor(co.claimTtlMs / 3)));
+      this.renewTimer.unref();
+    }
   }
 
   /**
@@ -97,6 +155,10 @@ export class Inbox {
     const entries: InboxEntry[] = [];
     const seen = new Set<string>();
     let ignored = 0;
+    const co = this.deps.coordination;
+    // Claimed by this instance from the start; once stopped, handed back (expired since 0, as
+    // releaseClaims writes it) for the next sweep of any instance to take.
+    const claim = co ? { claimedBy: co.holder, claimExpiresAt: this.stopped ? 0 : now + co.claimTtlMs } : {};
     for (const event of events) {
       if (isVerifyEvent(event)) {
         ignored++;
@@ -114,6 +176,7 @@ export class Inbox {
         status: 'pending',
         receivedAt: now,
         attempts: 0,
+        ...claim,
       });
     }
     let kept = 0;
@@ -145,6 +208,7 @@ export class Inbox {
         continue;
       }
       this.deps.metrics.webhookEvents.inc({ type: typeLabel(entry.event?.type), outcome: 'new' });
+      if (co && entry.claimExpiresAt! > now) this.claimed.set(entry._id, entry.claimExpiresAt!);
       this.schedule(entry);
     }
     if (kept > MAX_INVALID_KEPT_PER_BODY) {
@@ -164,9 +228,11 @@ export class Inbox {
 
   /**
    * After a restart: handle what a previous process accepted but did not finish, page by page until
-   * nothing is left (a backlog of any size, not only its first page).
+   * nothing is left (a backlog of any size, not only its first page). With several instances, only
+   * what no live instance answers for: events whose claims expired (a sweep).
    */
   async resume(pageSize = 1_000): Promise<number> {
+    if (this.deps.coordination) return this.sweep();
     let resumed = 0;
     let after = -Infinity;
     for (;;) {
@@ -178,6 +244,28 @@ export class Inbox {
     }
   }
 
+  /**
+   * Several instances: every pending event whose claim expired (its instance died or hung), page by
+   * page with no cap, goes to this instance; each chat is then handled here once its lease is free.
+   * Returns how many such events were found.
+   */
+  async sweep(): Promise<number> {
+    const co = this.deps.coordination;
+    if (!co || this.stopped) return 0;
+    const now = this.deps.clock.now();
+    let found = 0;
+    let after: Parameters<InboxRepository['expiredClaims']>[2];
+    do {
+      const page = await this.deps.repo.expiredClaims(now, co.pageSize, after);
+      for (const entry of page.entries) this.wake(entry.sourceKey);
+      found += page.entries.length;
+      after = page.next;
+    } while (after && !this.stopped);
+    if (found > 0)
+      this.deps.logger.warn({ events: found }, 'events whose instance stopped answering for them: taken over');
+    return found;
+  }
+
   drain(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -185,10 +273,27 @@ export class Inbox {
 
   stop(): void {
     this.stopped = true;
+    clearInterval(this.renewTimer);
+  }
+
+  /**
+   * After stop(), with several instances: the events this instance stored and did not handle are
+   * handed back (their claims end now), so the sweeper gives them to a live instance at once.
+   */
+  async handOver(): Promise<number> {
+    const co = this.deps.coordination;
+    if (!co) return 0;
+    const now = this.deps.clock.now();
+    // Not the ones still being handled here: their chats' leases keep them until they are done.
+    const handling = new Set([...this.runs.values()].map((r) => r.current?.id));
+    const ids = [...this.claimed].filter(([id, until]) => until > now && !handling.has(id)).map(([id]) => id);
+    this.claimed.clear();
+    return ids.length > 0 ? this.deps.repo.releaseClaims(ids, co.holder) : 0;
   }
 
   private schedule(entry: InboxEntry): void {
     if (this.stopped) return;
+    if (this.deps.coordination) return this.wake(entry.sourceKey);
     this.inFlight++;
     const key = entry.sourceKey;
     const previous = this.chains.get(key) ?? Promise.resolve();
@@ -196,13 +301,137 @@ export class Inbox {
     this.chains.set(key, next);
     void next.finally(() => {
       if (this.chains.get(key) === next) this.chains.delete(key);
-      this.inFlight--;
-      if (this.inFlight === 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const w of waiters) w();
-      }
+      this.finished();
     });
+  }
+
+  private finished(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  /** Several instances: this chat has an event to handle; run it here unless it already runs here. */
+  private wake(key: string): void {
+    if (this.stopped) return;
+    const running = this.runs.get(key);
+    if (running) {
+      running.more = true;
+      return;
+    }
+    const run: ChatRun = { key, more: false, leaseUntil: 0, lost: false };
+    this.runs.set(key, run);
+    this.inFlight++;
+    void this.runChat(run)
+      .catch((err: unknown) =>
+        this.deps.logger.error({ err, sourceKey: key }, 'could not handle a chat; its events wait for the sweeper'),
+      )
+      .finally(() => {
+        this.runs.delete(key);
+        this.finished();
+      });
+  }
+
+  /**
+   * Takes the chat's lease and handles its pending events, oldest first, until none is left. Another
+   * instance that stored an event for the chat meanwhile could not take the lease: after letting go,
+   * look once more, so that event is not left waiting for the sweeper.
+   */
+  private async runChat(run: ChatRun): Promise<void> {
+    const { repo, clock } = this.deps;
+    const co = this.deps.coordination!;
+    for (;;) {
+      if (this.stopped) return;
+      run.more = false;
+      const now = clock.now();
+      const got = await co.chatLeases.acquire(run.key, co.holder, now, co.claimTtlMs);
+      if (!got) return;
+      run.leaseUntil = now + co.claimTtlMs;
+      try {
+        if (got === 'taken-over' && co.afterTakeOver) await co.afterTakeOver(run.key);
+        await this.handleChat(run);
+        if (co.beforeRelease && !run.lost) await co.beforeRelease(run.key);
+      } finally {
+        run.leaseUntil = 0;
+        if (!run.lost) await co.chatLeases.release(run.key, co.holder);
+      }
+      if (run.lost || this.stopped) return;
+      if (!run.more && !(await repo.hasPendingOf(run.key))) return;
+    }
+  }
+
+  private async handleChat(run: ChatRun): Promise<void> {
+    const { repo, clock } = this.deps;
+    const co = this.deps.coordination!;
+    for (;;) {
+      const page = await repo.pendingOf(run.key, co.pageSize);
+      for (const entry of page) {
+        if (this.stopped || !(await this.stillHolding(run))) return;
+        if (!(await this.claim(entry))) continue;
+        run.current = { id: entry._id, since: clock.now() };
+        try {
+          await this.process(entry);
+        } finally {
+          run.current = undefined;
+          this.claimed.delete(entry._id);
+        }
+      }
+      if (page.length < co.pageSize) return;
+    }
+  }
+
+  /**
+   * Before each event: the lease must still be this instance's. Renewed here once a third of it is
+   * spent; when it cannot be (this instance was paused past it and another took the chat over), stop.
+   */
+  private async stillHolding(run: ChatRun): Promise<boolean> {
+    const co = this.deps.coordination!;
+    const now = this.deps.clock.now();
+    if (run.lost) return false;
+    if (run.leaseUntil - now > (co.claimTtlMs * 2) / 3) return true;
+    if (await co.chatLeases.renew(run.key, co.holder, now, co.claimTtlMs)) {
+      run.leaseUntil = now + co.claimTtlMs;
+      return true;
+    }
+    run.lost = true;
+    this.deps.logger.warn({ sourceKey: run.key }, 'chat taken over by another instance while this one was held up');
+    return false;
+  }
+
+  /** The entry becomes this instance's (it holds the chat): no store call when it claimed the entry itself. */
+  private async claim(entry: InboxEntry): Promise<boolean> {
+    const co = this.deps.coordination!;
+    const now = this.deps.clock.now();
+    if (entry.claimedBy === co.holder && (entry.claimExpiresAt ?? 0) - now > (co.claimTtlMs * 2) / 3) return true;
+    return this.deps.repo.claim(entry._id, co.holder, now + co.claimTtlMs);
+  }
+
+  /**
+   * Every third of a claim's time: the chats handled here for a while keep their leases, and the
+   * event being handled its claim, unless that event has taken longer than maxHoldMs.
+   */
+  private async renew(): Promise<void> {
+    const co = this.deps.coordination!;
+    const { repo, clock, logger } = this.deps;
+    const now = clock.now();
+    for (const [id, until] of this.claimed) if (until <= now) this.claimed.delete(id);
+    for (const run of this.runs.values()) {
+      if (run.leaseUntil === 0 || run.lost || run.leaseUntil - now > (co.claimTtlMs * 2) / 3) continue;
+      if (run.current && now - run.current.since > co.maxHoldMs) continue;
+      try {
+        if (!(await co.chatLeases.renew(run.key, co.holder, now, co.claimTtlMs))) {
+          run.lost = true;
+          continue;
+        }
+        run.leaseUntil = now + co.claimTtlMs;
+        if (run.current) await repo.renewClaims([run.current.id], co.holder, now + co.claimTtlMs);
+      } catch (err) {
+        logger.warn({ err, sourceKey: run.key }, 'could not renew a chat lease');
+      }
+    }
   }
 
   /**
@@ -217,7 +446,9 @@ export class Inbox {
       batch.written = new Promise<void>((resolve, reject) => {
         setImmediate(() => {
           if (this.doneBatch === batch) this.doneBatch = undefined;
-          this.deps.repo.markManyDone(batch.ids, this.deps.clock.now()).then(() => resolve(), reject);
+          this.deps.repo
+            .markManyDone(batch.ids, this.deps.clock.now(), this.deps.coordination?.holder)
+            .then(() => resolve(), reject);
         });
       });
       this.doneBatch = batch;
@@ -239,7 +470,12 @@ export class Inbox {
       logger.error({ err, webhookEventId: entry._id, type: entry.event?.type }, 'event handler failed');
       metrics.eventsHandled.inc({ result: 'failed' });
       await repo
-        .markFailed(entry._id, err instanceof Error ? `${err.name}: ${err.message}` : String(err), clock.now())
+        .markFailed(
+          entry._id,
+          err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+          clock.now(),
+          this.deps.coordination?.holder,
+        )
         .catch((storeErr: unknown) =>
           logger.error({ err: storeErr, webhookEventId: entry._id }, 'could not mark event failed'),
         );

@@ -29,15 +29,23 @@ export interface RefreshTarget {
 /**
  * The cron side of the hub. Each job runs under a lease in the store so that, with several hub
  * instances, one runs it at a time; the job itself is idempotent (STYLE 13) so a lease lost
- * mid-run costs at most a repeated, deduplicated send.
+ * mid-run costs at most a repeated, deduplicated send. A lease is renewed while its job runs (a
+ * job longer than the lease would otherwise run on two instances at once), kept between runs, and
+ * released when the scheduler stops, so another instance takes the job over at its next tick.
  */
 export class Scheduler {
-  readonly holder = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly holder: string;
   private tasks: ScheduledTask[] = [];
   private running = new Set<string>();
+  /** Leases this instance took, by name, with their time to live. */
+  private readonly held = new Map<string, number>();
 
   constructor(
     private readonly deps: {
+      /** This instance, as written in leases; a random one when not given. */
+      holder?: string;
+      /** How often a running job's lease is renewed (default: a third of its time to live). */
+      renewEveryMs?: number;
       leases: LeaseRepository;
       sos: SosService;
       retention: RetentionTarget[];
@@ -48,7 +56,9 @@ export class Scheduler {
       clock: Clock;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.holder = deps.holder ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
+  }
 
   /** One pass of the SOS ladder, if this instance holds the lease. */
   async escalationTick(): Promise<number> {
@@ -115,22 +125,52 @@ export class Scheduler {
     );
   }
 
+  /** Stops the cron tasks and lets go of every lease this instance holds (another takes its jobs at once). */
   async stop(): Promise<void> {
     for (const task of this.tasks) await task.stop();
     this.tasks = [];
+    const held = [...this.held.keys()];
+    this.held.clear();
+    for (const name of held) {
+      await this.deps.leases
+        .release(name, this.holder)
+        .catch((err: unknown) => this.deps.logger.warn({ err, job: name }, 'could not release a job lease'));
+    }
   }
 
   private async underLease(name: string, ttlMs: number, job: () => Promise<number>): Promise<number> {
     if (this.running.has(name)) return 0; // the previous tick is still going
     this.running.add(name);
+    let renewing: NodeJS.Timeout | undefined;
     try {
-      if (!(await this.deps.leases.acquire(name, this.holder, this.deps.clock.now(), ttlMs))) return 0;
+      if (!(await this.deps.leases.acquire(name, this.holder, this.deps.clock.now(), ttlMs))) {
+        this.held.delete(name);
+        return 0;
+      }
+      this.held.set(name, ttlMs);
+      renewing = setInterval(() => void this.renew(name, ttlMs), this.deps.renewEveryMs ?? Math.floor(ttlMs / 3));
+      renewing.unref();
       return await job();
     } catch (err) {
       this.deps.logger.error({ err, job: name }, 'scheduled job failed');
       return 0;
     } finally {
+      clearInterval(renewing);
       this.running.delete(name);
+    }
+  }
+
+  /** Keeps a running job's lease; says so in the log when another instance has taken it meanwhile. */
+  private async renew(name: string, ttlMs: number): Promise<void> {
+    try {
+      if (await this.deps.leases.acquire(name, this.holder, this.deps.clock.now(), ttlMs)) return;
+      this.held.delete(name);
+      this.deps.logger.warn(
+        { job: name },
+        'a running job lost its lease (this instance was held up): another may run it too',
+      );
+    } catch (err) {
+      this.deps.logger.warn({ err, job: name }, 'could not renew a job lease');
     }
   }
 }

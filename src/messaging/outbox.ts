@@ -127,6 +127,19 @@ export const defaultOutboxOptions: OutboxOptions = {
   resumePageSize: 1_000,
 };
 
+/**
+ * How an outbox shares the store with other hub instances (docs/architecture.md, "Several instances").
+ * Without it the outbox is alone with its store, and a restart resumes whatever is unsent.
+ */
+export interface OutboxCoordination {
+  /** This instance, as written in claims. */
+  holder: string;
+  /** How long a claim holds without renewal: the longest a dead instance's message waits. */
+  claimTtlMs: number;
+  /** Rows per page of a sweep. */
+  pageSize: number;
+}
+
 /** What happened to a row, for those who watch deliveries (the SOS delivery watch, the quota). */
 export interface OutboxListener {
   /** A row was queued in this process: enqueued now, resumed after a restart, or released. */
@@ -143,7 +156,12 @@ const MAX_MULTICAST_RECIPIENTS = 500;
 
 type Outcome = 'done' | 'retry';
 
+/** The row is no longer this instance's: another took it over while this one was held up. */
+class TakenOver extends Error {}
+
 const AUTO_RELEASE_EVERY_MS = 10 * MINUTE;
+/** Rows a sweep takes over at once (each a compare-and-set of its own). */
+const SWEEP_PARALLEL = 50;
 /** Failing this long before a success counts as an outage that has ended (every waiting row goes). */
 const RECOVERY_WAKE_AFTER_MS = 2_000;
 
@@ -173,6 +191,9 @@ export class Outbox {
   private releasing: Promise<number> | undefined;
   /** A successful send releases held rows at most this often (the quota may fit one push, not all). */
   private lastAutoRelease = -Infinity;
+  private renewTimer: NodeJS.Timeout | undefined;
+  /** Who waits for an order key's queue here to empty (a chat's lease waits for its answers to leave). */
+  private readonly settledWaiters = new Map<string, Array<() => void>>();
 
   constructor(
     private readonly deps: {
@@ -188,6 +209,12 @@ export class Outbox {
        * belongs to was closed), and the row is then given up. Absent: always wanted.
        */
       stillWanted?(row: OutboxEntry): Promise<boolean>;
+      coordination?: OutboxCoordination;
+      /**
+       * Shared with other instances: asked before each call (after this outbox's own pacing), so that
+       * all instances together stay under LINE's rate limits. Absent: this process alone talks to LINE.
+       */
+      sharedRate?: Partial<Record<OutboxKind, { take(): Promise<void> }>>;
     },
     options: Partial<OutboxOptions> = {},
   ) {
@@ -210,6 +237,17 @@ export class Outbox {
       // LINE allows 60 broadcasts an hour; the hub sends one per OA-wide announcement, so push's pace will do.
       broadcast: new TokenBucket(this.options.ratePerSecond.push),
     };
+    const co = deps.coordination;
+    if (co) {
+      this.renewTimer = setInterval(() => void this.renew(), Math.max(50, Math.floor(co.claimTtlMs / 3)));
+      this.renewTimer.unref();
+    }
+  }
+
+  /** Waits for a LINE call slot: this process's pace, then the budget shared with other instances. */
+  private async slot(kind: OutboxKind): Promise<void> {
+    await this.limiters[kind].take();
+    await this.deps.sharedRate?.[kind]?.take();
   }
 
   /** True when a row with this id was ever queued (by this process or an earlier one). */
@@ -255,6 +293,8 @@ export class Outbox {
    * quota that a new Bangkok month has since renewed.
    */
   async resume(): Promise<number> {
+    // With several instances, only rows no live instance answers for (a sweep).
+    if (this.deps.coordination) return (await this.sweep()) + (await this.releaseHeldBeforeThisMonth());
     let resumed = 0;
     let after = -Infinity;
     for (;;) {
@@ -299,13 +339,128 @@ export class Outbox {
     const now = this.deps.clock.now();
     this.holding = false;
     this.deps.metrics.quotaExhausted.set(0);
+    let released = 0;
     for (const row of rows) {
-      // Row by row: a row held while this runs stays held (and is released next time).
-      await this.deps.repo.update(row._id, { status: 'pending', nextAttemptAt: now });
-      this.schedule({ ...row, status: 'pending', nextAttemptAt: now });
+      // Row by row, and only while still held: a row held while this runs stays held (and is released
+      // next time), and of two instances releasing at once, one sends each row.
+      const back = await this.deps.repo.releaseHeldRow(row._id, now, this.claim(now));
+      if (!back) continue;
+      this.schedule(back);
+      released++;
     }
-    if (rows.length > 0) this.deps.logger.warn({ released: rows.length, why }, 'messages held for the quota released');
-    return rows.length;
+    if (released > 0) this.deps.logger.warn({ released, why }, 'messages held for the quota released');
+    return released;
+  }
+
+  /**
+   * A fresh claim by this instance (several instances), as written into a row. Once stopped (a
+   * handler still finishing queues an answer), one already handed back (expired since 0, as
+   * releaseClaims writes it), which the next sweep of any instance takes, even at this very `now`.
+   */
+  private claim(now: number): Pick<OutboxEntry, 'claimedBy' | 'claimExpiresAt'> {
+    const co = this.deps.coordination;
+    return co ? { claimedBy: co.holder, claimExpiresAt: this.stopped ? 0 : now + co.claimTtlMs } : {};
+  }
+
+  /**
+   * Several instances: every unsent row whose claim expired (its instance died or hung) is taken
+   * over by this one and sent from here, page by page with no cap. Returns how many were taken.
+   */
+  async sweep(): Promise<number> {
+    const co = this.deps.coordination;
+    if (!co || this.stopped) return 0;
+    const now = this.deps.clock.now();
+    let taken = 0;
+    for (;;) {
+      const page = await this.deps.repo.expiredClaims(now, co.pageSize);
+      let tookHere = 0;
+      // Taken SWEEP_PARALLEL rows at a time (one at a time, a dead instance's thousand rows cost a
+      // thousand round trips before the first went out: bench/instances.ts), queued in page order.
+      for (let i = 0; i < page.length; i += SWEEP_PARALLEL) {
+        tookHere += await this.takeOver(page.slice(i, i + SWEEP_PARALLEL), now);
+      }
+      taken += tookHere;
+      // Taken rows leave the expired set, so the next query is the next page.
+      if (page.length < co.pageSize || tookHere === 0 || this.stopped) break;
+    }
+    if (taken > 0)
+      this.deps.logger.warn({ messages: taken }, 'messages whose instance stopped sending them: taken over');
+    return taken;
+  }
+
+  /**
+   * A chat whose lease this instance took over from one that stopped answering: the rows that one
+   * still claims for the chat are taken now (not when their claims expire) and sent first; resolves
+   * once they have left, or after `timeoutMs`. A row the other had already handed to LINE is not
+   * sent twice: a reply finds its token used, a push its retry key taken.
+   */
+  async takeOverChat(orderKey: string, timeoutMs: number): Promise<void> {
+    const co = this.deps.coordination;
+    if (!co || this.stopped) return;
+    const rows = await this.deps.repo.unsentOfOthers(orderKey, co.holder);
+    if (rows.length === 0) return;
+    const taken = await this.takeOver(rows, this.deps.clock.now());
+    if (taken > 0)
+      this.deps.logger.warn({ orderKey, messages: taken }, 'messages of a chat taken over with the chat: sent first');
+    await this.settled(orderKey, timeoutMs);
+  }
+
+  /**
+   * Takes these rows for this instance, all at once, each only if nobody changed it since it was read
+   * (another sweep, or the instance itself, got there first), and queues them in the order given.
+   */
+  private async takeOver(rows: OutboxEntry[], now: number): Promise<number> {
+    const co = this.deps.coordination!;
+    const taken = await Promise.all(rows.map((row) => this.deps.repo.takeOver(row, co.holder, now + co.claimTtlMs)));
+    let queued = 0;
+    for (const mine of taken) {
+      if (!mine) continue;
+      this.schedule(mine);
+      queued++;
+    }
+    return queued;
+  }
+
+  /**
+   * Resolves once nothing is queued here for `orderKey` (every row of it sent, given up or held), or
+   * after `timeoutMs`: a chat's lease is let go only once the answers this instance queued for it
+   * have left, so the next holder's cannot overtake them.
+   */
+  settled(orderKey: string, timeoutMs: number): Promise<void> {
+    if (!this.queues.has(orderKey)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref();
+      const waiters = this.settledWaiters.get(orderKey) ?? [];
+      waiters.push(done);
+      this.settledWaiters.set(orderKey, waiters);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  /** Every third of a claim's time: rows queued here whose claims would soon expire are renewed. */
+  private async renew(): Promise<void> {
+    const co = this.deps.coordination!;
+    const now = this.deps.clock.now();
+    const due: OutboxEntry[] = [];
+    for (const queue of this.queues.values())
+      for (const row of queue) if ((row.claimExpiresAt ?? 0) - now < (co.claimTtlMs * 2) / 3) due.push(row);
+    for (let i = 0; i < due.length; i += 1_000) {
+      const batch = due.slice(i, i + 1_000);
+      try {
+        await this.deps.repo.renewClaims(
+          batch.map((r) => r._id),
+          co.holder,
+          now + co.claimTtlMs,
+        );
+        for (const row of batch) row.claimExpiresAt = now + co.claimTtlMs;
+      } catch (err) {
+        this.deps.logger.warn({ err }, 'could not renew the claims of queued messages');
+      }
+    }
   }
 
   /** Resolves when nothing is queued or being sent in this process (tests, graceful shutdown). */
@@ -330,8 +485,17 @@ export class Outbox {
     });
     await Promise.race([Promise.allSettled([...this.workers]), grace]);
     clearTimeout(timer);
+    clearInterval(this.renewTimer);
     // A call still waiting for a rate-limit token goes now rather than hold shutdown up.
     for (const limiter of Object.values(this.limiters)) limiter.release();
+    // Several instances: what is still queued here is handed back, for a live instance to send now.
+    const co = this.deps.coordination;
+    if (co) {
+      const unsent = [...this.queues.values()].flat().map((r) => r._id);
+      await this.deps.repo
+        .releaseClaims(unsent, co.holder)
+        .catch((err: unknown) => this.deps.logger.warn({ err }, 'could not hand back the unsent messages'));
+    }
   }
 
   private toRows(request: SendRequest): OutboxEntry[] {
@@ -352,6 +516,7 @@ export class Outbox {
         createdAt: now,
         seq: this.nextSeq(),
         purpose: request.purpose,
+        ...this.claim(now),
         ...(request.urgent ? { urgent: true } : {}),
         ...(request.dedupeKey ? { dedupeKey: request.dedupeKey } : {}),
       };
@@ -423,28 +588,79 @@ export class Outbox {
       this.deps.logger.error({ err, orderKey: key }, 'outbox worker stopped on an unexpected error; rows stay pending');
     } finally {
       this.queues.delete(key);
+      const waiters = this.settledWaiters.get(key);
+      this.settledWaiters.delete(key);
+      for (const w of waiters ?? []) w();
       this.checkIdle();
     }
   }
 
+  /**
+   * Several instances: the row goes from pending to sending only while this instance still claims
+   * it, so one that was paused past its claim does not send what another has taken over. A reply's
+   * first try is marked in the same write. Alone with the store: only that mark, as before.
+   */
+  private async claimForSend(row: OutboxEntry, firstReplyTry: boolean): Promise<boolean> {
+    const { repo, clock } = this.deps;
+    const now = clock.now();
+    const co = this.deps.coordination;
+    if (!co) {
+      if (firstReplyTry) {
+        // On record before the call leaves: after a crash, the next process knows the token may be spent.
+        row.replyTriedAt = now;
+        await repo.markReplyTried(row._id, now);
+      }
+      return true;
+    }
+    const claimed = { claimExpiresAt: now + co.claimTtlMs, ...(firstReplyTry ? { replyTriedAt: now } : {}) };
+    if (!(await repo.claimForSend(row._id, co.holder, claimed))) return false;
+    Object.assign(row, claimed, { status: 'sending' });
+    return true;
+  }
+
+  /** Records a state of a row still being sent (a retry, the switch to a push): only while it is this instance's. */
+  private async updateUnsent(
+    row: OutboxEntry,
+    $set: Partial<Omit<OutboxEntry, 'messages'>>,
+    incAttempts = false,
+  ): Promise<void> {
+    const co = this.deps.coordination;
+    if (!co) {
+      await this.deps.repo.update(row._id, $set, incAttempts);
+      return;
+    }
+    if (!(await this.deps.repo.updateClaimed(row._id, co.holder, $set, incAttempts))) throw new TakenOver();
+  }
+
   private async attempt(row: OutboxEntry): Promise<Outcome> {
-    const { gateway, clock } = this.deps;
     try {
+      return await this.attemptClaimed(row);
+    } catch (err) {
+      if (!(err instanceof TakenOver)) throw err;
+      this.deps.metrics.outboxSends.inc({ kind: row.kind, result: 'taken_over' });
+      this.deps.logger.info(
+        { outboxId: row._id, purpose: row.purpose },
+        'message taken over by another instance while this one was held up: left to it',
+      );
+      return 'done';
+    }
+  }
+
+  private async attemptClaimed(row: OutboxEntry): Promise<Outcome> {
+    const { gateway, clock } = this.deps;
+    const triedBefore = row.replyTriedAt !== undefined;
+    const age = clock.now() - (row.replyTokenAt ?? 0);
+    const replying = row.kind === 'reply' && Boolean(row.replyToken) && age <= this.options.replyTokenMaxAgeMs;
+    try {
+      if (!(await this.claimForSend(row, replying && !triedBefore))) throw new TakenOver();
       if (row.kind === 'reply') {
-        const age = clock.now() - (row.replyTokenAt ?? 0);
-        if (!row.replyToken || age > this.options.replyTokenMaxAgeMs) {
+        if (!replying) {
           await this.fallBackToPush(row, `reply token ${Math.round(age / 1000)} s old`);
         } else {
-          const triedBefore = row.replyTriedAt !== undefined;
-          if (!triedBefore) {
-            // On record before the call leaves: after a crash, the next process knows the token may be spent.
-            row.replyTriedAt = clock.now();
-            await this.deps.repo.markReplyTried(row._id, row.replyTriedAt);
-          }
           try {
-            const result = await this.limiters.reply
-              .take()
-              .then(() => gateway.reply(row.replyToken!, row.messages as LineMessage[]));
+            const result = await this.slot('reply').then(() =>
+              gateway.reply(row.replyToken!, row.messages as LineMessage[]),
+            );
             return await this.markSent(row, result.requestId);
           } catch (err) {
             if (!(err instanceof LineApiError && err.status === 400 && /invalid reply token/i.test(err.lineMessage)))
@@ -469,22 +685,22 @@ export class Outbox {
       const messages = row.messages as LineMessage[];
       const result =
         row.kind === 'multicast'
-          ? await this.limiters.multicast
-              .take()
-              .then(() => gateway.multicast(row.to as string[], messages, row.retryKey))
+          ? await this.slot('multicast').then(() => gateway.multicast(row.to as string[], messages, row.retryKey))
           : row.kind === 'broadcast'
-            ? await this.limiters.broadcast.take().then(() => gateway.broadcast(messages, row.retryKey))
-            : await this.limiters.push.take().then(() => gateway.push(row.to as string, messages, row.retryKey));
+            ? await this.slot('broadcast').then(() => gateway.broadcast(messages, row.retryKey))
+            : await this.slot('push').then(() => gateway.push(row.to as string, messages, row.retryKey));
       return await this.markSent(row, result.requestId);
     } catch (err) {
+      if (err instanceof TakenOver) throw err;
       return this.onFailure(row, err);
     }
   }
 
   private async fallBackToPush(row: OutboxEntry, why: string): Promise<void> {
+    // Several instances: not once another instance has the row (it may have replied already).
+    await this.updateUnsent(row, { kind: 'push' });
     row.kind = 'push';
     delete row.replyToken;
-    await this.deps.repo.update(row._id, { kind: 'push' });
     this.deps.metrics.outboxSends.inc({ kind: 'reply', result: 'reply_fallback' });
     this.deps.logger.info({ outboxId: row._id, to: row.to, why }, 'reply token unusable: sending as push');
   }
@@ -563,7 +779,11 @@ export class Outbox {
       const jittered = Math.round(delay * (0.75 + Math.random() * 0.5));
       row.attempts = attempts;
       row.nextAttemptAt = now + jittered;
-      await repo.update(row._id, { nextAttemptAt: row.nextAttemptAt, lastError }, true);
+      // Several instances: pending again, and claimed until its next attempt is due and a while after.
+      const co = this.deps.coordination;
+      const claim = co ? { status: 'pending' as const, claimExpiresAt: row.nextAttemptAt + co.claimTtlMs } : {};
+      await this.updateUnsent(row, { nextAttemptAt: row.nextAttemptAt, lastError, ...claim }, true);
+      Object.assign(row, claim);
       metrics.outboxSends.inc({ kind: row.kind, result: 'retry' });
       logger.warn(
         { outboxId: row._id, attempts, delayMs: jittered, lastError },

@@ -3,7 +3,7 @@
  * narrow document-collection contract; repositories are written once on top of it and return plain
  * objects. Filters and updates use the MongoDB query language subset that NeDB also speaks:
  * equality, dotted paths, $in, $nin, $ne, $lt, $lte, $gt, $gte, $exists, $or; updates $set, $unset,
- * $inc, $push. Times are stored as epoch milliseconds (numbers), never Date objects, so both
+ * $inc, $push, and $setOnInsert (upsertOne only). Times are stored as epoch milliseconds (numbers), never Date objects, so both
  * adapters compare them identically.
  */
 export type Doc = { _id: string };
@@ -13,6 +13,8 @@ export interface Update {
   $unset?: Record<string, true>;
   $inc?: Record<string, number>;
   $push?: Record<string, unknown>;
+  /** upsertOne only: fields written when the upsert inserts, left alone when the document exists. */
+  $setOnInsert?: Record<string, unknown>;
 }
 export interface FindOptions {
   sort?: Record<string, 1 | -1>;

@@ -1,5 +1,6 @@
 // Config is read once at boot and must fail there, with one line naming the variable to fix,
 // rather than deep inside a request hours later (STYLE 12).
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 import { spawnHub } from '../support/server-process';
@@ -187,6 +188,14 @@ describe('loadConfig', () => {
 
     expect(config.commandCentreGroupId).toBe(group);
     expect(config.mongodbUri).toBe('mongodb+srv://hub:pw@cluster0.example.net/hub');
+  });
+});
+
+describe('the instance name', () => {
+  it('when INSTANCE_ID is set, then it names this instance; unset, the host name does; malformed, boot fails naming it', () => {
+    expect(loadConfig({ INSTANCE_ID: 'hub-7f9c4-2' }).instanceId).toBe('hub-7f9c4-2');
+    expect(loadConfig({}).instanceId).toBe(os.hostname());
+    expect(configError({ INSTANCE_ID: 'hub a' }).message).toMatch(/^config: INSTANCE_ID is malformed/);
   });
 });
 

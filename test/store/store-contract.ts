@@ -125,6 +125,21 @@ export function describeStoreContract(
       expect(values.map((v) => v.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     });
 
+    it('when an upsert carries $setOnInsert, then those fields are written only by the insert and the other operators always apply', async () => {
+      const things = store.collection<Thing>('things');
+      const created = await things.upsertOne({ _id: 'a' }, { $setOnInsert: { tag: 'first', n: 1 }, $set: { at: 1 } });
+      expect(created).toEqual({ _id: 'a', tag: 'first', n: 1, at: 1 });
+      await things.updateOne({ _id: 'a' }, { $set: { tag: 'changed since' } });
+      const again = await things.upsertOne({ _id: 'a' }, { $setOnInsert: { tag: 'first', n: 1 }, $set: { at: 2 } });
+      expect(again).toEqual({ _id: 'a', tag: 'changed since', n: 1, at: 2 });
+      // Concurrent first sights of one id: one document, with the insert's fields once.
+      const raced = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => things.upsertOne({ _id: 'b' }, { $setOnInsert: { n: i } })),
+      );
+      expect(new Set(raced.map((r) => r.n)).size).toBe(1);
+      expect(await things.count({ _id: 'b' })).toBe(1);
+    });
+
     it('when $unset, $push and updateMany are used, then fields go, lists grow and the count is returned', async () => {
       const things = store.collection<Thing>('things');
       await things.insert({ _id: 'a', n: 1, tag: 'x', list: [] });

@@ -56,6 +56,12 @@ export interface FixtureOptions {
   adminFeedTicker?: AppDeps['adminFeedTicker'];
   /** Serve the dashboard built into this folder at /dashboard (test/browser/dashboard-build.ts). */
   dashboard?: AppDeps['dashboard'];
+  /** How this instance shares the store with others (default: by the store's kind). */
+  coordination?: AppDeps['coordination'];
+  /** The name of this instance in metrics and logs. */
+  instanceId?: string;
+  /** Puts something between the hub and its real LINE clients (test/support/cluster.ts: delays, a paused process). */
+  wrapLine?: (line: SdkLineGateway) => AppDeps['line'];
 }
 
 /** Points in the seeded demo zones, and one outside them all. */
@@ -92,8 +98,10 @@ export function testHub(
     geocoder: options.geocoder,
     media: options.media,
     store,
-    line,
+    line: options.wrapLine ? options.wrapLine(line) : line,
     clock: options.clock ?? new AnchoredClock(TEST_EPOCH),
+    coordination: options.coordination,
+    instanceId: options.instanceId,
     logger: options.logger ?? silentLogger,
     outboxOptions: { backoffBaseMs: 5, backoffMaxMs: 50, ...options.outboxOptions },
     sosNotReachedAfterMs: options.sosNotReachedAfterMs,

@@ -55,14 +55,14 @@ export function cancellable<S extends string, D>(
 ): FlowDefinition<S, D>['steps'] {
   const wrapped = {} as FlowDefinition<S, D>['steps'];
   for (const name of Object.keys(steps) as S[]) {
-    wrapped[name] = async (ctx, data, input) => {
+    wrapped[name] = async (ctx, data, input, step) => {
       const typed = input.kind === 'text' ? normalizeText(input.text) : undefined;
       if (
         (input.kind === 'postback' && input.data.a === cancelAction) ||
         (typed !== undefined && ctx.deps.texts.keywords('keywords.cancel').includes(typed))
       )
         return { done: true, replies: cancelled(ctx) };
-      return steps[name](ctx, data, input);
+      return steps[name](ctx, data, input, step);
     };
   }
   return wrapped;

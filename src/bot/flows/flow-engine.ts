@@ -1,4 +1,5 @@
 import type { webhook } from '@line/bot-sdk';
+import { createHash, randomUUID } from 'node:crypto';
 import type { LineMessage } from '../../messaging/line-gateway';
 import type { SessionRecord } from '../../store/repositories/session-repository';
 import type { BotContext } from '../context';
@@ -35,10 +36,21 @@ export function stepInputOf(event: webhook.Event): StepInput | undefined {
 export type StepResult<S extends string, D> =
   { next: S; data: D; replies: LineMessage[] } | { done: true; replies: LineMessage[] };
 
+/** Which step this is: `key` names it (session, run, revision), the same whatever instance or retry runs it. */
+export interface StepRun {
+  key: string;
+}
+
+function stepKey(sessionKey: string, record: SessionRecord): string {
+  const named = `${sessionKey}:${record.runId ?? record.updatedAt}:${record.rev}`;
+  return createHash('sha256').update(named).digest('base64url').slice(0, 27);
+}
+
 export type StepHandler<S extends string, D> = (
   ctx: BotContext,
   data: D,
   input: StepInput,
+  step: StepRun,
 ) => Promise<StepResult<S, D>>;
 
 /**
@@ -91,7 +103,11 @@ export class FlowEngine {
     replies: LineMessage[],
   ): Promise<void> {
     const existing = await ctx.deps.sessions.get(key);
-    await ctx.deps.sessions.put(key, this.stateOf(ctx, flow, step, data), existing?.rev ?? 0);
+    await ctx.deps.sessions.put(
+      key,
+      { ...this.stateOf(ctx, flow, step, data), runId: randomUUID() },
+      existing?.rev ?? 0,
+    );
     await ctx.reply(replies, `${flow.name}:${step}`);
   }
 
@@ -104,9 +120,13 @@ export class FlowEngine {
   ): Promise<void> {
     const { record, flow } = session;
     const handler = flow.steps[record.step]!;
-    const result = await handler(ctx, record.data, input);
+    // Hashed: the key is stored with what the step makes (a case), and must not carry the person's id.
+    const step = { key: stepKey(key, record) };
+    const result = await handler(ctx, record.data, input, step);
     if ('done' in result) {
-      await ctx.deps.sessions.clear(key);
+      // Only the conversation this step read: one begun since (on another instance, after this one
+      // expired) stays. This step's own effects are keyed on `step`, so running it again is harmless.
+      await ctx.deps.sessions.clear(key, record);
     } else {
       await ctx.deps.sessions.put(key, this.stateOf(ctx, flow, result.next, result.data), record.rev);
     }

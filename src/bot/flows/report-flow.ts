@@ -18,7 +18,7 @@ import type { LineMessage } from '../../messaging/line-gateway';
 import type { MediaStore } from '../../media/media-store';
 import type { PinRepository } from '../../store/repositories/pin-repository';
 import type { BotContext } from '../context';
-import type { FlowDefinition, StepInput, StepResult } from './flow-engine';
+import type { FlowDefinition, StepInput, StepResult, StepRun } from './flow-engine';
 
 export type ReportStep = 'category' | 'description' | 'photos' | 'location' | 'anonymous' | 'confirm';
 
@@ -232,12 +232,13 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
       return stay('anonymous', data, [askAnonymous(ctx.t)]);
     },
 
-    async confirm(ctx, data, input) {
+    async confirm(ctx, data, input, step) {
       if (!(input.kind === 'postback' && input.data.a === 'report-confirm')) {
         return stay('confirm', data, [text(ctx.t('report:flow.pressConfirm')), confirm(ctx, data)]);
       }
       try {
         const { c, station, inZone, route } = await deps.cases.submit({
+          submissionKey: step.key,
           reporterId: ctx.userId!,
           reporterName: ctx.user?.displayName,
           reporterLanguage: ctx.lang,
@@ -262,12 +263,12 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
   const withCancel = Object.fromEntries(
     Object.entries(steps).map(([name, handler]) => [
       name,
-      async (ctx: BotContext, data: ReportDraft, input: StepInput): Promise<Result> => {
+      async (ctx: BotContext, data: ReportDraft, input: StepInput, step: StepRun): Promise<Result> => {
         const cancelled =
           (input.kind === 'postback' && input.data.a === 'report-cancel') ||
           (input.kind === 'text' && ctx.deps.texts.keywords('keywords.cancel').includes(normalizeText(input.text)));
         if (cancelled) return { done: true, replies: [text(ctx.t('report:flow.cancelled'))] };
-        return handler(ctx, data, input);
+        return handler(ctx, data, input, step);
       },
     ]),
   ) as FlowDefinition<ReportStep, ReportDraft>['steps'];

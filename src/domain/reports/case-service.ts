@@ -25,6 +25,8 @@ export interface ReportInput {
   photos: CasePhoto[];
   location: CaseLocation;
   anonymous: boolean;
+  /** Names the step that sends it: the same key again (a retry, a double tap elsewhere) makes no second case. */
+  submissionKey?: string;
 }
 
 export class NoStationError extends Error {
@@ -74,8 +76,12 @@ export class CaseService {
     const { deps } = this;
     const now = deps.clock.now();
     const where = deps.zones.lookup(input.location);
+    if (!where.station) throw new NoStationError();
+    // This step ran before (a retry after a crash or an expired claim, or a tap handled elsewhere at
+    // the same moment): the case it made is the answer, its card sent again under the same key.
+    const earlier = input.submissionKey ? await deps.cases.bySubmission(input.submissionKey) : null;
+    if (earlier) return this.post(earlier, where.inZone);
     const station = where.station;
-    if (!station) throw new NoStationError();
     const zone = where.zones[0];
     // A Thai address for the card; the geocoder has its own short timeout and cache and never throws.
     const location: CaseLocation = { ...input.location };
@@ -104,24 +110,39 @@ export class CaseService {
       audit: [],
       createdAt: now,
       updatedAt: now,
+      ...(input.submissionKey ? { submissionKey: input.submissionKey } : {}),
     };
-    await deps.cases.create(c);
-    if (groupId) {
+    const stored = await deps.cases.createOnce(c);
+    return this.post(stored.c, where.inZone, stored.created ? { station, zone, stationGroup: group?._id } : undefined);
+  }
+
+  /**
+   * Sends a new case's card to its group, once: its retry key is named after the case, so the same
+   * step run again sends it again and LINE delivers it once. `known`: what submit() already looked up.
+   */
+  private async post(
+    c: Case,
+    inZone: boolean,
+    known?: { station: Station; zone?: Zone; stationGroup?: string },
+  ): Promise<{ c: Case; station: Station; inZone: boolean; route: CaseRoute }> {
+    const { deps } = this;
+    const station = known?.station ?? (await deps.stations.get(c.stationCode))!;
+    const zone = known ? known.zone : c.zoneId ? deps.zones.zone?.(c.zoneId) : undefined;
+    const stationGroup = known ? known.stationGroup : (await deps.groups.stationGroup(c.stationCode))?._id;
+    if (c.groupId) {
       await deps.notifier.notify(
-        { kind: 'group', groupId },
+        { kind: 'group', groupId: c.groupId },
         { kind: 'case-card', c, station, zone },
-        {
-          purpose: 'report-card',
-        },
+        { purpose: 'report-card', dedupeKey: `${c._id}:card` },
       );
     } else {
       deps.logger.error(
-        { alert: 'case_unrouted', caseId: c._id, station: station._id },
+        { alert: 'case_unrouted', caseId: c._id, station: c.stationCode },
         'no station group and no command-centre group: case stored, waiting for the station group to be bound',
       );
     }
-    const route: CaseRoute = group ? 'station' : groupId ? 'command-centre' : 'waiting';
-    return { c, station, inZone: where.inZone, route };
+    const route: CaseRoute = !c.groupId ? 'waiting' : c.groupId === stationGroup ? 'station' : 'command-centre';
+    return { c, station, inZone, route };
   }
 
   /**

@@ -79,6 +79,11 @@ export interface Case {
   closedAt?: number;
   /** When the reporter's personal data was erased (PDPA): the record stays, without them. */
   erasedAt?: number;
+  /**
+   * The report conversation's step that sent it (session, run and revision): unique, so the step run
+   * twice, or two taps on "Send report" handled at once by two instances, make one case.
+   */
+  submissionKey?: string;
 }
 
 const FORWARD: CaseStatus[] = ['new', 'acknowledged', 'en_route', 'on_scene', 'resolved'];

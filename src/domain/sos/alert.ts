@@ -78,6 +78,11 @@ export interface SosAlert {
   routedBy: 'pin' | 'home-zone' | 'command-centre' | 'fallback';
   /** The webhook event that raised it: re-handling that event re-sends, never re-raises. */
   sourceEventId: string;
+  /**
+   * The person's id while the alert is open, gone once it is closed: a unique key, so that two SOS
+   * presses handled at once (on two instances) raise one alert, the second joining it.
+   */
+  openFor?: string;
   status: AlertStatus;
   position?: AlertPosition;
   positions: AlertPosition[];

@@ -97,7 +97,11 @@ export class SosService {
       alert = open;
       holder = await this.holderOf(open);
     } else {
-      ({ alert, holder } = await this.create(person, sourceEventId));
+      const created = await this.create(person, sourceEventId);
+      // Another press of this person's raised one at the same moment (on another instance): this one
+      // joins it, or, when it was this very event handled twice at once, re-sends with the same keys.
+      if ('raisedBy' in created) return this.raise(person, sourceEventId);
+      ({ alert, holder } = created);
     }
     const station = (await deps.stations.get(alert.stationCode)) ?? undefined;
     const reached = await this.sendFirstAlert(alert, station);
@@ -403,7 +407,7 @@ export class SosService {
   private async create(
     person: { userId: string; lang: Language; name?: string },
     sourceEventId: string,
-  ): Promise<{ alert: SosAlert; holder?: Station }> {
+  ): Promise<{ alert: SosAlert; holder?: Station } | { raisedBy: 'another press' }> {
     const { deps } = this;
     const now = deps.clock.now();
     const route = await this.route(person.userId, now);
@@ -418,6 +422,7 @@ export class SosService {
       ...(route.groupId ? { groupId: route.groupId } : {}),
       routedBy: route.by,
       sourceEventId,
+      openFor: person.userId,
       status: 'new',
       ...(route.position ? { position: route.position } : {}),
       positions: route.position ? [route.position] : [],
@@ -427,7 +432,13 @@ export class SosService {
       createdAt: now,
       updatedAt: now,
     };
-    await deps.alerts.create(alert);
+    if (!(await deps.alerts.createOpen(alert))) {
+      deps.logger.info(
+        { alertId: alert._id, userId: person.userId },
+        'SOS raised at the same moment by another press: joined it (its number is skipped)',
+      );
+      return { raisedBy: 'another press' };
+    }
     deps.metrics.raised.inc({ station: alert.stationCode, routed_by: route.by });
     return { alert, holder: route.holder };
   }

@@ -203,6 +203,7 @@ class NedbCollection<T extends Doc> implements Collection<T> {
   }
 
   async upsertOne(filter: Filter, update: Update): Promise<T> {
+    if (update.$setOnInsert) return this.upsertWithInsertFields(filter, update);
     try {
       const result = await this.db.updateAsync(filter as never, clean(update) as never, {
         multi: false,
@@ -214,6 +215,23 @@ class NedbCollection<T extends Doc> implements Collection<T> {
       if (isUniqueViolation(err)) throw new DuplicateKeyError(this.name, String(err.key));
       throw err;
     }
+  }
+
+  /**
+   * NeDB has no $setOnInsert: insert the filter's equality fields with those fields first; when the
+   * document is already there (a duplicate key), only the other operators apply to it. Each step is
+   * one atomic operation, so a write made between them is never overwritten by the insert's fields.
+   */
+  private async upsertWithInsertFields(filter: Filter, update: Update): Promise<T> {
+    const { $setOnInsert, ...rest } = update;
+    try {
+      await this.insert({ ...equalityFields(filter), ...$setOnInsert } as unknown as T);
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+    }
+    const updated = await this.updateOne(filter, rest);
+    if (!updated) throw new Error(`upsert into ${this.name} found no document after inserting it`);
+    return updated;
   }
 
   async updateMany(filter: Filter, update: Update): Promise<number> {
@@ -312,6 +330,17 @@ function oldestMatching(root: IndexNode, filter: Filter, field: string, limit: n
     node = current.right;
   }
   return ids;
+}
+
+/** The plain `field: value` conditions of a filter: what an upsert's new document starts from. */
+function equalityFields(filter: Filter): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith('$') || key.includes('.')) continue;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) continue;
+    out[key] = value;
+  }
+  return out;
 }
 
 function isEmpty(update: Update): boolean {

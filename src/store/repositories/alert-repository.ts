@@ -1,5 +1,6 @@
 import {
   NO_STATION,
+  isOpenAlert,
   type AlertAudit,
   type AlertMessage,
   type AlertPosition,
@@ -7,6 +8,7 @@ import {
   type SosAlert,
 } from '../../domain/sos/alert';
 import type { Collection, Store } from '../store-port';
+import { DuplicateKeyError } from '../store-port';
 import { CounterRepository } from './counter-repository';
 import { createdWithin, setAndUnset } from './admin-queries';
 
@@ -29,6 +31,8 @@ export class AlertRepository {
 
   async init(): Promise<void> {
     await this.alerts.ensureIndex({ field: 'userId' });
+    // One open alert per person, whichever instance raises it (SosAlert.openFor).
+    await this.alerts.ensureIndex({ field: 'openFor', unique: true, sparse: true });
     // Unacknowledged alerts whose next ladder step is due (every 10 s); the embedded store keeps its
     // index on status.
     await this.alerts.ensureIndex({ fields: { status: 1, nextEscalationAt: 1 }, embeddedField: 'status' });
@@ -44,6 +48,20 @@ export class AlertRepository {
 
   create(alert: SosAlert): Promise<SosAlert> {
     return this.alerts.insert(alert);
+  }
+
+  /**
+   * Stores a new open alert unless the person already has one (raised at the same moment elsewhere):
+   * false then, and nothing is stored.
+   */
+  async createOpen(alert: SosAlert): Promise<boolean> {
+    try {
+      await this.alerts.insert(alert);
+      return true;
+    } catch (err) {
+      if (err instanceof DuplicateKeyError && (await this.openFor(alert.userId))) return false;
+      throw err;
+    }
   }
 
   get(id: string): Promise<SosAlert | null> {
@@ -118,12 +136,17 @@ export class AlertRepository {
     audit: AlertAudit,
     set: Partial<SosAlert>,
   ): Promise<SosAlert | null> {
+    const unset = {
+      ...(to !== 'new' ? { nextEscalationAt: true as const } : {}),
+      // Closed: the person may raise a new alert.
+      ...(!isOpenAlert(to) ? { openFor: true as const } : {}),
+    };
     return this.alerts.updateOne(
       { _id: id, status: from },
       {
         $set: { ...set, status: to, updatedAt: audit.at },
         $push: { audit },
-        ...(to !== 'new' ? { $unset: { nextEscalationAt: true } } : {}),
+        ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
       },
     );
   }

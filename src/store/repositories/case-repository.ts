@@ -1,5 +1,6 @@
 import type { AuditEntry, Case, CaseStatus } from '../../domain/reports/case';
 import type { Collection, Store } from '../store-port';
+import { DuplicateKeyError } from '../store-port';
 import { CounterRepository } from './counter-repository';
 import { createdWithin, setAndUnset } from './admin-queries';
 
@@ -37,6 +38,8 @@ export class CaseRepository {
     await this.cases.ensureIndex({ field: 'updatedAt' });
     await this.cases.ensureIndex({ field: 'createdAt' });
     await this.cases.ensureIndex({ field: 'routedAt', sparse: true });
+    // One case per "Send report" step, whichever instance or retry runs it.
+    await this.cases.ensureIndex({ field: 'submissionKey', unique: true, sparse: true });
   }
 
   /** Allocates the next case number for a station and Buddhist-era year, atomically. */
@@ -46,6 +49,25 @@ export class CaseRepository {
 
   create(c: Case): Promise<Case> {
     return this.cases.insert(c);
+  }
+
+  /**
+   * Stores the case unless one was already made for its submission key (the same step run elsewhere
+   * at the same moment): then that one is returned, and nothing is stored.
+   */
+  async createOnce(c: Case): Promise<{ c: Case; created: boolean }> {
+    try {
+      return { c: await this.cases.insert(c), created: true };
+    } catch (err) {
+      const earlier =
+        err instanceof DuplicateKeyError && c.submissionKey ? await this.bySubmission(c.submissionKey) : null;
+      if (earlier) return { c: earlier, created: false };
+      throw err;
+    }
+  }
+
+  bySubmission(submissionKey: string): Promise<Case | null> {
+    return this.cases.findOne({ submissionKey });
   }
 
   get(id: string): Promise<Case | null> {

@@ -21,6 +21,14 @@ export interface InboxEntry {
   attempts: number;
   error?: string;
   doneAt?: number;
+  /**
+   * With several instances (coordination through the store): the instance answerable for the entry
+   * until `claimExpiresAt`. The one that stored it claims it at once; the holder of the chat's lease
+   * claims it before handling and renews the claim while handling. A pending entry whose claim
+   * expired belongs to an instance that died or hung: the sweeper hands it to a live one.
+   */
+  claimedBy?: string;
+  claimExpiresAt?: number;
 }
 
 /**
@@ -53,13 +61,32 @@ const HANDLED = (now: number): Update => ({
   $inc: { attempts: 1 },
 });
 
+/** The pending entries a sweep found with expired claims, and where the next page starts. */
+export interface ExpiredClaims {
+  entries: InboxEntry[];
+  next?: { claimExpiresAt: number; seq: number };
+}
+
 export class InboxRepository {
   private readonly inbox: Collection<StoredInboxEntry>;
-  constructor(private readonly store: Store) {
+  /** `claims`: several instances share the store, and chats' pending entries are read by chat. */
+  constructor(
+    private readonly store: Store,
+    private readonly options: { claims?: boolean } = {},
+  ) {
     this.inbox = store.collection<StoredInboxEntry>('inbox');
   }
 
   async init(): Promise<void> {
+    // A chat's pending entries in arrival order (the holder of its lease reads them). The embedded
+    // store indexes the chat only when instances share it (tests, bench/instances.ts): one process
+    // alone never reads by chat on its hot path.
+    await this.inbox.ensureIndex({
+      fields: { sourceKey: 1, status: 1, seq: 1 },
+      ...(this.options.claims ? { embeddedField: 'sourceKey' } : {}),
+    });
+    // The sweeper: pending entries whose claim has expired.
+    await this.inbox.ensureIndex({ fields: { status: 1, claimExpiresAt: 1, seq: 1 } });
     // Resume: pending entries in arrival order.
     await this.inbox.ensureIndex({ fields: { status: 1, seq: 1 } });
     // Retention: done and failed entries by the time they were finished.
@@ -89,17 +116,82 @@ export class InboxRepository {
     );
   }
 
-  /** Handled events, many at once: one store operation and one append for a turn's worth of them. */
-  markManyDone(ids: string[], now: number): Promise<number> {
-    return this.inbox.updateMany({ _id: { $in: ids } }, HANDLED(now));
+  /**
+   * Handled events, many at once: one store operation and one append for a turn's worth of them.
+   * With `holder`, only entries it still claims (an instance that hung past its claim while another
+   * took over does not overwrite what that one recorded).
+   */
+  markManyDone(ids: string[], now: number, holder?: string): Promise<number> {
+    return this.inbox.updateMany({ _id: { $in: ids }, ...(holder ? { claimedBy: holder } : {}) }, HANDLED(now));
   }
 
-  async markFailed(id: string, error: string, now: number): Promise<boolean> {
+  async markFailed(id: string, error: string, now: number, holder?: string): Promise<boolean> {
     const updated = await this.inbox.updateOne(
-      { _id: id },
+      { _id: id, ...(holder ? { claimedBy: holder } : {}) },
       { $set: { status: 'failed', error: error.slice(0, 2000), doneAt: now }, $inc: { attempts: 1 } },
     );
     return updated !== null;
+  }
+
+  /** A chat's pending entries, oldest first. */
+  async pendingOf(sourceKey: string, limit: number): Promise<InboxEntry[]> {
+    return (await this.inbox.find({ sourceKey, status: 'pending' }, { sort: { seq: 1 }, limit })).map((r) =>
+      fromStored(r)!,
+    );
+  }
+
+  async hasPendingOf(sourceKey: string): Promise<boolean> {
+    return (await this.inbox.findOne({ sourceKey, status: 'pending' })) !== null;
+  }
+
+  /** Claims a pending entry for `holder` (who holds its chat's lease) until `until`; false when it is no longer pending. */
+  async claim(id: string, holder: string, until: number): Promise<boolean> {
+    const claimed = await this.inbox.updateOne(
+      { _id: id, status: 'pending' },
+      { $set: { claimedBy: holder, claimExpiresAt: until } },
+    );
+    return claimed !== null;
+  }
+
+  /** Extends `holder`'s claims on these entries (those still pending and still its own). */
+  renewClaims(ids: string[], holder: string, until: number): Promise<number> {
+    if (ids.length === 0) return Promise.resolve(0);
+    return this.inbox.updateMany(
+      { _id: { $in: ids }, claimedBy: holder, status: 'pending' },
+      { $set: { claimExpiresAt: until } },
+    );
+  }
+
+  /** Gives up `holder`'s claims on these entries, so any instance may take them now (a graceful stop). */
+  releaseClaims(ids: string[], holder: string): Promise<number> {
+    return this.renewClaims(ids, holder, 0);
+  }
+
+  /**
+   * Pending entries whose claim expired before `now` (or that never had one: stored before claims
+   * existed), oldest claim first, a page at a time after `after`.
+   */
+  async expiredClaims(now: number, limit: number, after?: ExpiredClaims['next']): Promise<ExpiredClaims> {
+    const expired = after
+      ? {
+          $or: [
+            { claimExpiresAt: { $gt: after.claimExpiresAt, $lt: now } },
+            { claimExpiresAt: after.claimExpiresAt, seq: { $gt: after.seq } },
+          ],
+        }
+      : { $or: [{ claimExpiresAt: { $lt: now } }, { claimExpiresAt: { $exists: false } }] };
+    const rows = await this.inbox.find(
+      { status: 'pending', ...expired },
+      { sort: { claimExpiresAt: 1, seq: 1 }, limit },
+    );
+    const entries = rows.map((r) => fromStored(r)!);
+    const last = entries.at(-1);
+    return {
+      entries,
+      ...(entries.length === limit && last
+        ? { next: { claimExpiresAt: last.claimExpiresAt ?? 0, seq: last.seq } }
+        : {}),
+    };
   }
 
   async get(id: string): Promise<InboxEntry | null> {

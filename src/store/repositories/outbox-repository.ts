@@ -2,7 +2,14 @@ import type { Collection, Store } from '../store-port';
 import { purgeInBatches } from './retention';
 
 export type OutboxKind = 'reply' | 'push' | 'multicast' | 'broadcast';
-export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'held';
+/**
+ * pending: waiting for its first or next attempt. sending: a LINE call for it is out, or may have
+ * been (the instance making it died or hung: a reply's token then tells, a push's retry key). Only
+ * instances sharing the store write `sending`; one process alone goes from pending to sent.
+ */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'held';
+/** Rows not yet sent, given up or held. */
+export const UNSENT: OutboxStatus[] = ['pending', 'sending'];
 
 /** One outbound LINE call, persisted before the first attempt (DESIGN: every push goes through here). */
 export interface OutboxEntry {
@@ -44,6 +51,13 @@ export interface OutboxEntry {
   replyTriedAt?: number;
   /** When LINE's monthly quota held the row (released at the start of the next Bangkok month). */
   heldAt?: number;
+  /**
+   * With several instances: the instance sending the row until `claimExpiresAt` (renewed while it
+   * is queued there). The one that queued it claims it; a row whose claim expired unsent belongs
+   * to an instance that died or hung, and the sweeper gives it to a live one.
+   */
+  claimedBy?: string;
+  claimExpiresAt?: number;
 }
 
 /**
@@ -66,7 +80,11 @@ function fromStored(row: StoredOutboxEntry | null): OutboxEntry | null {
 
 export class OutboxRepository {
   private readonly outbox: Collection<StoredOutboxEntry>;
-  constructor(private readonly store: Store) {
+  /** `claims`: several instances share the store, and a chat's unsent rows are read by chat. */
+  constructor(
+    private readonly store: Store,
+    private readonly options: { claims?: boolean } = {},
+  ) {
     this.outbox = store.collection<StoredOutboxEntry>('outbox');
   }
 
@@ -80,6 +98,23 @@ export class OutboxRepository {
     await this.outbox.ensureIndex({ fields: { status: 1, createdAt: 1 }, embeddedField: 'createdAt' });
     // Replaced by the keys above; in the embedded store it made every purged row cost O(sent rows).
     await this.outbox.dropIndex({ field: 'status' });
+    // The sweeper: unsent rows whose claim expired, oldest claim first and in queue order.
+    await this.outbox.ensureIndex({ fields: { status: 1, claimExpiresAt: 1, seq: 1 } });
+    // A chat taken over from another instance: its unsent rows, in queue order. The embedded store
+    // indexes the key only when instances share it (one process alone never reads by chat).
+    await this.outbox.ensureIndex({
+      fields: { orderKey: 1, status: 1, seq: 1 },
+      ...(this.options.claims ? { embeddedField: 'orderKey' } : {}),
+    });
+  }
+
+  /** Unsent rows of one order key (a chat) that another instance claims, in queue order. */
+  async unsentOfOthers(orderKey: string, holder: string): Promise<OutboxEntry[]> {
+    const rows = await this.outbox.find(
+      { orderKey, status: { $in: UNSENT }, claimedBy: { $ne: holder } },
+      { sort: { seq: 1 } },
+    );
+    return rows.map((r) => fromStored(r)!);
   }
 
   async add(entry: OutboxEntry): Promise<OutboxEntry> {
@@ -138,6 +173,100 @@ export class OutboxRepository {
     return this.outbox.updateMany({ status: 'held' }, { $set: { status: 'pending', nextAttemptAt: now } });
   }
 
+  /** One held row back in line (claimed by `claim.claimedBy` when instances share the store); null when it is no longer held. */
+  async releaseHeldRow(
+    id: string,
+    now: number,
+    claim: Pick<OutboxEntry, 'claimedBy' | 'claimExpiresAt'> = {},
+  ): Promise<OutboxEntry | null> {
+    return fromStored(
+      await this.outbox.updateOne(
+        { _id: id, status: 'held' },
+        { $set: { status: 'pending', nextAttemptAt: now, ...claim } },
+      ),
+    );
+  }
+
+  /**
+   * Just before a LINE call: the row goes from pending to sending, only if `holder` still claims it
+   * (an instance paused past its claim finds the row taken over, and does not send it). A reply's
+   * first try is recorded in the same write, and written out before the call leaves.
+   */
+  async claimForSend(
+    id: string,
+    holder: string,
+    $set: Pick<OutboxEntry, 'claimExpiresAt' | 'replyTriedAt'>,
+  ): Promise<boolean> {
+    const claimed = await this.outbox.updateOne(
+      { _id: id, claimedBy: holder, status: 'pending' },
+      { $set: { ...$set, status: 'sending' } },
+    );
+    if ($set.replyTriedAt !== undefined) await this.store.synced();
+    return claimed !== null;
+  }
+
+  /** Like update(), only while `holder` claims the row; false when another instance has it now. */
+  async updateClaimed(
+    id: string,
+    holder: string,
+    $set: Partial<Omit<OutboxEntry, 'messages'>>,
+    incAttempts = false,
+  ): Promise<boolean> {
+    const updated = await this.outbox.updateOne(
+      { _id: id, claimedBy: holder, status: { $in: UNSENT } },
+      { $set, ...(incAttempts ? { $inc: { attempts: 1 } } : {}) },
+    );
+    return updated !== null;
+  }
+
+  /** Extends `holder`'s claims on these unsent rows. */
+  renewClaims(ids: string[], holder: string, until: number): Promise<number> {
+    if (ids.length === 0) return Promise.resolve(0);
+    return this.outbox.updateMany(
+      { _id: { $in: ids }, claimedBy: holder, status: { $in: UNSENT } },
+      { $set: { claimExpiresAt: until } },
+    );
+  }
+
+  /** `holder` stops (gracefully): its unsent rows are pending again and any instance may take them now. */
+  releaseClaims(ids: string[], holder: string): Promise<number> {
+    if (ids.length === 0) return Promise.resolve(0);
+    return this.outbox.updateMany(
+      { _id: { $in: ids }, claimedBy: holder, status: { $in: UNSENT } },
+      { $set: { status: 'pending', claimExpiresAt: 0 } },
+    );
+  }
+
+  /** Unsent rows whose claim expired before `now` (or that never had one), oldest claim first, in queue order. */
+  async expiredClaims(now: number, limit: number): Promise<OutboxEntry[]> {
+    const rows = await this.outbox.find(
+      {
+        status: { $in: UNSENT },
+        $or: [{ claimExpiresAt: { $lt: now } }, { claimExpiresAt: { $exists: false } }],
+      },
+      { sort: { claimExpiresAt: 1, seq: 1 }, limit },
+    );
+    return rows.map((r) => fromStored(r)!);
+  }
+
+  /**
+   * Takes a row whose claim expired for `holder`, only if nobody changed it since it was read (two
+   * sweeps, or its first instance waking up, cannot both have it). It is pending again: a call that
+   * may have gone out is accounted for by the reply's try mark or the push's retry key.
+   */
+  async takeOver(row: OutboxEntry, holder: string, until: number): Promise<OutboxEntry | null> {
+    return fromStored(
+      await this.outbox.updateOne(
+        {
+          _id: row._id,
+          status: row.status,
+          claimExpiresAt: row.claimExpiresAt === undefined ? { $exists: false } : row.claimExpiresAt,
+        },
+        { $set: { status: 'pending', claimedBy: holder, claimExpiresAt: until } },
+      ),
+    );
+  }
+
   async find(filter: Record<string, unknown>): Promise<OutboxEntry[]> {
     return (await this.outbox.find(filter, { sort: { seq: 1 } })).map((r) => fromStored(r)!);
   }
@@ -161,6 +290,6 @@ export class OutboxRepository {
    * it stays until the 7-day purge.
    */
   forgetRecipient(to: string): Promise<number> {
-    return this.outbox.deleteMany({ to, kind: { $ne: 'multicast' }, status: { $ne: 'pending' } });
+    return this.outbox.deleteMany({ to, kind: { $ne: 'multicast' }, status: { $nin: UNSENT } });
   }
 }

@@ -13,6 +13,11 @@ export interface SessionRecord {
   updatedAt: number;
   /** Incremented on every write; a write names the revision it read (optimistic concurrency). */
   rev: number;
+  /**
+   * A new one each time a flow starts: with `rev` it names one step of one conversation (a session
+   * cleared and started again counts revisions from 1 again). Older sessions have none.
+   */
+  runId?: string;
 }
 
 export class StaleSessionError extends Error {
@@ -60,8 +65,14 @@ export class SessionRepository {
     return written;
   }
 
-  async clear(key: string): Promise<void> {
-    await this.sessions.deleteMany({ _id: key });
+  /**
+   * Ends the session. With `read` (the session a step read), only while it is still that conversation:
+   * the same run (a session from before runs: the same revision). A step that finishes after a new
+   * conversation began elsewhere does not wipe it out. True when a session went.
+   */
+  async clear(key: string, read?: Pick<SessionRecord, 'rev' | 'runId'>): Promise<boolean> {
+    const still = read ? (read.runId ? { runId: read.runId } : { rev: read.rev }) : {};
+    return (await this.sessions.deleteMany({ _id: key, ...still })) > 0;
   }
 
   purgeExpired(now: number): Promise<number> {

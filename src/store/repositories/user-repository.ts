@@ -15,13 +15,17 @@ export class UserRepository {
     return this.users.findOne({ _id: userId });
   }
 
-  /** Records a user the first time they are seen; later calls only refresh `following`. */
+  /**
+   * Records a user the first time they are seen. The first-seen fields are written only by the insert
+   * ($setOnInsert): when two instances meet a new person at once, the one that comes second does not
+   * reset what the first has recorded since (a consent just accepted).
+   */
   async ensure(userId: string, now: number): Promise<User> {
     const found = await this.users.findOne({ _id: userId });
     if (found) return found;
     return this.users.upsertOne(
       { _id: userId },
-      { $set: { consent: 'pending', role: 'resident', following: true, createdAt: now, updatedAt: now } },
+      { $setOnInsert: { consent: 'pending', role: 'resident', following: true, createdAt: now, updatedAt: now } },
     );
   }
 
