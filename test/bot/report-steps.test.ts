@@ -1,6 +1,7 @@
 // The report conversation step by step, where the resident does something other than the happy
 // path: too many photos, a photo LINE cannot hand over, words instead of buttons, their last pin,
 // an address Maps does not know.
+import request from 'supertest';
 import { MemoryMediaStore } from '../../src/media/media-store';
 import type { ManualClock } from '../../src/util/clock';
 import { JOHN, SOMCHAI, setUpCity } from '../support/city';
@@ -53,6 +54,41 @@ describe('report steps off the happy path', () => {
     expect(c.photos).toHaveLength(3);
     expect(media.files.size).toBe(3);
   });
+
+  it.each([
+    ['taps Cancel on the confirm card', true, () => f.emulator.driver.postback(u, 'a=report-cancel')],
+    ['types "cancel" at the photo step', false, () => f.emulator.driver.text(u, 'cancel')],
+  ])(
+    'when a resident who sent two photos %s, then the report ends unsent and the photos are deleted, not kept',
+    async (_how, atConfirm, cancel) => {
+      const other = await fileReport(f, SOMCHAI, { words: 'รถหาย', photos: 1 }).then(() => [...media.files.keys()]);
+      expect(other).toHaveLength(1);
+      await toPhotos(f);
+      await f.emulator.driver.image(u);
+      await f.emulator.driver.image(u);
+      await f.settle();
+      if (atConfirm) {
+        await f.emulator.driver.postback(u, 'a=photos-done');
+        await f.emulator.driver.location(u, PLACES.santisuk);
+        await f.emulator.driver.postback(u, 'a=anon&v=no');
+        await f.settle();
+      }
+      const drafted = ((await f.hub.repos.sessions.get(JOHN))?.data.photos as Array<{ token: string }>).map(
+        (p) => p.token,
+      );
+      expect(drafted).toHaveLength(2);
+      for (const token of drafted) await request(f.hub.app).get(`/media/${token}`).expect(200);
+
+      await cancel();
+      await f.settle();
+
+      expect(lastText(f, JOHN)).toBe('Report cancelled. Nothing was sent.');
+      expect(await f.hub.repos.cases.byReporter(JOHN)).toEqual([]);
+      for (const token of drafted) await request(f.hub.app).get(`/media/${token}`).expect(404);
+      // Someone else's filed report keeps its photo.
+      expect([...media.files.keys()]).toEqual(other);
+    },
+  );
 });
 
 describe('report steps off the happy path (more)', () => {
