@@ -1,6 +1,7 @@
 // The OA's relationship with people and groups: someone blocks and unblocks it, a group removes it,
 // new members join a group.
-import { HYI_GROUP, JOHN, SOMCHAI, cityForEachTest } from '../support/city';
+import { HYI_GROUP, JOHN, SOMCHAI } from '../support/city';
+import { cityForEachTest } from '../support/city-per-test';
 import { uid } from '../support/hub-fixture';
 
 describe('follow, unfollow, leave and new members', () => {

@@ -1,6 +1,7 @@
 // Officer commands typed where they do not apply, or wrongly: a resident going "on duty" or setting
 // a public name, a name too long, a tap on a case or an alert that does not exist.
-import { HYI_GROUP, JOHN, OFFICER_A, SOMCHAI, cityForEachTest } from '../support/city';
+import { HYI_GROUP, JOHN, OFFICER_A, SOMCHAI } from '../support/city';
+import { cityForEachTest } from '../support/city-per-test';
 import type { HubFixture } from '../support/hub-fixture';
 import { fileReport } from '../support/report';
 

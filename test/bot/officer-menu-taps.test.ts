@@ -1,6 +1,7 @@
 // Taps on the officers' rich-menu tiles from people who are not (or no longer) officers, and the duty
 // tile pressed without saying on or off.
-import { JOHN, OFFICER_A, cityForEachTest } from '../support/city';
+import { JOHN, OFFICER_A } from '../support/city';
+import { cityForEachTest } from '../support/city-per-test';
 
 describe('officer menu tiles', () => {
   const f = cityForEachTest();

@@ -3,7 +3,8 @@
 import { LANGUAGES } from '../../src/domain/people';
 import { loadTexts, normalizeText } from '../../src/i18n/i18n';
 import { PLACES, startHub, uid, type HubFixture } from '../support/hub-fixture';
-import { HYI_GROUP, JOHN, SOMCHAI, cityForEachTest } from '../support/city';
+import { HYI_GROUP, JOHN, SOMCHAI } from '../support/city';
+import { cityForEachTest } from '../support/city-per-test';
 
 const last = (f: HubFixture, chat: string) => f.seen(chat).at(-1)!;
 /** The words of a flex message's body (the notice card), as the person reads them. */

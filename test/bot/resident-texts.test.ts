@@ -2,7 +2,8 @@
 // Malay: prompts that do not contradict themselves, labels that are not cut, dates and phone numbers
 // a visitor can use, and Thai words matched however they are spaced.
 import { PLACES, startHubWithMaps, uid, type HubFixture } from '../support/hub-fixture';
-import { HYI_GROUP, JOHN, OFFICER_A, SOMCHAI, cityForEachTest, setUpCity } from '../support/city';
+import { HYI_GROUP, JOHN, OFFICER_A, SOMCHAI, setUpCity } from '../support/city';
+import { cityForEachTest } from '../support/city-per-test';
 
 const last = (f: HubFixture, chat: string) => f.seen(chat).at(-1)!;
 /** "Label: value" rows of a card, as the person reads them. */

@@ -2,7 +2,8 @@
 // there, or for what cannot be done: 404, 409 and 400 with words that say why; a new station 201.
 import request from 'supertest';
 import { ADMIN_TOKEN, uid } from '../support/hub-fixture';
-import { cityForEachTest, issueCode, SOMCHAI } from '../support/city';
+import { issueCode, SOMCHAI } from '../support/city';
+import { cityForEachTest } from '../support/city-per-test';
 
 const SUPER = `Bearer ${ADMIN_TOKEN}`;
 

@@ -1,7 +1,7 @@
 // A small city for flow tests: Hat Yai (HYI) and Khlong Hae (KHH) station groups bound, two HYI
 // officers registered, and two residents (Thai, English) who accepted the PDPA notice.
 import request from 'supertest';
-import { ADMIN_TOKEN, gid, startHub, uid, type FixtureOptions, type HubFixture } from './hub-fixture';
+import { ADMIN_TOKEN, gid, uid, type HubFixture } from './hub-fixture';
 
 export const HYI_GROUP = gid('1');
 export const KHH_GROUP = gid('2');
@@ -68,20 +68,4 @@ export async function escalateTo(f: HubFixture, stationCode: string, groupId: st
     .set('authorization', `Bearer ${ADMIN_TOKEN}`)
     .send({ name: station.name, phone: station.phone, location: station.location, escalationGroupId: groupId })
     .expect(200);
-}
-
-/**
- * A fresh city (demo data, setUpCity) for every test of the enclosing describe, closed after each.
- * Call it in the describe body; read the hub through the returned function inside the tests.
- */
-export function cityForEachTest(options: FixtureOptions = {}): () => HubFixture {
-  let f: HubFixture | undefined;
-  beforeEach(async () => {
-    f = await startHub({ seed: true, ...options });
-    await setUpCity(f);
-  });
-  afterEach(async () => {
-    await f?.close();
-  });
-  return () => f!;
 }
