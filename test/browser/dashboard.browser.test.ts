@@ -341,6 +341,10 @@ if (!fs.existsSync(CHROMIUM)) {
       const hyiZones = zones.filter((z) => z.stationCode === 'HYI');
       expect(hyiZones.length).toBeGreaterThan(0);
       // A station admin sees its own station's zones: one outline and one name on the map each.
+      await map
+        .locator('path.zone-shape')
+        .nth(hyiZones.length - 1)
+        .waitFor({ state: 'attached', timeout: STEP_MS });
       expect(await map.locator('path.zone-shape').count()).toBe(hyiZones.length);
       // Zone names are drawn over the map and let clicks through to the points under them, so they
       // are checked by place rather than by what a click there would reach.
@@ -400,9 +404,13 @@ if (!fs.existsSync(CHROMIUM)) {
       const layer = page.getByRole('checkbox', { name: /จุดตรวจสายตรวจ \(1\)/ });
       await expectSeen(layer, 'the patrol layer with one check-in');
       const map = page.getByRole('region', { name: 'แผนที่' });
-      expect(await map.locator('path.pt-patrol').count()).toBe(1);
+      const marks = map.locator('path.pt-patrol');
+      await marks.first().waitFor({ state: 'attached', timeout: STEP_MS });
+      expect(await marks.count()).toBe(1);
       await layer.uncheck();
-      expect(await map.locator('path.pt-patrol').count()).toBe(0);
+      // The map redraws after the click has returned: wait for the mark to go, then count.
+      await marks.first().waitFor({ state: 'detached', timeout: STEP_MS });
+      expect(await marks.count()).toBe(0);
     }, 30_000);
 
     it('when switched to English and the dark theme, then the words and the colours change and stay after a reload', async () => {
