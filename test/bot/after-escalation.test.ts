@@ -2,6 +2,7 @@
 // "report here", and /bind typed without a code.
 import type { ManualClock } from '../../src/util/clock';
 import { HYI_GROUP, OFFICER_A, OFFICER_B, SOMCHAI, escalateTo, setUpCity } from '../support/city';
+import { cityForEachTest } from '../support/city-per-test';
 import { PLACES, gid, startHub, type HubFixture } from '../support/hub-fixture';
 
 const PROVINCE = gid('8');
@@ -34,16 +35,10 @@ describe('after the escalation group was brought in', () => {
 });
 
 describe('reports from a pin, and /bind without a code', () => {
-  let f: HubFixture;
-  beforeEach(async () => {
-    f = await startHub({ seed: true });
-    await setUpCity(f);
-  });
-  afterEach(async () => {
-    await f.close();
-  });
+  const city = cityForEachTest();
 
   it('when a resident taps "report here" under the zone answer to their pin, then the report starts with that place kept', async () => {
+    const f = city();
     await f.emulator.driver.location({ userId: SOMCHAI }, PLACES.khlongHae);
     await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=report-here');
     await f.settle();
@@ -55,6 +50,7 @@ describe('reports from a pin, and /bind without a code', () => {
   });
 
   it('when /bind comes without a code, in a group or a 1:1 chat, then the sender is shown how to use it', async () => {
+    const f = city();
     await f.emulator.driver.text({ groupId: HYI_GROUP, userId: OFFICER_A }, '/bind');
     await f.emulator.driver.text({ userId: SOMCHAI }, '/bind');
     await f.settle();

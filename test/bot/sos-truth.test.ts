@@ -3,7 +3,17 @@
 // alert stands. The emulator shows what was delivered, so each test checks the words against it.
 import request from 'supertest';
 import type { ManualClock } from '../../src/util/clock';
-import { HYI_GROUP, JOHN, KHH_GROUP, OFFICER_A, OFFICER_B, SOMCHAI, issueCode, setUpCity } from '../support/city';
+import {
+  HYI_GROUP,
+  JOHN,
+  KHH_GROUP,
+  OFFICER_A,
+  OFFICER_B,
+  SOMCHAI,
+  issueCode,
+  setUpCity,
+  sosWithPin,
+} from '../support/city';
 import { ADMIN_TOKEN, PLACES, gid, startHub, uid, type FixtureOptions, type HubFixture } from '../support/hub-fixture';
 import { captureLog } from '../support/log-capture';
 import { fileReport } from '../support/report';
@@ -48,12 +58,6 @@ function mediaEvent(f: HubFixture, userId: string, type: 'video' | 'audio', mess
   };
 }
 
-async function sosAtSantisuk(f: HubFixture, userId: string): Promise<void> {
-  await f.emulator.driver.location({ userId }, PLACES.santisuk);
-  await f.emulator.driver.postback({ userId }, 'a=sos');
-  await f.settle();
-}
-
 describe('what a person sends during an open SOS', () => {
   let f: HubFixture;
   afterEach(async () => {
@@ -62,7 +66,7 @@ describe('what a person sends during an open SOS', () => {
 
   it('when a person with an open SOS types what is happening and sends a photo, then the station group and the on-duty officers get both, the person is told so, and the alert keeps them', async () => {
     f = await city({ publicBaseUrl: PUBLIC_BASE });
-    await sosAtSantisuk(f, SOMCHAI);
+    await sosWithPin(f, SOMCHAI);
     await f.emulator.driver.text({ userId: SOMCHAI }, 'มีผู้ชายถือมีดอยู่หน้าบ้าน');
     await f.settle();
     expect(last(f, SOMCHAI).text).toBe('📨 ส่งข้อความของคุณให้เจ้าหน้าที่แล้วค่ะ');
@@ -94,7 +98,7 @@ describe('what a person sends during an open SOS', () => {
 
   it('when the hub has no public URL, then a photo is kept with the alert, the officers are told one came, and the person hears exactly that', async () => {
     f = await city();
-    await sosAtSantisuk(f, JOHN);
+    await sosWithPin(f, JOHN);
     await f.emulator.driver.image({ userId: JOHN });
     await f.settle();
     expect(last(f, JOHN).text).toBe(
@@ -116,7 +120,7 @@ describe('what a person sends during an open SOS', () => {
 
   it('when a person sends a video and a voice message during an SOS, then they go on as a video (with a preview image) and an audio message', async () => {
     f = await city({ publicBaseUrl: PUBLIC_BASE });
-    await sosAtSantisuk(f, SOMCHAI);
+    await sosWithPin(f, SOMCHAI);
     await f.emulator.driver.send([mediaEvent(f, SOMCHAI, 'video', '700000000000001', '01JZZZZZZZZZZZZZZZZZZZZZV1')]);
     await f.settle();
     expect(last(f, SOMCHAI).text).toBe('🎥 ส่งวิดีโอของคุณให้เจ้าหน้าที่แล้วค่ะ');
@@ -139,7 +143,7 @@ describe('what a person sends during an open SOS', () => {
 
   it('when a person sends a sticker during an SOS, then they are told it cannot be passed on, and what can', async () => {
     f = await city();
-    await sosAtSantisuk(f, JOHN);
+    await sosWithPin(f, JOHN);
     const before = f.seen(HYI_GROUP).length;
     await f.emulator.driver.sticker({ userId: JOHN });
     await f.settle();
@@ -179,7 +183,7 @@ describe('the SOS ladder says what each rung did', () => {
     const log = captureLog();
     f = await city({ clock: 'manual', logger: log.logger });
     clock = f.clock as ManualClock;
-    await sosAtSantisuk(f, SOMCHAI);
+    await sosWithPin(f, SOMCHAI);
     expect(last(f, SOMCHAI).text).toContain('ถ้าไม่มีผู้ตอบรับภายใน 2 นาที ระบบจะแจ้งเตือนเจ้าหน้าที่ซ้ำให้อัตโนมัติค่ะ');
     await tick(2.1);
     expect(last(f, SOMCHAI).text).toBe('⏳ ยังไม่มีเจ้าหน้าที่ตอบรับ เราแจ้งเตือนเจ้าหน้าที่ซ้ำแล้วค่ะ\n📞 ถ้าโทรได้ โทร 191 ทันที');
@@ -199,7 +203,7 @@ describe('the SOS ladder says what each rung did', () => {
   it('when a command centre is configured, then at 5 minutes it gets the escalation and the person is told it was alerted', async () => {
     f = await city({ clock: 'manual', commandCentreGroupId: COMMAND_CENTRE });
     clock = f.clock as ManualClock;
-    await sosAtSantisuk(f, SOMCHAI);
+    await sosWithPin(f, SOMCHAI);
     await tick(2.1);
     expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(0);
     await tick(3);
@@ -242,7 +246,7 @@ describe('the SOS ladder says what each rung did', () => {
       .set('authorization', `Bearer ${ADMIN_TOKEN}`)
       .send({ name: station.name, phone: station.phone, location: station.location, sosLadderMinutes: [0.5, 3] })
       .expect(200);
-    await sosAtSantisuk(f, SOMCHAI);
+    await sosWithPin(f, SOMCHAI);
     expect(last(f, SOMCHAI).text).toContain('ถ้าไม่มีผู้ตอบรับภายใน 30 วินาที');
     await tick(0.6);
     expect(sosCards(f, HYI_GROUP).at(-1)!.altText).toContain('⚠️ SOS ยังไม่มีผู้รับเรื่อง (ผ่านไป 30 วินาที)');
@@ -253,7 +257,7 @@ describe('pressing SOS again', () => {
   it('when an officer has acknowledged and the person presses SOS again, then they are told who is handling it, not that officers are being alerted', async () => {
     const f = await city();
     try {
-      await sosAtSantisuk(f, SOMCHAI);
+      await sosWithPin(f, SOMCHAI);
       await f.emulator.driver.postback(
         { groupId: HYI_GROUP, userId: OFFICER_A },
         'a=sos-act&id=SOS-HYI-69-000001&to=acknowledged',
@@ -308,7 +312,7 @@ describe('updates in the language the person reads now', () => {
     const f = await city();
     try {
       await f.emulator.driver.postback({ userId: OFFICER_B }, 'a=lang&v=en');
-      await sosAtSantisuk(f, SOMCHAI);
+      await sosWithPin(f, SOMCHAI);
       expect(f.seen(OFFICER_B).at(-2)!.text).toBe(
         '🆘 SOS-HYI-69-000001 · Hat Yai Police Station\nTap "Acknowledge" on the card below.',
       );
@@ -338,7 +342,7 @@ describe('officers in their own chat', () => {
       { userId: KHH_OFFICER },
       `/bind ${await issueCode(f, { kind: 'officer', stationCode: 'KHH' })}`,
     );
-    await sosAtSantisuk(f, SOMCHAI);
+    await sosWithPin(f, SOMCHAI);
   });
   afterEach(async () => {
     await f.close();

@@ -16,6 +16,7 @@ import {
   STRANGER,
   escalateTo,
   setUpCity,
+  sosWithPin,
 } from '../support/city';
 import { PLACES, gid, startHub, uid, type HubFixture } from '../support/hub-fixture';
 
@@ -267,9 +268,7 @@ describe('SOS alert, positions, duplicates', () => {
 
   it('when the person shared a pin in the last 15 minutes, then the station of that pin is alerted with the position, and on-duty officers are pushed', async () => {
     await f.emulator.driver.text({ userId: OFFICER_B }, '/duty off');
-    await f.emulator.driver.location({ userId: SOMCHAI }, PLACES.santisuk);
-    await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
-    await f.settle();
+    await sosWithPin(f, SOMCHAI);
     const card = JSON.stringify(sosCards(f, HYI_GROUP)[0]!.message);
     expect(card).toContain('7.004860,100.470180');
     expect(card).toContain('สมชาย');
@@ -373,9 +372,7 @@ describe('SOS escalation ladder (fake clock)', () => {
     const clock = f.clock as ManualClock;
     try {
       await f.emulator.driver.text({ userId: OFFICER_B }, '/duty off');
-      await f.emulator.driver.location({ userId: SOMCHAI }, PLACES.santisuk);
-      await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
-      await f.settle();
+      await sosWithPin(f, SOMCHAI);
       const tick = async (minutes: number) => {
         clock.advance(minutes * 60_000);
         await f.hub.scheduler.escalationTick();
@@ -412,9 +409,7 @@ describe('SOS escalation ladder (fake clock)', () => {
     const f = await city({ clock: 'manual' });
     const clock = f.clock as ManualClock;
     try {
-      await f.emulator.driver.location({ userId: SOMCHAI }, PLACES.santisuk);
-      await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
-      await f.settle();
+      await sosWithPin(f, SOMCHAI);
       clock.advance(2.1 * 60_000);
       expect(await f.hub.scheduler.escalationTick()).toBe(1);
       await f.emulator.driver.postback(
@@ -467,9 +462,7 @@ describe('SOS escalation ladder (fake clock)', () => {
     const f = await city({ clock: 'manual' });
     const clock = f.clock as ManualClock;
     try {
-      await f.emulator.driver.location({ userId: SOMCHAI }, PLACES.santisuk);
-      await f.emulator.driver.postback({ userId: SOMCHAI }, 'a=sos');
-      await f.settle();
+      await sosWithPin(f, SOMCHAI);
       const other = new Scheduler({
         leases: f.hub.repos.leases,
         sos: f.hub.sos,

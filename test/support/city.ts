@@ -1,7 +1,7 @@
 // A small city for flow tests: Hat Yai (HYI) and Khlong Hae (KHH) station groups bound, two HYI
 // officers registered, and two residents (Thai, English) who accepted the PDPA notice.
 import request from 'supertest';
-import { ADMIN_TOKEN, gid, uid, type HubFixture } from './hub-fixture';
+import { ADMIN_TOKEN, PLACES, gid, uid, type HubFixture } from './hub-fixture';
 
 export const HYI_GROUP = gid('1');
 export const KHH_GROUP = gid('2');
@@ -68,4 +68,15 @@ export async function escalateTo(f: HubFixture, stationCode: string, groupId: st
     .set('authorization', `Bearer ${ADMIN_TOKEN}`)
     .send({ name: station.name, phone: station.phone, location: station.location, escalationGroupId: groupId })
     .expect(200);
+}
+
+/** A resident shares a pin, then presses SOS: the alert goes to the pin's station. */
+export async function sosWithPin(
+  f: HubFixture,
+  userId: string,
+  place: { latitude: number; longitude: number } = PLACES.santisuk,
+): Promise<void> {
+  await f.emulator.driver.location({ userId }, place);
+  await f.emulator.driver.postback({ userId }, 'a=sos');
+  await f.settle();
 }

@@ -58,15 +58,15 @@ function forwardInputOf(event: webhook.Event): ForwardInput | undefined {
   }
 }
 
+/** Said under a Thai SOS answer when the person's language is not known yet (so it was Thai). */
+const OTHER_LANGUAGES: readonly Language[] = ['en', 'ms'];
+
 function raisedMessage(ctx: BotContext, outcome: RaiseOutcome): LineMessage {
   const said = raisedInOwnLanguage(ctx, outcome);
   if (!ctx.languageGuessed) return said;
-  const others = OTHER_LANGUAGES.filter((lang) => lang !== ctx.lang).map((lang) => ctx.deps.texts.t(lang));
+  const others = OTHER_LANGUAGES.map((lang) => ctx.deps.texts.t(lang));
   return sosAlsoInOtherLanguages(said, others, { unrouted: outcome.said === 'unrouted' });
 }
-
-/** Said under a Thai SOS answer when the person's language is not known yet. */
-const OTHER_LANGUAGES: readonly Language[] = ['en', 'ms'];
 
 function raisedInOwnLanguage(ctx: BotContext, outcome: RaiseOutcome): LineMessage {
   switch (outcome.said) {
