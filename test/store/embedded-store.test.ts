@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedStore } from '../../src/store/embedded/nedb-store';
 import { InboxRepository } from '../../src/store/repositories/inbox-repository';
+import { DuplicateKeyError } from '../../src/store/store-port';
 import { describeStoreContract } from './store-contract';
 
 describeStoreContract('embedded, in memory', async () => new EmbeddedStore());
@@ -136,6 +137,93 @@ describe('embedded store on disk: indexes of an earlier version', () => {
       expect(indexLines().includes('{"$$indexRemoved":"status"}')).toBe(start === 0);
       await store.close(); // compacts: the file then holds the indexes there are
       expect(indexLines().map((l) => JSON.parse(l).$$indexCreated?.fieldName)).toEqual(['doneAt']);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('embedded store: an update that leaves an indexed field as it was', () => {
+  type Row = { _id: string; code: string; zone: string; n: number };
+  const rows = async () => {
+    const store = new EmbeddedStore();
+    const c = store.collection<Row>('rows');
+    await c.ensureIndex({ field: 'code', unique: true });
+    await c.ensureIndex({ field: 'zone' });
+    await c.insert({ _id: 'a', code: 'A', zone: 'z1', n: 1 });
+    await c.insert({ _id: 'b', code: 'B', zone: 'z1', n: 1 });
+    return c;
+  };
+
+  it('when one field changes, then a query through each index finds the document as updated', async () => {
+    const c = await rows();
+    await c.updateOne({ _id: 'a' }, { $set: { n: 2 } });
+    await c.updateMany({ zone: 'z1' }, { $inc: { n: 10 } });
+    expect(await c.findOne({ code: 'A' })).toEqual({ _id: 'a', code: 'A', zone: 'z1', n: 12 });
+    expect(await c.find({ zone: 'z1' }, { sort: { _id: 1 } })).toEqual([
+      { _id: 'a', code: 'A', zone: 'z1', n: 12 },
+      { _id: 'b', code: 'B', zone: 'z1', n: 11 },
+    ]);
+    expect(await c.find({ zone: { $in: ['z1', 'z2'] }, n: { $gt: 11 } })).toEqual([
+      { _id: 'a', code: 'A', zone: 'z1', n: 12 },
+    ]);
+  });
+
+  it('when an update breaks a unique key, then it is refused and no index keeps any part of it', async () => {
+    const c = await rows();
+    // One write for both: "a" keeps its code (its entries are swapped in place), "b" would clash.
+    await expect(c.updateMany({ zone: 'z1' }, { $set: { code: 'A', n: 9 } })).rejects.toThrow(DuplicateKeyError);
+    await expect(c.updateOne({ _id: 'b' }, { $set: { code: 'A', n: 9 } })).rejects.toThrow(DuplicateKeyError);
+    const unchanged = [
+      { _id: 'a', code: 'A', zone: 'z1', n: 1 },
+      { _id: 'b', code: 'B', zone: 'z1', n: 1 },
+    ];
+    expect(await c.find({ zone: 'z1' }, { sort: { _id: 1 } })).toEqual(unchanged);
+    expect([await c.findOne({ code: 'A' }), await c.findOne({ code: 'B' })]).toEqual(unchanged);
+    expect([await c.findOne({ _id: 'a' }), await c.findOne({ _id: 'b' })]).toEqual(unchanged);
+  });
+
+  it('when a queued row without the indexed field is written again and again, then it is found by the field once it has it', async () => {
+    const store = new EmbeddedStore();
+    const c = store.collection<{ _id: string; sentAt?: number; tries: number }>('queue');
+    await c.ensureIndex({ fields: { status: 1, sentAt: 1 }, embeddedField: 'sentAt' });
+    await c.insertNew([
+      { _id: 'q1', tries: 0 },
+      { _id: 'q2', tries: 0 },
+    ]);
+    for (let i = 0; i < 3; i++) await c.updateMany({}, { $inc: { tries: 1 } });
+    await c.updateOne({ _id: 'q2' }, { $set: { sentAt: 5 } });
+    expect(await c.find({ sentAt: { $lt: 10 } })).toEqual([{ _id: 'q2', sentAt: 5, tries: 3 }]);
+    expect(await c.deleteOldest({ sentAt: { $lt: 10 } }, 'sentAt', 10)).toBe(1);
+    expect(await c.find({})).toEqual([{ _id: 'q1', tries: 3 }]);
+  });
+});
+
+describe('embedded store on disk: an index an earlier version built with other options', () => {
+  it('when the inbox file holds its doneAt index built for every event, then start-up rebuilds it for handled events only, once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-store-'));
+    const file = path.join(dir, 'inbox.db');
+    // As the previous version left it: every event in the doneAt index, handled or not.
+    fs.writeFileSync(
+      file,
+      '{"_id":"e1","status":"done","doneAt":7}\n{"$$indexCreated":{"fieldName":"doneAt","unique":false,"sparse":false}}\n',
+    );
+    const indexLines = () =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('$$index'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (let start = 0; start < 2; start++) {
+      const store = new EmbeddedStore({ dir });
+      await store.open(['inbox']);
+      await new InboxRepository(store).init();
+      store.sync();
+      expect(indexLines().some((l) => l.$$indexRemoved === 'doneAt')).toBe(start === 0);
+      expect(await store.collection('inbox').find({ doneAt: { $lte: 7 } })).toEqual([
+        { _id: 'e1', status: 'done', doneAt: 7 },
+      ]);
+      await store.close();
+      expect(indexLines()).toEqual([{ $$indexCreated: { fieldName: 'doneAt', unique: false, sparse: true } }]);
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -169,6 +169,21 @@ export function describeStoreContract(
       expect(await things.count({})).toBe(3);
     });
 
+    it('when an update would give a document a unique key another holds, then it is a DuplicateKeyError and both stay', async () => {
+      const things = store.collection<Thing>('things');
+      await things.ensureIndex({ field: 'tag', unique: true, sparse: true });
+      await things.insert({ _id: 'a', n: 1, tag: 'x' });
+      await things.insert({ _id: 'b', n: 2, tag: 'y' });
+      await expect(things.updateOne({ _id: 'b' }, { $set: { tag: 'x', n: 3 } })).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
+      await expect(things.updateMany({ _id: 'b' }, { $set: { tag: 'x' } })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await things.find({}, { sort: { _id: 1 } })).toEqual([
+        { _id: 'a', n: 1, tag: 'x' },
+        { _id: 'b', n: 2, tag: 'y' },
+      ]);
+    });
+
     it('when a compound index is declared twice and then dropped, then queries answer the same throughout', async () => {
       const things = store.collection<Thing>('things');
       const index = { fields: { tag: 1, at: -1 }, embeddedField: 'tag' } as const;

@@ -12,11 +12,74 @@ import { DuplicateKeyError } from '../store-port';
 // type declarations; using the library's functions keeps what we append byte-for-byte what NeDB
 // itself writes and reads back, and what we select the same as what its queries select.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { serialize, match, compareThings } = require('@seald-io/nedb/lib/model.js') as {
+const { serialize, match, compareThings, getDotValues } = require('@seald-io/nedb/lib/model.js') as {
   serialize(doc: unknown): string;
   match(doc: unknown, query: unknown): boolean;
   compareThings(a: unknown, b: unknown): number;
+  getDotValues(doc: unknown, fields: string[]): unknown;
 };
+
+/** A document's move within one index: NeDB's own shape for a batch of updates. */
+interface IndexUpdate {
+  oldDoc: unknown;
+  newDoc: unknown;
+}
+
+/** The part of NeDB's Index (lib/indexes.js) that updateIndexInPlace replaces and uses. */
+interface NedbIndexPrototype {
+  _fields: string[];
+  sparse: boolean;
+  tree: { search(key: unknown): unknown[] };
+  update(oldDoc: unknown, newDoc?: unknown): void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const NedbIndex = require('@seald-io/nedb/lib/indexes.js') as { prototype: NedbIndexPrototype };
+
+/**
+ * NeDB updates a document in every index by taking it out and putting it back, even when the indexed
+ * field did not change: for the `_id` index that is every update. Each is an AVL delete (which copies
+ * the key's list) and insert, with rebalancing; with the outbox and inbox written four times per
+ * answered message, that was the largest part of the store's time under load (bench/webhook.ts
+ * --cpu-prof). Where the key is the same plain value before and after, the document's entry is
+ * swapped in place instead: same tree, same order, no constraint to check. Anything else (a key that
+ * changed, an array or compound key) goes through NeDB's own update, and an error there puts the swaps
+ * back before it reaches NeDB, which then rolls back the other indexes as it always has.
+ */
+function installInPlaceIndexUpdate(): void {
+  const proto = NedbIndex.prototype;
+  const nedbUpdate = proto.update;
+  const plain = (key: unknown): boolean =>
+    key === null || typeof key === 'string' || typeof key === 'number' || typeof key === 'boolean';
+  proto.update = function (this: NedbIndexPrototype, oldDoc: unknown, newDoc?: unknown): void {
+    const pairs: IndexUpdate[] = Array.isArray(oldDoc) ? (oldDoc as IndexUpdate[]) : [{ oldDoc, newDoc }];
+    const swapped: Array<{ list: unknown[]; at: number; pair: IndexUpdate }> = [];
+    const moved: IndexUpdate[] = [];
+    for (const pair of pairs) {
+      const before = getDotValues(pair.oldDoc, this._fields);
+      const after = getDotValues(pair.newDoc, this._fields);
+      if (before === undefined && after === undefined && this.sparse) continue; // in neither
+      if (plain(before) && before === after) {
+        const list = this.tree.search(before);
+        const at = list.indexOf(pair.oldDoc);
+        if (at >= 0) {
+          list[at] = pair.newDoc;
+          swapped.push({ list, at, pair });
+          continue;
+        }
+      }
+      moved.push(pair);
+    }
+    if (moved.length === 0) return;
+    try {
+      nedbUpdate.call(this, moved);
+    } catch (err) {
+      for (const { list, at, pair } of swapped) list[at] = pair.oldDoc;
+      throw err;
+    }
+  };
+}
+installInPlaceIndexUpdate();
 
 /** A node of the AVL tree behind a NeDB index (@seald-io/binary-search-tree): a key and its documents. */
 interface IndexNode {
@@ -28,7 +91,7 @@ interface IndexNode {
 
 /** The parts of a NeDB datastore beyond its typings that an ordered, bounded delete needs. */
 interface NedbInternals {
-  indexes: Record<string, { tree: { tree: IndexNode } }>;
+  indexes: Record<string, { tree: { tree: IndexNode }; sparse: boolean; unique: boolean }>;
   executor: { pushAsync<R>(task: () => Promise<R>): Promise<R> };
   _removeAsync(query: unknown, options: { multi: boolean }): Promise<number>;
 }
@@ -195,11 +258,16 @@ class NedbCollection<T extends Doc> implements Collection<T> {
   async updateOne(filter: Filter, update: Update): Promise<T | null> {
     // NeDB reads an update without operators as a whole-document replacement: never send one.
     if (isEmpty(update)) return this.findOne(filter);
-    const result = await this.db.updateAsync(filter as never, clean(update) as never, {
-      multi: false,
-      returnUpdatedDocs: true,
-    });
-    return (result.affectedDocuments as T | null) ?? null;
+    try {
+      const result = await this.db.updateAsync(filter as never, clean(update) as never, {
+        multi: false,
+        returnUpdatedDocs: true,
+      });
+      return (result.affectedDocuments as T | null) ?? null;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateKeyError(this.name, String(err.key));
+      throw err;
+    }
   }
 
   async upsertOne(filter: Filter, update: Update): Promise<T> {
@@ -236,8 +304,13 @@ class NedbCollection<T extends Doc> implements Collection<T> {
 
   async updateMany(filter: Filter, update: Update): Promise<number> {
     if (isEmpty(update)) return this.count(filter);
-    const result = await this.db.updateAsync(filter as never, clean(update) as never, { multi: true });
-    return result.numAffected;
+    try {
+      const result = await this.db.updateAsync(filter as never, clean(update) as never, { multi: true });
+      return result.numAffected;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateKeyError(this.name, String(err.key));
+      throw err;
+    }
   }
 
   async deleteMany(filter: Filter): Promise<number> {
@@ -269,7 +342,14 @@ class NedbCollection<T extends Doc> implements Collection<T> {
 
   async ensureIndex(spec: IndexSpec): Promise<void> {
     const options = embeddedIndex(spec);
-    if (options) await this.db.ensureIndexAsync(options);
+    if (!options) return;
+    // NeDB rebuilds at load the indexes recorded in the data file, with the options they had then,
+    // and ensureIndex leaves an existing one alone: one built with other options is built again.
+    const existing = (this.db as unknown as NedbInternals).indexes[indexName(options.fieldName)];
+    if (existing && (existing.sparse !== options.sparse || existing.unique !== options.unique)) {
+      await this.db.removeIndexAsync(options.fieldName);
+    }
+    await this.db.ensureIndexAsync(options);
   }
 
   async dropIndex(spec: IndexSpec): Promise<void> {
@@ -277,16 +357,34 @@ class NedbCollection<T extends Doc> implements Collection<T> {
     if (!options) return;
     // NeDB records index changes in the data file and rebuilds them at load: an index an earlier
     // version created is there until removed, and removing records a line, so only when present.
-    const name = ([] as string[]).concat(options.fieldName).sort().join(',');
-    if ((this.db as unknown as NedbInternals).indexes[name]) await this.db.removeIndexAsync(options.fieldName);
+    if ((this.db as unknown as NedbInternals).indexes[indexName(options.fieldName)]) {
+      await this.db.removeIndexAsync(options.fieldName);
+    }
   }
 }
 
-/** The NeDB index an IndexSpec stands for here (see CompoundIndex), or null. */
-function embeddedIndex(spec: IndexSpec): { fieldName: string | string[]; unique?: boolean; sparse?: boolean } | null {
-  const options = { unique: spec.unique, sparse: spec.sparse };
+/** How NeDB names the index on these fields (lib/datastore.js). */
+function indexName(fieldName: string | string[]): string {
+  return ([] as string[]).concat(fieldName).sort().join(',');
+}
+
+/**
+ * The NeDB index an IndexSpec stands for here (see CompoundIndex), or null.
+ *
+ * Every index that enforces nothing is sparse here, whatever the spec says. NeDB files all the
+ * documents that lack the field under one key, and takes a document out of a key by copying the
+ * key's list without it; it does that on every update of the document, to every index, even when
+ * the field did not change. An outbox row has no `sentAt` until it is sent and an inbox event no
+ * `doneAt` until it is handled, so each write of a queued row cost time in proportion to the queue:
+ * under a webhook burst the hub slowed as it fell behind (bench/webhook.ts, 976 events/s against
+ * 1,496 before those indexes). Leaving such documents out changes no answer: NeDB asks an index for
+ * equal values, `$in` lists and ranges, which a missing field never matches.
+ */
+function embeddedIndex(spec: IndexSpec): { fieldName: string | string[]; unique: boolean; sparse: boolean } | null {
+  const unique = spec.unique === true;
+  const options = { unique, sparse: unique ? spec.sparse === true : true };
   if ('field' in spec) return spec.field === '_id' ? null : { fieldName: spec.field, ...options };
-  if (spec.unique) return { fieldName: Object.keys(spec.fields), ...options };
+  if (unique) return { fieldName: Object.keys(spec.fields), ...options };
   return spec.embeddedField ? { fieldName: spec.embeddedField, ...options } : null;
 }
 

@@ -127,10 +127,7 @@ class MongoCollection<T extends Doc> implements Collection<T> {
     // Nothing to change: answer as a no-op update would (the document, or null), rather than
     // letting an empty update reach the server.
     if (!prepared) return this.findOne(filter);
-    return this.model
-      .findOneAndUpdate(filter as MongoFilter, prepared, { returnDocument: 'after' })
-      .lean<T>()
-      .exec();
+    return this.updateOneMapped(filter, prepared);
   }
 
   async upsertOne(filter: Filter, update: Update): Promise<T> {
@@ -176,8 +173,13 @@ class MongoCollection<T extends Doc> implements Collection<T> {
     if (!prepared) return this.count(filter);
     // matchedCount, not modifiedCount: NeDB counts every matched document, even when the update
     // leaves it as it was, and MongoDB's modifiedCount would not.
-    const result = await this.model.updateMany(filter as MongoFilter, prepared).exec();
-    return result.matchedCount;
+    try {
+      const result = await this.model.updateMany(filter as MongoFilter, prepared).exec();
+      return result.matchedCount;
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new DuplicateKeyError(this.name, duplicateKeyOf(err, ''));
+      throw err;
+    }
   }
 
   async deleteMany(filter: Filter): Promise<number> {
