@@ -175,6 +175,8 @@ const RECOVERY_WAKE_AFTER_MS = 2_000;
 export class Outbox {
   private readonly options: OutboxOptions;
   private readonly queues = new Map<string, OutboxEntry[]>();
+  /** The ids of the rows in `queues`: a row handed in twice (resume, a sweep) is queued once, in O(1). */
+  private readonly queued = new Set<string>();
   private readonly limiters: Record<OutboxKind, TokenBucket>;
   private readonly nextSeq: () => number;
   private active = 0;
@@ -556,8 +558,9 @@ export class Outbox {
 
   private schedule(row: OutboxEntry): void {
     if (this.stopped) return;
+    if (this.queued.has(row._id)) return;
     const queue = this.queues.get(row.orderKey);
-    if (queue?.some((r) => r._id === row._id)) return;
+    this.queued.add(row._id);
     this.deps.metrics.outboxPending.inc();
     for (const l of this.listeners) l.queued?.(row);
     if (queue) {
@@ -580,13 +583,14 @@ export class Outbox {
         if (this.stopped) break;
         const outcome = await this.attempt(row);
         if (outcome === 'done') {
-          queue.shift();
+          this.queued.delete(queue.shift()!._id);
           this.deps.metrics.outboxPending.dec();
         }
       }
     } catch (err) {
       this.deps.logger.error({ err, orderKey: key }, 'outbox worker stopped on an unexpected error; rows stay pending');
     } finally {
+      for (const r of queue) this.queued.delete(r._id);
       this.queues.delete(key);
       const waiters = this.settledWaiters.get(key);
       this.settledWaiters.delete(key);
