@@ -31,7 +31,11 @@ export const TARGETS = {
 };
 
 const name = process.env.MUTATION_FOLDER ?? 'domain';
-const mutate = TARGETS[/** @type {keyof typeof TARGETS} */ (name)];
+// A sample (scripts/mutation.ts --sample): the lines chosen, as Stryker's `file:first-last` ranges.
+const sampled = process.env.MUTATION_MUTATE
+  ? /** @type {string[]} */ (JSON.parse(process.env.MUTATION_MUTATE))
+  : undefined;
+const mutate = sampled ?? TARGETS[/** @type {keyof typeof TARGETS} */ (name)];
 if (!mutate) throw new Error(`MUTATION_FOLDER must be one of ${Object.keys(TARGETS).join(', ')}, not "${name}"`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -55,8 +59,9 @@ const config = {
   ignoreStatic: true,
   // The machine has two cores, shared.
   concurrency: 2,
-  // Integration tests start a hub and the LINE emulator: allow for a loaded machine.
-  timeoutMS: 20_000,
+  // A mutant's run may take twice what its tests took unmutated, plus this. Integration tests start a
+  // hub and the LINE emulator; a hung mutant costs this much, so not more than a quiet machine needs.
+  timeoutMS: 10_000,
   timeoutFactor: 2,
   mutate,
   incremental: true,
