@@ -229,6 +229,53 @@ describe('embedded store on disk: an index an earlier version built with other o
   });
 });
 
+describe('embedded store on disk: when the data file is rewritten', () => {
+  const linesOf = (file: string) => fs.readFileSync(file, 'utf8').trim().split('\n');
+
+  it('when a data file holds few lines a rewrite would drop, then loading and closing leave it as it was', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-store-'));
+    const file = path.join(dir, 'people.db');
+    const people = Array.from({ length: 300 }, (_, i) => JSON.stringify({ _id: `p${i}`, name: `คน ${i}` }));
+    const text = `${people.join('\n')}\n{"_id":"p1","name":"renamed"}\n`;
+    fs.writeFileSync(file, text);
+    const store = new EmbeddedStore({ dir });
+    await store.open(['people']);
+    expect(await store.collection('people').findOne({ _id: 'p1' })).toEqual({ _id: 'p1', name: 'renamed' });
+    await store.close();
+    expect(fs.readFileSync(file, 'utf8')).toBe(text);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when most of the file is superseded versions, then loading rewrites it with one line per document, Dates kept', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssz-store-'));
+    const file = path.join(dir, 'counters.db');
+    const versions = Array.from({ length: 12_000 }, (_, n) => JSON.stringify({ _id: 'c', n }));
+    fs.writeFileSync(
+      file,
+      [
+        ...versions,
+        '{"_id":"d","at":{"$$date":1764460800000}}',
+        '{"_id":"gone","n":1}',
+        '{"$$deleted":true,"_id":"gone"}',
+        '{"$$indexCreated":{"fieldName":"n","unique":false,"sparse":true}}',
+        '',
+      ].join('\n'),
+    );
+    const store = new EmbeddedStore({ dir });
+    await store.open(['counters']);
+    expect(linesOf(file)).toEqual([
+      '{"_id":"c","n":11999}',
+      '{"_id":"d","at":{"$$date":1764460800000}}',
+      '{"$$indexCreated":{"fieldName":"n","unique":false,"sparse":true}}',
+    ]);
+    const counters = store.collection<{ _id: string; n?: number; at?: Date }>('counters');
+    expect(await counters.findOne({ n: 11_999 })).toEqual({ _id: 'c', n: 11_999 });
+    expect((await counters.findOne({ _id: 'd' }))!.at).toEqual(new Date(1764460800000));
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });

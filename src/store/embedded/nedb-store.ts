@@ -96,11 +96,26 @@ interface NedbInternals {
   _removeAsync(query: unknown, options: { multi: boolean }): Promise<number>;
 }
 
-/** The two persistence methods NeDB 4.1 calls internally (lib/persistence.js); not in its typings. */
+/** What NeDB 4.1's persistence (lib/persistence.js) calls internally; not in its typings. */
 interface NedbPersistence {
   persistNewStateAsync(docs: unknown[]): Promise<void>;
   persistCachedDatabaseAsync(): Promise<void>;
+  /** Called once per line of the data file as it loads. */
+  beforeDeserialization(line: string): Promise<string>;
+  modes: { fileMode: number; dirMode: number };
 }
+
+// NeDB's crash-safe rewrite: a temp file, fsync, rename, fsync of the folder.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { crashSafeWriteFileLinesAsync } = require('@seald-io/nedb/lib/storage.js') as {
+  crashSafeWriteFileLinesAsync(filename: string, lines: string[], modes: NedbPersistence['modes']): Promise<void>;
+};
+
+/** A rewrite is skipped while the lines it would drop are fewer than this, or than this share of the documents. */
+const REWRITE_MIN_DROPPED = 10_000;
+const REWRITE_DROPPED_SHARE = 0.5;
+/** Documents serialized between two turns of the event loop during a rewrite. */
+const REWRITE_SLICE = 2_000;
 
 /**
  * NeDB appends every insert and update with fs.promises.appendFile: open, write and close on the
@@ -159,18 +174,60 @@ class AppendOnlyFile {
   }
 }
 
+/**
+ * NeDB's compaction (at load, every 10 minutes, at close) rewrites the whole file: its serializer on
+ * every key of every document, all in one turn of the event loop, then every line held until written.
+ * For a city's 100,000 people that was the hub's memory peak (bench/broadcast.ts) and a stall of the
+ * event loop every ten minutes, most often to drop nothing. Here the file is rewritten only when it
+ * holds many lines a rewrite would drop (superseded versions, deletions) or when the indexes changed,
+ * with the fast serializer, yielding the event loop between slices. Other collections go on meanwhile;
+ * this one's operations wait in its executor, as they did.
+ */
 function appendThroughOpenFile(db: Datastore<Doc>, filename: string, onPending: () => void): AppendOnlyFile {
   const file = new AppendOnlyFile(filename, onPending);
   const persistence = db.persistence as unknown as NedbPersistence;
-  const rewrite = persistence.persistCachedDatabaseAsync.bind(persistence);
+  // Lines in the file: as loaded, plus appended since. Index lines appended mean a rewrite is due.
+  let lines = 0;
+  let indexChanges = 0;
+  const beforeDeserialization = persistence.beforeDeserialization.bind(persistence);
+  persistence.beforeDeserialization = (line) => {
+    if (line !== '') lines++;
+    return beforeDeserialization(line);
+  };
   persistence.persistCachedDatabaseAsync = async () => {
     file.close();
-    await rewrite();
+    const docs = db.getAllData();
+    const indexes = (db as unknown as NedbInternals).indexes;
+    const indexLines = Object.keys(indexes).filter((name) => name !== '_id').length;
+    const dropped = lines - docs.length - indexLines;
+    if (indexChanges === 0 && dropped < Math.max(REWRITE_MIN_DROPPED, docs.length * REWRITE_DROPPED_SHARE)) return;
+    const out: string[] = [];
+    for (let i = 0; i < docs.length; i++) {
+      out.push(serializeLine(docs[i]));
+      if ((i + 1) % REWRITE_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    for (const [name, index] of Object.entries(indexes)) {
+      if (name === '_id') continue;
+      const { fieldName, unique, sparse } = index as unknown as {
+        fieldName: unknown;
+        unique: boolean;
+        sparse: boolean;
+      };
+      out.push(JSON.stringify({ $$indexCreated: { fieldName, unique, sparse } }));
+    }
+    await crashSafeWriteFileLinesAsync(filename, out, persistence.modes);
+    lines = out.length;
+    indexChanges = 0;
+    db.emit('compaction.done');
   };
   persistence.persistNewStateAsync = async (docs) => {
-    let lines = '';
-    for (const doc of docs) lines += `${serializeLine(doc)}\n`;
-    if (lines.length > 0) file.append(lines);
+    let text = '';
+    for (const doc of docs) {
+      text += `${serializeLine(doc)}\n`;
+      if ('$$indexCreated' in (doc as object) || '$$indexRemoved' in (doc as object)) indexChanges++;
+    }
+    lines += docs.length;
+    if (text.length > 0) file.append(text);
   };
   return file;
 }
