@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { clipped } from '../util/clipped';
 
 /** LINE's own ids (line-api.md 2.6): a user, group or room is a letter and 32 hex digits. */
 const LINE_ID = { user: /^U[0-9a-f]{32}$/, group: /^C[0-9a-f]{32}$/, room: /^R[0-9a-f]{32}$/ };
@@ -26,7 +27,7 @@ export function checkEvent(raw: unknown): EventCheck {
     isObject(raw) && typeof raw.webhookEventId === 'string' && EVENT_ID.test(raw.webhookEventId)
       ? raw.webhookEventId
       : `invalid-${digest(raw)}`;
-  const type = isObject(raw) && typeof raw.type === 'string' ? raw.type.slice(0, 40) : 'unknown';
+  const type = isObject(raw) && typeof raw.type === 'string' ? clipped(raw.type, 40) : 'unknown';
   return { ok: false, id, type, reason };
 }
 

@@ -27,6 +27,7 @@ import {
   type SosCardVariant,
 } from './alert';
 import { ERASED } from '../privacy/privacy-request';
+import { clipped } from '../../util/clipped';
 
 export interface SosServiceDeps {
   alerts: AlertRepository;
@@ -145,7 +146,7 @@ export class SosService {
     if (!message) {
       const at = deps.clock.now();
       if (input.type === 'text') {
-        message = { eventId, at, type: 'text', text: input.text.slice(0, 5000) };
+        message = { eventId, at, type: 'text', text: clipped(input.text, 5000) };
       } else {
         const kept = await deps.keepMedia(input.messageId);
         if (!kept) return { said: 'failed' };

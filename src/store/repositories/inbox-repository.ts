@@ -1,4 +1,5 @@
 import type { Collection, Store, Update } from '../store-port';
+import { clipped } from '../../util/clipped';
 import { purgeInBatches } from './retention';
 
 export type InboxStatus = 'pending' | 'done' | 'failed';
@@ -128,7 +129,7 @@ export class InboxRepository {
   async markFailed(id: string, error: string, now: number, holder?: string): Promise<boolean> {
     const updated = await this.inbox.updateOne(
       { _id: id, ...(holder ? { claimedBy: holder } : {}) },
-      { $set: { status: 'failed', error: error.slice(0, 2000), doneAt: now }, $inc: { attempts: 1 } },
+      { $set: { status: 'failed', error: clipped(error, 2000), doneAt: now }, $inc: { attempts: 1 } },
     );
     return updated !== null;
   }
