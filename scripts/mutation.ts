@@ -153,28 +153,40 @@ function main(): number {
     return 2;
   }
   const names = chosen.length > 0 ? chosen : NAMES;
+  // A sample is one Stryker run over the lines drawn from every folder: one initial test run (the
+  // whole suite with coverage, minutes here) instead of one per folder; scored per folder after.
+  const runs =
+    sample === undefined
+      ? names.map((folder) => ({ name: folder, folders: [folder], mutate: undefined as string[] | undefined }))
+      : [
+          {
+            name: `sample-${sample}-seed${seed}-${names.join('-')}`,
+            folders: names,
+            mutate: names.flatMap((folder) => sampleLines(FOLDERS[folder]!, sample, seed)),
+          },
+        ];
   const lines: string[] = [];
   const survivors: string[] = [];
-  for (const folder of names) {
-    const name = sample === undefined ? folder : `sample-${folder}-${sample}-seed${seed}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, MUTATION_FOLDER: folder };
-    if (sample !== undefined) {
-      env.MUTATION_FOLDER = name;
-      env.MUTATION_MUTATE = JSON.stringify(sampleLines(FOLDERS[folder]!, sample, seed));
-    }
+  for (const { name, folders, mutate } of runs) {
+    const env: NodeJS.ProcessEnv = { ...process.env, MUTATION_FOLDER: name };
+    if (mutate) env.MUTATION_MUTATE = JSON.stringify(mutate);
     const run = spawnSync('npx', ['stryker', 'run'], { stdio: 'inherit', env });
     if (run.status !== 0) {
       process.stderr.write(`stryker failed on ${name} (exit ${run.status})\n`);
       return run.status ?? 1;
     }
-    const file = path.join('reports', 'mutation', `${name}.json`);
-    const s = score(JSON.parse(fs.readFileSync(file, 'utf8')) as Report);
-    const margin =
-      sample === undefined ? '' : `  95% interval ${s.interval[0].toFixed(0)}-${s.interval[1].toFixed(0)}%`;
-    lines.push(
-      `${name.padEnd(13)} ${s.percent.toFixed(2).padStart(6)}%  (${s.detected} detected, ${s.undetected} not)${margin}`,
-    );
-    survivors.push(...s.survivors);
+    const report = JSON.parse(fs.readFileSync(path.join('reports', 'mutation', `${name}.json`), 'utf8')) as Report;
+    for (const folder of folders) {
+      const dir = FOLDERS[folder] ?? '';
+      const files = Object.entries(report.files).filter(([file]) => mutate === undefined || file.startsWith(`${dir}/`));
+      const s = score({ files: Object.fromEntries(files) });
+      const margin =
+        sample === undefined ? '' : `  95% interval ${s.interval[0].toFixed(0)}-${s.interval[1].toFixed(0)}%`;
+      lines.push(
+        `${folder.padEnd(13)} ${s.percent.toFixed(2).padStart(6)}%  (${s.detected} detected, ${s.undetected} not)${margin}`,
+      );
+      survivors.push(...s.survivors);
+    }
   }
   const what =
     sample === undefined
