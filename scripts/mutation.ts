@@ -16,6 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { seededRandom } from '../bench/lib/line-webhook';
 
 const FOLDERS: Record<string, string> = {
   domain: 'src/domain',
@@ -90,18 +91,6 @@ export function score(report: Report): {
   };
 }
 
-/** A seeded generator (mulberry32): the same seed draws the same lines. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function filesUnder(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
@@ -122,7 +111,7 @@ export function sampleLines(dir: string, count: number, seed: number): string[] 
         candidates.push(`${file}:${i + 1}-${i + 1}`);
       });
   }
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   for (let i = candidates.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
