@@ -160,7 +160,8 @@ describe('an instance that stops handling what it accepted', () => {
     // A stores the SOS and answers LINE, then hangs before handling it.
     c.pin(a);
     a.wedgeAfter((collection, method) => collection === 'inbox' && method === 'insertNew');
-    await d.text({ userId: SOMCHAI }, 'ช่วยด้วย');
+    const sent = await d.text({ userId: SOMCHAI }, 'ช่วยด้วย');
+    const eventId = sent.events[0]!.webhookEventId as string;
     expect(a.state).toBe('wedged');
     c.pin();
     await b.hub.scheduler.tick('sweeper');
@@ -173,6 +174,8 @@ describe('an instance that stops handling what it accepted', () => {
     expect((await b.hub.repos.alerts.openFor(SOMCHAI))?._id).toBe('SOS-HYI-69-000001');
     expect(sosCards(c)).toHaveLength(1);
     expect(c.said(SOMCHAI).at(-1)).toContain('191');
+    // B took the event over in the store before handling it, so its done mark holds (A's claim would refuse it).
+    expect(await b.hub.repos.inbox.get(eventId)).toMatchObject({ status: 'done', attempts: 1 });
 
     a.resume();
     await c.settle();
