@@ -168,6 +168,19 @@ describe('report steps off the happy path (more)', () => {
     expect(c).toMatchObject({ stationCode: 'KHH', location: { source: 'last-pin', lat: PLACES.khlongHae.latitude } });
   });
 
+  it('when the resident shared a pin minutes ago but taps an old button at the location question, then the pin is not taken for the report', async () => {
+    await f.emulator.driver.location(u, PLACES.khlongHae);
+    await toPhotos(f);
+    await f.emulator.driver.postback(u, 'a=photos-done');
+    await f.settle();
+    await f.emulator.driver.postback(u, 'a=anon&v=yes'); // a button from an earlier message
+    await f.settle();
+    const session = await f.hub.repos.sessions.get(JOHN);
+    expect(session?.step).toBe('location');
+    expect(session?.data).not.toHaveProperty('location');
+    expect(lastText(f, JOHN)).not.toBe('Should the officers see your LINE name?');
+  });
+
   it('when the last pin is older than ten minutes by the time it is tapped, then the resident is asked for a new pin', async () => {
     await f.emulator.driver.location(u, PLACES.khlongHae);
     await toPhotos(f);

@@ -196,6 +196,7 @@ describe('SOS alert, positions, duplicates', () => {
     const alerts = await f.hub.repos.alerts.openFor(JOHN);
     expect(alerts!.positions).toHaveLength(2);
     expect(alerts!.position!.lat).toBe(PLACES.khlongHae.latitude);
+    expect(alerts!.positions!.map((p) => p.address)).toEqual([PLACES.santisuk.address, PLACES.khlongHae.address]);
     expect(sosCards(f, COMMAND_CENTRE)).toHaveLength(1); // an update, not a new alert
   });
 
