@@ -385,6 +385,31 @@ describe('outbox: sending to LINE', () => {
     });
   });
 
+  describe('the wait before a retry', () => {
+    beforeEach(async () => {
+      f = await startHub({ clock: 'manual', outboxOptions: { backoffBaseMs: 1_000, backoffMaxMs: 60_000 } });
+      f.emulator.users.add({ userId: john, displayName: 'John', language: 'en' });
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    /** The wait the outbox set after the push's first failure, with Math.random answering `random`. */
+    async function firstWait(random: number): Promise<number> {
+      jest.spyOn(Math, 'random').mockReturnValue(random);
+      f.emulator.faults.inject({ count: 1, status: 503, endpoint: 'push' });
+      const [row] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('hi')], purpose: 'news' });
+      for (let i = 0; i < 500 && (await f.hub.repos.outbox.get(row!._id))?.attempts !== 1; i++) await sleep(10);
+      return (await f.hub.repos.outbox.get(row!._id))!.nextAttemptAt - f.clock.now();
+    }
+
+    it('when a push fails and chance is at its low end, then the retry waits three quarters of the backoff', async () => {
+      expect(await firstWait(0)).toBe(750);
+    });
+
+    it('when a push fails and chance is at its high end, then the retry waits five quarters of the backoff', async () => {
+      expect(await firstWait(1)).toBe(1_250);
+    });
+  });
+
   describe('when LINE is down for long', () => {
     let clock: ManualClock;
     beforeEach(async () => {
