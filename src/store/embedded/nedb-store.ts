@@ -91,7 +91,10 @@ interface IndexNode {
 
 /** The parts of a NeDB datastore beyond its typings that an ordered, bounded delete needs. */
 interface NedbInternals {
-  indexes: Record<string, { tree: { tree: IndexNode }; sparse: boolean; unique: boolean }>;
+  indexes: Record<
+    string,
+    { tree: { tree: IndexNode }; fieldName: string | string[]; sparse: boolean; unique: boolean }
+  >;
   executor: { pushAsync<R>(task: () => Promise<R>): Promise<R> };
   _removeAsync(query: unknown, options: { multi: boolean }): Promise<number>;
 }
@@ -208,11 +211,7 @@ function appendThroughOpenFile(db: Datastore<Doc>, filename: string, onPending: 
     }
     for (const [name, index] of Object.entries(indexes)) {
       if (name === '_id') continue;
-      const { fieldName, unique, sparse } = index as unknown as {
-        fieldName: unknown;
-        unique: boolean;
-        sparse: boolean;
-      };
+      const { fieldName, unique, sparse } = index;
       out.push(JSON.stringify({ $$indexCreated: { fieldName, unique, sparse } }));
     }
     await crashSafeWriteFileLinesAsync(filename, out, persistence.modes);
@@ -266,13 +265,18 @@ class NedbCollection<T extends Doc> implements Collection<T> {
     private readonly db: Datastore<T>,
   ) {}
 
-  async insert(doc: T): Promise<T> {
+  /** A write whose clash on a unique key (`_id` or an index) is this store's DuplicateKeyError. */
+  private async unique<R>(write: () => Promise<R>): Promise<R> {
     try {
-      return (await this.db.insertAsync(doc)) as T;
+      return await write();
     } catch (err) {
       if (isUniqueViolation(err)) throw new DuplicateKeyError(this.name, String(err.key));
       throw err;
     }
+  }
+
+  insert(doc: T): Promise<T> {
+    return this.unique(async () => (await this.db.insertAsync(doc)) as T);
   }
 
   async insertNew(docs: T[]): Promise<string[]> {
@@ -315,31 +319,22 @@ class NedbCollection<T extends Doc> implements Collection<T> {
   async updateOne(filter: Filter, update: Update): Promise<T | null> {
     // NeDB reads an update without operators as a whole-document replacement: never send one.
     if (isEmpty(update)) return this.findOne(filter);
-    try {
-      const result = await this.db.updateAsync(filter as never, clean(update) as never, {
-        multi: false,
-        returnUpdatedDocs: true,
-      });
-      return (result.affectedDocuments as T | null) ?? null;
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new DuplicateKeyError(this.name, String(err.key));
-      throw err;
-    }
+    const result = await this.unique(() =>
+      this.db.updateAsync(filter as never, clean(update) as never, { multi: false, returnUpdatedDocs: true }),
+    );
+    return (result.affectedDocuments as T | null) ?? null;
   }
 
   async upsertOne(filter: Filter, update: Update): Promise<T> {
     if (update.$setOnInsert) return this.upsertWithInsertFields(filter, update);
-    try {
-      const result = await this.db.updateAsync(filter as never, clean(update) as never, {
+    const result = await this.unique(() =>
+      this.db.updateAsync(filter as never, clean(update) as never, {
         multi: false,
         upsert: true,
         returnUpdatedDocs: true,
-      });
-      return result.affectedDocuments as T;
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new DuplicateKeyError(this.name, String(err.key));
-      throw err;
-    }
+      }),
+    );
+    return result.affectedDocuments as T;
   }
 
   /**
@@ -361,13 +356,10 @@ class NedbCollection<T extends Doc> implements Collection<T> {
 
   async updateMany(filter: Filter, update: Update): Promise<number> {
     if (isEmpty(update)) return this.count(filter);
-    try {
-      const result = await this.db.updateAsync(filter as never, clean(update) as never, { multi: true });
-      return result.numAffected;
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new DuplicateKeyError(this.name, String(err.key));
-      throw err;
-    }
+    const result = await this.unique(() =>
+      this.db.updateAsync(filter as never, clean(update) as never, { multi: true }),
+    );
+    return result.numAffected;
   }
 
   async deleteMany(filter: Filter): Promise<number> {
