@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { GridFsMediaStore } from '../../src/media/gridfs-media-store';
 import { MongoStore } from '../../src/store/mongo/mongo-store';
 import { FakeMongoWire } from '../support/fake-mongo-wire';
+import { numbered } from '../support/admin';
 import { HYI_GROUP, OFFICER_A, OFFICER_B, SOMCHAI, setUpCity } from '../support/city';
 import { PLACES, startHub, type HubFixture } from '../support/hub-fixture';
 
@@ -41,12 +42,12 @@ describe('the hub on MongoDB (wire double)', () => {
     await f.settle();
     await Promise.all(
       [OFFICER_A, OFFICER_B].map((officer) =>
-        d.postback({ groupId: HYI_GROUP, userId: officer }, 'a=case&id=HYI-69-000001&to=acknowledged'),
+        d.postback({ groupId: HYI_GROUP, userId: officer }, `a=case&id=${numbered(f, 'HYI', 1)}&to=acknowledged`),
       ),
     );
     await f.settle();
 
-    const c = await f.hub.repos.cases.get('HYI-69-000001');
+    const c = await f.hub.repos.cases.get(numbered(f, 'HYI', 1));
     expect(c).toMatchObject({ status: 'acknowledged', stationCode: 'HYI', reporterId: SOMCHAI });
     expect(c!.photos).toHaveLength(1);
     expect(c!.audit.filter((a) => a.to === 'acknowledged')).toHaveLength(1);

@@ -22,11 +22,11 @@ describe("the dashboard's feed of changed cases", () => {
     const store = new EmbeddedStore();
     const cases = new CaseRepository(store);
     const raw = store.collection<{ _id: string; updatedAt: number; routedAt?: number }>('cases');
-    await raw.insert({ _id: 'HYI-69-000001', updatedAt: 100 });
-    await raw.insert({ _id: 'HYI-69-000002', updatedAt: 300 });
-    await raw.insert({ _id: 'HYI-69-000003', updatedAt: 150, routedAt: 250 }); // posted late
-    await raw.insert({ _id: 'HYI-69-000004', updatedAt: 120, routedAt: 130 });
+    await raw.insert({ _id: 'case-1', updatedAt: 100 });
+    await raw.insert({ _id: 'case-2', updatedAt: 300 });
+    await raw.insert({ _id: 'case-3', updatedAt: 150, routedAt: 250 }); // posted late
+    await raw.insert({ _id: 'case-4', updatedAt: 120, routedAt: 130 });
     const feed = (await cases.changedSince(200, 10)) as Array<Pick<Case, '_id'>>;
-    expect(feed.map((c) => c._id)).toEqual(['HYI-69-000003', 'HYI-69-000002']);
+    expect(feed.map((c) => c._id)).toEqual(['case-3', 'case-2']);
   });
 });

@@ -14,8 +14,13 @@ export async function stationToken(f: HubFixture, stationCode: string, name: str
   return res.body.token as string;
 }
 
-/** The number the n-th case (or SOS) of a station gets in the year of the hub's clock. */
-export function numbered(f: HubFixture, station: string, n: number, kind: 'case' | 'sos' = 'case'): string {
+/** The number the n-th case (or SOS) of a station gets in the year of the hub's (or cluster's) clock. */
+export function numbered(
+  f: Pick<HubFixture, 'clock'>,
+  station: string,
+  n: number,
+  kind: 'case' | 'sos' = 'case',
+): string {
   const yy = String(buddhistYear(f.clock.now()) % 100).padStart(2, '0');
   const id = `${station}-${yy}-${String(n).padStart(6, '0')}`;
   return kind === 'sos' ? `SOS-${id}` : id;
