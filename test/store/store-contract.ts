@@ -97,6 +97,29 @@ export function describeStoreContract(
       expect(await things.count({ tag: { $exists: false } })).toBe(0);
     });
 
+    it('when documents are chosen by a range of ids, updated and deleted, then each id answers for exactly its document', async () => {
+      const things = store.collection<Thing>('things');
+      // Inserted out of id order: an id range must not depend on the order documents arrived in.
+      for (const id of ['t5', 't1', 't9', 't3', 't7']) await things.insert({ _id: id, n: Number(id.slice(1)) });
+      const range = await things.find({ _id: { $gt: 't1', $lte: 't7' } }, { sort: { _id: 1 } });
+      expect(range.map((t) => t._id)).toEqual(['t3', 't5', 't7']);
+      expect((await things.find({ _id: { $lt: 't5' } }, { sort: { _id: -1 }, limit: 1 })).map((t) => t._id)).toEqual([
+        't3',
+      ]);
+
+      await things.updateOne({ _id: 't5' }, { $set: { tag: 'changed' } });
+      expect(await things.findOne({ _id: 't5' })).toEqual({ _id: 't5', n: 5, tag: 'changed' });
+      expect((await things.find({ _id: { $in: ['t5', 't9', 'nope'] } }, { sort: { n: 1 } })).map((t) => t.tag)).toEqual(
+        ['changed', undefined],
+      );
+
+      expect(await things.deleteMany({ _id: 't3' })).toBe(1);
+      expect(await things.findOne({ _id: 't3' })).toBeNull();
+      await things.insert({ _id: 't3', n: 33 });
+      expect((await things.findOne({ _id: 't3' }))?.n).toBe(33);
+      expect(await things.count({})).toBe(5);
+    });
+
     it('when updating with a condition, then only a matching document changes (compare-and-set)', async () => {
       const things = store.collection<Thing>('things');
       await things.insert({ _id: 'a', n: 1, tag: 'new' });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Datastore from '@seald-io/nedb';
 import type { Collection, Doc, Filter, FindOptions, IndexSpec, Store, Update } from '../store-port';
 import { DuplicateKeyError } from '../store-port';
+import { installLeanMemory, KeyedTree } from './nedb-memory';
 
 // NeDB runs every operation of a datastore through one executor queue, so a conditional update is
 // atomic within this process: that is what makes compare-and-set (first acknowledge wins, leases,
@@ -29,7 +30,7 @@ interface IndexUpdate {
 interface NedbIndexPrototype {
   _fields: string[];
   sparse: boolean;
-  tree: { search(key: unknown): unknown[] };
+  tree: { search(key: unknown): unknown[] } | KeyedTree;
   update(oldDoc: unknown, newDoc?: unknown): void;
 }
 
@@ -53,7 +54,7 @@ function installInPlaceIndexUpdate(): void {
     key === null || typeof key === 'string' || typeof key === 'number' || typeof key === 'boolean';
   proto.update = function (this: NedbIndexPrototype, oldDoc: unknown, newDoc?: unknown): void {
     const pairs: IndexUpdate[] = Array.isArray(oldDoc) ? (oldDoc as IndexUpdate[]) : [{ oldDoc, newDoc }];
-    const swapped: Array<{ list: unknown[]; at: number; pair: IndexUpdate }> = [];
+    const swapped: Array<{ list: unknown[]; at: number; pair: IndexUpdate; key: unknown }> = [];
     const moved: IndexUpdate[] = [];
     for (const pair of pairs) {
       const before = getDotValues(pair.oldDoc, this._fields);
@@ -63,8 +64,9 @@ function installInPlaceIndexUpdate(): void {
         const list = this.tree.search(before);
         const at = list.indexOf(pair.oldDoc);
         if (at >= 0) {
-          list[at] = pair.newDoc;
-          swapped.push({ list, at, pair });
+          if (this.tree instanceof KeyedTree) this.tree.replace(before, pair.newDoc);
+          else list[at] = pair.newDoc;
+          swapped.push({ list, at, pair, key: before });
           continue;
         }
       }
@@ -74,12 +76,15 @@ function installInPlaceIndexUpdate(): void {
     try {
       nedbUpdate.call(this, moved);
     } catch (err) {
-      for (const { list, at, pair } of swapped) list[at] = pair.oldDoc;
+      for (const { list, at, pair, key } of swapped)
+        if (this.tree instanceof KeyedTree) this.tree.replace(key, pair.oldDoc);
+        else list[at] = pair.oldDoc;
       throw err;
     }
   };
 }
 installInPlaceIndexUpdate();
+installLeanMemory();
 
 /** A node of the AVL tree behind a NeDB index (@seald-io/binary-search-tree): a key and its documents. */
 interface IndexNode {
@@ -93,7 +98,7 @@ interface IndexNode {
 interface NedbInternals {
   indexes: Record<
     string,
-    { tree: { tree: IndexNode }; fieldName: string | string[]; sparse: boolean; unique: boolean }
+    { tree: { tree: IndexNode } | KeyedTree; fieldName: string | string[]; sparse: boolean; unique: boolean }
   >;
   executor: { pushAsync<R>(task: () => Promise<R>): Promise<R> };
   _removeAsync(query: unknown, options: { multi: boolean }): Promise<number>;
@@ -375,15 +380,15 @@ class NedbCollection<T extends Doc> implements Collection<T> {
    */
   async deleteOldest(filter: Filter, oldestBy: string, limit: number): Promise<number> {
     const internals = this.db as unknown as NedbInternals;
-    const index = internals.indexes[oldestBy];
-    if (!index) {
-      // No index to walk: NeDB's planner, then delete the chosen ones if they still match.
+    const tree = internals.indexes[oldestBy]?.tree;
+    if (!tree || tree instanceof KeyedTree) {
+      // No ordered index to walk: NeDB's planner, then delete the chosen ones if they still match.
       const oldest = await this.find(filter, { sort: { [oldestBy]: 1 }, limit });
       if (oldest.length === 0) return 0;
       return this.db.removeAsync({ ...filter, _id: { $in: oldest.map((d) => d._id) } } as never, { multi: true });
     }
     return internals.executor.pushAsync(async () => {
-      const ids = oldestMatching(index.tree.tree, filter, oldestBy, limit);
+      const ids = oldestMatching(tree.tree, filter, oldestBy, limit);
       if (ids.length === 0) return 0;
       return internals._removeAsync({ _id: { $in: ids } }, { multi: true });
     });
