@@ -1,5 +1,6 @@
 // An officer broadcasts from their 1:1 chat: zones, Thai text, photo or not, Thai only or Thai +
 // English + Malay, a preview exactly as residents will see it, then send; and is told how it went.
+import request from 'supertest';
 import { HYI_GROUP, JOHN, OFFICER_A, SOMCHAI, STRANGER } from '../support/city';
 import type { HubFixture } from '../support/hub-fixture';
 import type { ManualClock } from '../../src/util/clock';
@@ -168,5 +169,83 @@ describe('an officer broadcasts from the officer menu', () => {
     await f.settle();
     expect(last(f, OFFICER_A).text).toContain('ถึง 3 คน และ 1 กลุ่ม');
     expect(broadcastsSeen(f, SOMCHAI)).toHaveLength(1);
+  });
+});
+
+describe('an officer broadcasts with a photo, from a hub with a public address', () => {
+  const PUBLIC_BASE = 'https://hub.example.org';
+  let f: HubFixture;
+  beforeEach(async () => {
+    f = await newsCity({ clock: 'manual', publicBaseUrl: PUBLIC_BASE });
+    await addMarketZone(f);
+    await follows(f, SOMCHAI);
+    await tap(f, OFFICER_A, 'a=bc');
+    await tap(f, OFFICER_A, `a=bc-zone&z=${SANTISUK}`);
+    await tap(f, OFFICER_A, 'a=bc-next');
+    await say(f, OFFICER_A, 'ตำรวจตรวจพื้นที่คืนนี้');
+  });
+  afterEach(async () => {
+    await f.close();
+  });
+
+  it('when the photo arrives, then the officer is told so and residents see it above the words, served by the hub', async () => {
+    await f.emulator.driver.image({ userId: OFFICER_A });
+    await f.settle();
+    expect(last(f, OFFICER_A).text).toContain('ได้รับรูปแล้วค่ะ 📷');
+    expect(last(f, OFFICER_A).quickReply).toEqual(['ไทยอย่างเดียว', 'ไทย อังกฤษ มลายู', 'ยกเลิก']);
+    await tap(f, OFFICER_A, 'a=bc-langs&v=th');
+    await tap(f, OFFICER_A, 'a=bc-send');
+    const hero = broadcastsSeen(f, SOMCHAI)[0]!.message.contents.hero;
+    expect(hero.url.startsWith(`${PUBLIC_BASE}/media/`)).toBe(true);
+    // The address LINE will fetch is one the hub really serves, with the photo's bytes.
+    const served = await request(f.hub.app).get(hero.url.slice(PUBLIC_BASE.length));
+    expect(served.status).toBe(200);
+    expect(served.headers['content-type']).toMatch(/^image\/(png|jpeg)/);
+  });
+
+  it('when LINE cannot hand over the photo, then the officer is asked again, and can go on without one', async () => {
+    f.emulator.faults.inject({ count: 1, status: 400, endpoint: 'content' });
+    await f.emulator.driver.image({ userId: OFFICER_A });
+    await f.settle();
+    expect(last(f, OFFICER_A).text).toContain('รับรูปไม่สำเร็จค่ะ ลองส่งใหม่ หรือกด "ไม่แนบรูป"');
+    expect(last(f, OFFICER_A).quickReply).toEqual(['ไม่แนบรูป', 'ยกเลิก']);
+    expect((await f.hub.repos.sessions.get(OFFICER_A))?.step).toBe('photo');
+    await tap(f, OFFICER_A, 'a=bc-nophoto');
+    await tap(f, OFFICER_A, 'a=bc-langs&v=th');
+    await tap(f, OFFICER_A, 'a=bc-send');
+    const [news] = broadcastsSeen(f, SOMCHAI);
+    expect(news!.message.contents.hero).toBeUndefined();
+    expect(news!.message.contents.body.contents[0].text).toBe('ตำรวจตรวจพื้นที่คืนนี้');
+  });
+
+  it('when the file is not a picture LINE can show, then the officer is asked again and nothing is attached', async () => {
+    await f.emulator.driver.image({ userId: OFFICER_A }, Buffer.from('GIF89a not really'), 'image/gif');
+    await f.settle();
+    expect(last(f, OFFICER_A).text).toContain('รับรูปไม่สำเร็จค่ะ');
+    expect((await f.hub.repos.sessions.get(OFFICER_A))?.step).toBe('photo');
+  });
+});
+
+describe('an officer of a station with a single zone broadcasts', () => {
+  let f: HubFixture;
+  beforeEach(async () => {
+    f = await newsCity({ clock: 'manual' });
+    await follows(f, SOMCHAI);
+  });
+  afterEach(async () => {
+    await f.close();
+  });
+
+  it('when they open Broadcast, then there is no zone to choose: they are asked for the words, and the news reaches that zone', async () => {
+    expect((await f.hub.repos.zones.byStation('HYI')).map((z) => z._id)).toEqual([SANTISUK]);
+    await tap(f, OFFICER_A, 'a=bc');
+    expect(last(f, OFFICER_A).text).toContain('พิมพ์ข้อความประกาศเป็นภาษาไทย');
+    await say(f, OFFICER_A, 'ประชุมชุมชนวันเสาร์ 10 โมง');
+    await tap(f, OFFICER_A, 'a=bc-nophoto');
+    await tap(f, OFFICER_A, 'a=bc-langs&v=th');
+    await tap(f, OFFICER_A, 'a=bc-send');
+    const [news] = broadcastsSeen(f, SOMCHAI);
+    expect(news!.message.contents.body.contents[0].text).toBe('ประชุมชุมชนวันเสาร์ 10 โมง');
+    expect((await f.hub.repos.broadcasts.list())[0]!.audience).toEqual({ kind: 'zones', zoneIds: [SANTISUK] });
   });
 });

@@ -114,6 +114,29 @@ describe('patrols', () => {
     expect(record).toMatchObject({ count: 3, people: 1, groups: 1, state: 'sent' });
   });
 
+  it('when the month’s LINE quota cannot cover a digest, then nobody gets half of it: it is held and recorded, and the next hour’s goes once the quota allows', async () => {
+    // John (patrol news) and the community group of two: three messages; two are left.
+    f.emulator.quota.setLimit(f.emulator.quota.consumption() + 2);
+    clock().advance(10 * MINUTE);
+    await checkIn(SPOTS.soi3);
+    clock().advance(50 * MINUTE + 30_000); // 21:00:30
+    await digestTick();
+    expect(digests(f, JOHN)).toHaveLength(0);
+    expect(digests(f, COMMUNITY)).toHaveLength(0);
+    const [held] = await f.hub.repos.patrols.digestsOf(SANTISUK);
+    expect(held).toMatchObject({ count: 1, state: 'held' });
+
+    f.emulator.quota.setLimit(undefined);
+    clock().advance(10 * MINUTE);
+    await checkIn(SPOTS.temple); // 21:10:30
+    clock().advance(50 * MINUTE); // 22:00:30
+    await digestTick();
+    expect(digests(f, JOHN).map((d) => d.text)).toEqual([
+      '🚓 Police patrols in Santisuk Community\n1 check-in since 21:10\nWhere: วัดสันติสุข\nLast one at 21:10',
+    ]);
+    expect(digests(f, COMMUNITY)).toHaveLength(1);
+  });
+
   it('when an hour passes without check-ins, then no digest goes; a later check-in waits for the end of its hour', async () => {
     // No quiet hours at this station, so the 23:00 digest is not held back for the night.
     await admin(f).put('/admin/stations/HYI/patrol-settings', { periodMinutes: 60, quietHours: null });
