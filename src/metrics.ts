@@ -45,7 +45,7 @@ export function createMetrics(options: { defaultMetrics?: boolean; instance?: st
     }),
     outboxSends: new Counter({
       name: 'ssz_outbox_sends_total',
-      help: 'Outbox send attempts by kind and result (sent, retry, held, failed, reply_fallback)',
+      help: 'Outbox send attempts by kind and result (sent, retry, held, failed, reply_fallback, reply_already_used, reply_unknown_pushed)',
       labelNames: ['kind', 'result'] as const,
       registers: [registry],
     }),

@@ -658,7 +658,17 @@ export class Outbox {
     try {
       if (!(await this.claimForSend(row, replying && !triedBefore))) throw new TakenOver();
       if (row.kind === 'reply') {
-        if (!replying) {
+        if (!replying && triedBefore) {
+          // An earlier try got no answer (a timeout, a 5xx, a crash) and the token is now too old to
+          // ask LINE whether it was used. Pushing may show the person the same message twice; not
+          // pushing may show it never. Twice is the lesser harm: counted apart, so it can be watched.
+          this.deps.metrics.outboxSends.inc({ kind: 'reply', result: 'reply_unknown_pushed' });
+          this.deps.logger.warn(
+            { outboxId: row._id, purpose: row.purpose, ageS: Math.round(age / 1000) },
+            'a reply tried without an answer is too old to try again: pushed, the person may see it twice',
+          );
+          await this.fallBackToPush(row, `reply token ${Math.round(age / 1000)} s old after a try without an answer`);
+        } else if (!replying) {
           await this.fallBackToPush(row, `reply token ${Math.round(age / 1000)} s old`);
         } else {
           try {

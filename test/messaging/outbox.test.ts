@@ -53,9 +53,13 @@ async function unusedReplyToken(f: HubFixture, groupId = gid('7')): Promise<stri
   return result.events[0].replyToken as string;
 }
 
-async function metricValue(hub: Hub, name: string): Promise<number> {
+/** A metric's value; with labels, the series carrying all of them. */
+async function metricValue(hub: Hub, name: string, labels: Record<string, string> = {}): Promise<number> {
   const exposition = await hub.metrics.registry.metrics();
-  const line = exposition.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const line = exposition
+    .split('\n')
+    .find((l) => (l.startsWith(`${name} `) || l.startsWith(`${name}{`)) && wanted.every((w) => l.includes(w)));
   return line ? Number(line.split(' ').pop()) : NaN;
 }
 
@@ -489,6 +493,29 @@ describe('outbox: sending to LINE', () => {
       expect(f.emulator.calls({ endpoint: 'push' })).toHaveLength(0);
       expect(f.seen(group).map((m) => m.text)).toEqual(['Noted, thank you.']);
       expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({ status: 'sent', sentAs: 'reply', attempts: 2 });
+    });
+    it('when LINE delivers a reply and answers 500, and the token is too old to try again, then it is pushed (twice rather than never) and counted apart', async () => {
+      const group = gid('7');
+      const token = await unusedReplyToken(f, group);
+      // The event is 49 s old: the first try is within the hub's 50 s; LINE answers it 1.5 s later,
+      // so the retry is not.
+      f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'reply', after: true, delayMs: 1_500 });
+      const [row] = await f.hub.outbox.enqueue({
+        kind: 'reply',
+        to: group,
+        replyToken: token,
+        replyTokenAt: f.clock.now() - 49_000,
+        messages: [text('Noted, thank you.')],
+        purpose: 'test',
+      });
+      await f.settle();
+      expect(f.emulator.calls({ endpoint: 'reply' }).map((c) => c.status)).toEqual([500]);
+      expect(f.emulator.calls({ endpoint: 'push' })).toHaveLength(1);
+      expect(f.seen(group).map((m) => m.text)).toEqual(['Noted, thank you.', 'Noted, thank you.']);
+      expect(await f.hub.repos.outbox.get(row!._id)).toMatchObject({ status: 'sent', sentAs: 'push' });
+      expect(
+        await metricValue(f.hub, 'ssz_outbox_sends_total', { kind: 'reply', result: 'reply_unknown_pushed' }),
+      ).toBe(1);
     });
   });
 
