@@ -8,6 +8,8 @@ import { UserRepository } from '../../src/store/repositories/user-repository';
 import { GroupRepository } from '../../src/store/repositories/group-repository';
 import { OutboxRepository, type OutboxEntry, type OutboxStatus } from '../../src/store/repositories/outbox-repository';
 import { PURGE_BATCH } from '../../src/store/repositories/retention';
+import { ZoneRepository } from '../../src/store/repositories/zone-repository';
+import type { Zone } from '../../src/domain/places';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -266,6 +268,32 @@ export function describeStoreContract(
         expect(await inbox.markManyDone(['e1'], 12)).toBe(1);
         expect(await inbox.unfinished()).toEqual([]);
         expect(await inbox.accept([entry('e1', 5)])).toEqual([]); // still a duplicate
+      });
+
+      it('when zones are imported out of id order, then they are listed by id: the order overlapping zones route by', async () => {
+        const zones = new ZoneRepository(store);
+        await zones.init();
+        const zone = (id: string): Zone => ({
+          _id: id,
+          stationCode: 'HYI',
+          name: { th: id, en: id, ms: id },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [100.4, 7.0],
+                [100.41, 7.0],
+                [100.41, 7.01],
+                [100.4, 7.0],
+              ],
+            ],
+          },
+          createdAt: 1,
+          updatedAt: 1,
+        });
+        await zones.importZones([zone('Z3'), zone('Z1')]);
+        await zones.importZones([zone('Z2')]);
+        expect((await zones.all()).map((z) => z._id)).toEqual(['Z1', 'Z2', 'Z3']);
       });
 
       it('when writes are made, then synced() resolves once they are written out', async () => {
