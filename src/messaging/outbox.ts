@@ -653,8 +653,16 @@ export class Outbox {
   private async attemptClaimed(row: OutboxEntry): Promise<Outcome> {
     const { gateway, clock } = this.deps;
     const triedBefore = row.replyTriedAt !== undefined;
+    const fresh = () =>
+      row.kind === 'reply' &&
+      Boolean(row.replyToken) &&
+      clock.now() - (row.replyTokenAt ?? 0) <= this.options.replyTokenMaxAgeMs;
+    // A reply waits its turn under LINE's rate before its token is marked tried, so the mark means the
+    // call is about to leave: an instance that dies or stalls while waiting leaves a token that was
+    // never tried, which the next one may still use, or push, without counting it delivered.
+    if (fresh()) await this.slot('reply');
     const age = clock.now() - (row.replyTokenAt ?? 0);
-    const replying = row.kind === 'reply' && Boolean(row.replyToken) && age <= this.options.replyTokenMaxAgeMs;
+    const replying = fresh();
     try {
       if (!(await this.claimForSend(row, replying && !triedBefore))) throw new TakenOver();
       if (row.kind === 'reply') {
@@ -672,9 +680,7 @@ export class Outbox {
           await this.fallBackToPush(row, `reply token ${Math.round(age / 1000)} s old`);
         } else {
           try {
-            const result = await this.slot('reply').then(() =>
-              gateway.reply(row.replyToken!, row.messages as LineMessage[]),
-            );
+            const result = await gateway.reply(row.replyToken!, row.messages as LineMessage[]);
             return await this.markSent(row, result.requestId);
           } catch (err) {
             if (!(err instanceof LineApiError && err.status === 400 && /invalid reply token/i.test(err.lineMessage)))

@@ -468,6 +468,48 @@ describe('outbox: sending to LINE', () => {
     });
   });
 
+  describe("when replies wait their turn under LINE's rate", () => {
+    beforeEach(async () => {
+      f = await startHub({ outboxOptions: { ratePerSecond: { reply: 2, push: 1_800, multicast: 180 } } });
+    });
+
+    it('when a reply is still waiting, then its token is not on record as tried (an instance stopped there leaves it usable), and each goes out as a reply', async () => {
+      const groups = [gid('1'), gid('2'), gid('3')];
+      const tokens: string[] = [];
+      for (const g of groups) tokens.push(await unusedReplyToken(f, g));
+      const rows = [];
+      for (const [i, g] of groups.entries()) {
+        const [row] = await f.hub.outbox.enqueue({
+          kind: 'reply',
+          to: g,
+          replyToken: tokens[i],
+          replyTokenAt: f.clock.now(),
+          messages: [text(`Noted ${i + 1}.`)],
+          purpose: 'test',
+        });
+        rows.push(row!);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const waiting = await f.hub.repos.outbox.get(rows[2]!._id);
+      expect(waiting).toMatchObject({ status: 'pending' });
+      expect(waiting!.replyTriedAt).toBeUndefined();
+      await f.settle();
+      for (const [i, g] of groups.entries())
+        expect(
+          f
+            .seen(g)
+            .map((m) => m.text)
+            .at(-1),
+        ).toBe(`Noted ${i + 1}.`);
+      expect(
+        f.emulator
+          .calls({ endpoint: 'reply' })
+          .slice(-3)
+          .map((c) => c.status),
+      ).toEqual([200, 200, 200]);
+    });
+  });
+
   describe('when LINE delivers but answers an error', () => {
     beforeEach(async () => {
       f = await startHub();
