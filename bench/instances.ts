@@ -223,7 +223,12 @@ async function main(): Promise<void> {
     const plan = Array.from({ length: planned }, () => {
       const user = users[Math.floor(random() * users.length)]!;
       const texts = TEXTS[user.lang]!;
-      return { user, text: texts[Math.floor(random() * texts.length)]!, replyToken: newReplyToken() };
+      const plannedEvent: { user: (typeof users)[number]; text: string; replyToken: string; issuedAt?: number } = {
+        user,
+        text: texts[Math.floor(random() * texts.length)]!,
+        replyToken: newReplyToken(),
+      };
+      return plannedEvent;
     });
     const issue = (tokens: Array<{ replyToken: string; chatId: string }>) =>
       control.json('POST', '/_emulator/reply-tokens', { tokens });
@@ -233,6 +238,8 @@ async function main(): Promise<void> {
       if (upTo <= issuedUpTo) return;
       const batch = plan.slice(issuedUpTo, upTo);
       issuedUpTo = upTo;
+      const at = Date.now();
+      for (const p of batch) p.issuedAt = at;
       await issue(batch.map((p) => ({ replyToken: p.replyToken, chatId: p.user.userId })));
     };
     await issueUpTo(Math.ceil(args.rate * 2));
@@ -356,7 +363,9 @@ async function main(): Promise<void> {
           text: p.text,
           webhookEventId: sent.id,
           messageId: nextMessageId(),
-          timestamp: Date.now(),
+          // LINE stamps an event when it makes it, which is when its reply token starts to age: an
+          // event this generator sends late (its lag) is one LINE delivered late, not a newer one.
+          timestamp: p.issuedAt ?? Date.now(),
           replyToken: p.replyToken,
         });
         return send(sent, event);
@@ -539,6 +548,18 @@ async function main(): Promise<void> {
       tap.alertsExtra +
       tap.sosCardsExtra;
 
+    // How the hubs' replies went (every instance's metrics, the killed one's included): a reply tried
+    // without an answer and then too old to try again is pushed, and may be what a person got twice.
+    const replyOutcomes = new Map<string, number>();
+    for (const instance of c.instances) {
+      const metric = await instance.hub.metrics.outboxSends.get();
+      for (const v of metric.values)
+        if (v.labels.kind === 'reply' && String(v.labels.result).startsWith('reply_'))
+          replyOutcomes.set(String(v.labels.result), (replyOutcomes.get(String(v.labels.result)) ?? 0) + v.value);
+    }
+    const replyOutcomeText =
+      [...replyOutcomes].map(([result, n]) => `${result} ${n}`).join(', ') || 'none';
+
     // --- Figures ---
     const elapsed = (sendEnd - t0) / 1000;
     const acceptRate = loop.ok / (loop.elapsedMs / 1000);
@@ -565,6 +586,7 @@ async function main(): Promise<void> {
       `  photo bursts                 : photos not kept ${flow.photosMissing}, kept out of order ${flow.photosOutOfOrder} (of ${args.bursts}), acknowledgements missing ${flow.photoAnswersMissing}, extra ${flow.photoAnswersExtra}; "something went wrong" said ${flow.wentWrong} times`,
       `  double "Send report"         : cases missing ${tap.casesMissing}, extra ${tap.casesExtra}; group cards missing ${tap.cardsMissing}, extra ${tap.cardsExtra}; "Report sent" said twice ${tap.reportSentExtra}`,
       `  double SOS                   : alerts missing ${tap.alertsMissing}, extra ${tap.alertsExtra}; group cards missing ${tap.sosCardsMissing}, extra ${tap.sosCardsExtra}`,
+      `  replies not sent as replies  : ${replyOutcomeText} (reply_unknown_pushed: tried without an answer, then too old: may show twice)`,
       `  store                        : events failed ${failedEvents}, still pending ${pendingEvents}`,
       ...stuck.map((line) => `    ${line}`),
       ...extraCards.map((t) => `    card: ${t.slice(0, 160).replace(/\n/g, ' | ')}`),
