@@ -463,7 +463,14 @@ async function main(): Promise<void> {
     // A case number is also the tail of an SOS number (HYI-69-000001, SOS-HYI-69-000001): whole ids only.
     const mentions = (t: string, id: string) => new RegExp(`(^|[^A-Za-z0-9-])${id}(?![0-9])`).test(t);
     const cardsFor = (id: string) => groupTexts.filter((t) => mentions(t, id)).length;
-    const flow = { photosMissing: 0, photosOutOfOrder: 0, photoAnswersMissing: 0, photoAnswersExtra: 0, wentWrong: 0 };
+    const flow = {
+      photosMissing: 0,
+      photosOutOfOrder: 0,
+      photoAnswersMissing: 0,
+      photoAnswersExtra: 0,
+      wentWrong: 0,
+      photosRefusedTold: 0,
+    };
     const tap = {
       casesMissing: 0,
       casesExtra: 0,
@@ -479,11 +486,15 @@ async function main(): Promise<void> {
     for (const f of flows) {
       const heard = (perUser.get(f.userId) ?? []).flatMap(textsOf);
       flow.wentWrong += heard.filter((t) => /went wrong/i.test(t)).length;
+      // A photo LINE would not hand over in time: the person is told so and asked again. Not kept,
+      // and not lost either: only a photo neither kept nor answered that way counts as lost.
+      const refused = heard.filter((t) => /didn't come through/i.test(t)).length;
+      flow.photosRefusedTold += refused;
       if (f.kind === 'burst') {
         const draft = (await repos.sessions.get(f.userId))?.data as
           { photos?: Array<{ messageId: string }> } | undefined;
         const kept = (draft?.photos ?? []).map((p) => p.messageId);
-        flow.photosMissing += f.photoIds.filter((id) => !kept.includes(id)).length;
+        flow.photosMissing += Math.max(0, f.photoIds.filter((id) => !kept.includes(id)).length - refused);
         if (kept.join() !== f.photoIds.filter((id) => kept.includes(id)).join()) flow.photosOutOfOrder++;
         const acks = heard.length;
         if (acks < 3) flow.photoAnswersMissing += 3 - acks;
@@ -557,8 +568,7 @@ async function main(): Promise<void> {
         if (v.labels.kind === 'reply' && String(v.labels.result).startsWith('reply_'))
           replyOutcomes.set(String(v.labels.result), (replyOutcomes.get(String(v.labels.result)) ?? 0) + v.value);
     }
-    const replyOutcomeText =
-      [...replyOutcomes].map(([result, n]) => `${result} ${n}`).join(', ') || 'none';
+    const replyOutcomeText = [...replyOutcomes].map(([result, n]) => `${result} ${n}`).join(', ') || 'none';
 
     // --- Figures ---
     const elapsed = (sendEnd - t0) / 1000;
@@ -583,7 +593,7 @@ async function main(): Promise<void> {
       `  time from 200 to the answer  : p50 ${ms(w.p50)} ms  p99 ${ms(w.p99)} ms  max ${ms(w.max)} ms`,
       `  hand-over                    : ${handedOver} answers came more than 2 s after their 200 (work a killed or wedged instance held); the longest ${(handOverMs / 1000).toFixed(1)} s`,
       `  small talk, per person       : missing ${lost}, extra ${duplicated}; answers out of order ${orderBroken} (pairs where one event's 200 came before the other was sent)`,
-      `  photo bursts                 : photos not kept ${flow.photosMissing}, kept out of order ${flow.photosOutOfOrder} (of ${args.bursts}), acknowledgements missing ${flow.photoAnswersMissing}, extra ${flow.photoAnswersExtra}; "something went wrong" said ${flow.wentWrong} times`,
+      `  photo bursts                 : photos neither kept nor refused with a word ${flow.photosMissing}, kept out of order ${flow.photosOutOfOrder} (of ${args.bursts}), acknowledgements missing ${flow.photoAnswersMissing}, extra ${flow.photoAnswersExtra}; "something went wrong" said ${flow.wentWrong} times; "that photo didn't come through" said ${flow.photosRefusedTold} times`,
       `  double "Send report"         : cases missing ${tap.casesMissing}, extra ${tap.casesExtra}; group cards missing ${tap.cardsMissing}, extra ${tap.cardsExtra}; "Report sent" said twice ${tap.reportSentExtra}`,
       `  double SOS                   : alerts missing ${tap.alertsMissing}, extra ${tap.alertsExtra}; group cards missing ${tap.sosCardsMissing}, extra ${tap.sosCardsExtra}`,
       `  replies not sent as replies  : ${replyOutcomeText} (reply_unknown_pushed: tried without an answer, then too old: may show twice)`,
