@@ -3,7 +3,7 @@ import path from 'node:path';
 import Datastore from '@seald-io/nedb';
 import type { Collection, Doc, Filter, FindOptions, IndexSpec, Store, Update } from '../store-port';
 import { DuplicateKeyError } from '../store-port';
-import { installLeanMemory, KeyedTree } from './nedb-memory';
+import { installKeyedIdIndex, KeyedTree } from './nedb-memory';
 
 // NeDB runs every operation of a datastore through one executor queue, so a conditional update is
 // atomic within this process: that is what makes compare-and-set (first acknowledge wins, leases,
@@ -84,7 +84,7 @@ function installInPlaceIndexUpdate(): void {
   };
 }
 installInPlaceIndexUpdate();
-installLeanMemory();
+installKeyedIdIndex();
 
 /** A node of the AVL tree behind a NeDB index (@seald-io/binary-search-tree): a key and its documents. */
 interface IndexNode {
