@@ -653,31 +653,33 @@ export class Outbox {
   private async attemptClaimed(row: OutboxEntry): Promise<Outcome> {
     const { gateway, clock } = this.deps;
     const triedBefore = row.replyTriedAt !== undefined;
-    const fresh = () =>
-      row.kind === 'reply' &&
-      Boolean(row.replyToken) &&
-      clock.now() - (row.replyTokenAt ?? 0) <= this.options.replyTokenMaxAgeMs;
+    const hasToken = row.kind === 'reply' && Boolean(row.replyToken);
+    const ageNow = () => clock.now() - (row.replyTokenAt ?? 0);
     // A reply waits its turn under LINE's rate before its token is marked tried, so the mark means the
     // call is about to leave: an instance that dies or stalls while waiting leaves a token that was
     // never tried, which the next one may still use, or push, without counting it delivered.
-    if (fresh()) await this.slot('reply');
-    const age = clock.now() - (row.replyTokenAt ?? 0);
-    const replying = fresh();
+    if (hasToken && ageNow() <= this.options.replyTokenMaxAgeMs) await this.slot('reply');
+    const age = ageNow();
+    const replying = hasToken && age <= this.options.replyTokenMaxAgeMs;
     try {
       if (!(await this.claimForSend(row, replying && !triedBefore))) throw new TakenOver();
       if (row.kind === 'reply') {
-        if (!replying && triedBefore) {
-          // An earlier try got no answer (a timeout, a 5xx, a crash) and the token is now too old to
-          // ask LINE whether it was used. Pushing may show the person the same message twice; not
-          // pushing may show it never. Twice is the lesser harm: counted apart, so it can be watched.
-          this.deps.metrics.outboxSends.inc({ kind: 'reply', result: 'reply_unknown_pushed' });
-          this.deps.logger.warn(
-            { outboxId: row._id, purpose: row.purpose, ageS: Math.round(age / 1000) },
-            'a reply tried without an answer is too old to try again: pushed, the person may see it twice',
+        if (!replying) {
+          const seconds = Math.round(age / 1000);
+          if (triedBefore) {
+            // An earlier try got no answer (a timeout, a 5xx, a crash) and the token is now too old to
+            // ask LINE whether it was used. Pushing may show the person the same message twice; not
+            // pushing may show it never. Twice is the lesser harm: counted apart, so it can be watched.
+            this.deps.metrics.outboxSends.inc({ kind: 'reply', result: 'reply_unknown_pushed' });
+            this.deps.logger.warn(
+              { outboxId: row._id, purpose: row.purpose, ageS: seconds },
+              'a reply tried without an answer is too old to try again: pushed, the person may see it twice',
+            );
+          }
+          await this.fallBackToPush(
+            row,
+            `reply token ${seconds} s old${triedBefore ? ' after a try without an answer' : ''}`,
           );
-          await this.fallBackToPush(row, `reply token ${Math.round(age / 1000)} s old after a try without an answer`);
-        } else if (!replying) {
-          await this.fallBackToPush(row, `reply token ${Math.round(age / 1000)} s old`);
         } else {
           try {
             const result = await gateway.reply(row.replyToken!, row.messages as LineMessage[]);

@@ -35,7 +35,7 @@ type Bounds = { $gt?: unknown; $gte?: unknown; $lt?: unknown; $lte?: unknown };
 
 /**
  * A unique index held in a Map, with the methods NeDB's Index calls on its AVL tree (insert, delete,
- * search, betweenBounds, executeOnEveryNode) and what they do there, down to the error a clash throws.
+ * search, betweenBounds) and what they do there, down to the error a clash throws.
  */
 export class KeyedTree {
   readonly byKey = new Map<unknown, unknown>();
@@ -63,10 +63,10 @@ export class KeyedTree {
     return doc === undefined ? [] : [doc];
   }
 
-  /** Puts `doc` in the place of the document the key holds: what an update of a document does here. */
-  replace(key: unknown, doc: unknown): boolean {
-    if (!this.byKey.has(key)) return false;
-    this.byKey.set(key, doc);
+  /** Puts `to` in the place of `from` under the key, if that is what the key holds. */
+  swap(key: unknown, from: unknown, to: unknown): boolean {
+    if (this.byKey.get(key) !== from) return false;
+    this.byKey.set(key, to);
     return true;
   }
 
@@ -82,10 +82,7 @@ export class KeyedTree {
     return keys.map((k) => this.byKey.get(k));
   }
 
-  executeOnEveryNode(fn: (node: { key: unknown; data: unknown[] }) => void): void {
-    for (const [key, doc] of this.byKey) fn({ key, data: [doc] });
-  }
-
+  /** Every document, for NeDB's getAll (the one caller of its tree's executeOnEveryNode, replaced below). */
   all(): unknown[] {
     return [...this.byKey.values()];
   }

@@ -54,21 +54,15 @@ function installInPlaceIndexUpdate(): void {
     key === null || typeof key === 'string' || typeof key === 'number' || typeof key === 'boolean';
   proto.update = function (this: NedbIndexPrototype, oldDoc: unknown, newDoc?: unknown): void {
     const pairs: IndexUpdate[] = Array.isArray(oldDoc) ? (oldDoc as IndexUpdate[]) : [{ oldDoc, newDoc }];
-    const swapped: Array<{ list: unknown[]; at: number; pair: IndexUpdate; key: unknown }> = [];
+    const swapped: Array<{ key: unknown; pair: IndexUpdate }> = [];
     const moved: IndexUpdate[] = [];
     for (const pair of pairs) {
       const before = getDotValues(pair.oldDoc, this._fields);
       const after = getDotValues(pair.newDoc, this._fields);
       if (before === undefined && after === undefined && this.sparse) continue; // in neither
-      if (plain(before) && before === after) {
-        const list = this.tree.search(before);
-        const at = list.indexOf(pair.oldDoc);
-        if (at >= 0) {
-          if (this.tree instanceof KeyedTree) this.tree.replace(before, pair.newDoc);
-          else list[at] = pair.newDoc;
-          swapped.push({ list, at, pair, key: before });
-          continue;
-        }
+      if (plain(before) && before === after && swapInIndex(this.tree, before, pair.oldDoc, pair.newDoc)) {
+        swapped.push({ key: before, pair });
+        continue;
       }
       moved.push(pair);
     }
@@ -76,12 +70,20 @@ function installInPlaceIndexUpdate(): void {
     try {
       nedbUpdate.call(this, moved);
     } catch (err) {
-      for (const { list, at, pair, key } of swapped)
-        if (this.tree instanceof KeyedTree) this.tree.replace(key, pair.oldDoc);
-        else list[at] = pair.oldDoc;
+      for (const { key, pair } of swapped) swapInIndex(this.tree, key, pair.newDoc, pair.oldDoc);
       throw err;
     }
   };
+}
+
+/** Puts `to` in the place of `from` under `key` in an index's tree (NeDB's AVL tree or a KeyedTree). */
+function swapInIndex(tree: NedbIndexPrototype['tree'], key: unknown, from: unknown, to: unknown): boolean {
+  if (tree instanceof KeyedTree) return tree.swap(key, from, to);
+  const list = tree.search(key);
+  const at = list.indexOf(from);
+  if (at < 0) return false;
+  list[at] = to;
+  return true;
 }
 installInPlaceIndexUpdate();
 installKeyedIdIndex();
