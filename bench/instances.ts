@@ -223,12 +223,9 @@ async function main(): Promise<void> {
     const plan = Array.from({ length: planned }, () => {
       const user = users[Math.floor(random() * users.length)]!;
       const texts = TEXTS[user.lang]!;
-      const plannedEvent: { user: (typeof users)[number]; text: string; replyToken: string; issuedAt?: number } = {
-        user,
-        text: texts[Math.floor(random() * texts.length)]!,
-        replyToken: newReplyToken(),
-      };
-      return plannedEvent;
+      const text = texts[Math.floor(random() * texts.length)]!;
+      // issuedAt: when the emulator issued its reply token (set by issueUpTo).
+      return { user, text, replyToken: newReplyToken(), issuedAt: undefined as number | undefined };
     });
     const issue = (tokens: Array<{ replyToken: string; chatId: string }>) =>
       control.json('POST', '/_emulator/reply-tokens', { tokens });
