@@ -25,6 +25,13 @@ const say = async (f: HubFixture, user: string, words: string) => {
   await f.emulator.driver.text({ userId: user }, words);
   await f.settle();
 };
+/** Officer A opens Broadcast, picks the Santisuk zone and types the Thai words: the photo question comes next. */
+const wordsForSantisuk = async (f: HubFixture, words: string) => {
+  await tap(f, OFFICER_A, 'a=bc');
+  await tap(f, OFFICER_A, `a=bc-zone&z=${SANTISUK}`);
+  await tap(f, OFFICER_A, 'a=bc-next');
+  await say(f, OFFICER_A, words);
+};
 const withoutQuickReply = (message: any) => {
   const { quickReply: _q, ...rest } = message;
   return rest;
@@ -118,10 +125,7 @@ describe('an officer broadcasts from the officer menu', () => {
   });
 
   it('when the officer sends a photo but the hub has no public URL, then they are told residents cannot see it and the broadcast goes on without it', async () => {
-    await tap(f, OFFICER_A, 'a=bc');
-    await tap(f, OFFICER_A, `a=bc-zone&z=${SANTISUK}`);
-    await tap(f, OFFICER_A, 'a=bc-next');
-    await say(f, OFFICER_A, 'ตำรวจตรวจพื้นที่คืนนี้');
+    await wordsForSantisuk(f, 'ตำรวจตรวจพื้นที่คืนนี้');
     await f.emulator.driver.image({ userId: OFFICER_A });
     await f.settle();
     expect(last(f, OFFICER_A).text).toContain('ยังไม่ได้ตั้งค่า PUBLIC_BASE_URL');
@@ -149,10 +153,7 @@ describe('an officer broadcasts from the officer menu', () => {
 
   it('when the month’s quota is too small, then nothing is sent and the officer gets the numbers and a way to try again', async () => {
     f.emulator.quota.setLimit(f.emulator.quota.consumption() + 2);
-    await tap(f, OFFICER_A, 'a=bc');
-    await tap(f, OFFICER_A, `a=bc-zone&z=${SANTISUK}`);
-    await tap(f, OFFICER_A, 'a=bc-next');
-    await say(f, OFFICER_A, 'ทดสอบโควตา');
+    await wordsForSantisuk(f, 'ทดสอบโควตา');
     await tap(f, OFFICER_A, 'a=bc-nophoto');
     await tap(f, OFFICER_A, 'a=bc-langs&v=th');
     await tap(f, OFFICER_A, 'a=bc-send');
@@ -179,10 +180,7 @@ describe('an officer broadcasts with a photo, from a hub with a public address',
     f = await newsCity({ clock: 'manual', publicBaseUrl: PUBLIC_BASE });
     await addMarketZone(f);
     await follows(f, SOMCHAI);
-    await tap(f, OFFICER_A, 'a=bc');
-    await tap(f, OFFICER_A, `a=bc-zone&z=${SANTISUK}`);
-    await tap(f, OFFICER_A, 'a=bc-next');
-    await say(f, OFFICER_A, 'ตำรวจตรวจพื้นที่คืนนี้');
+    await wordsForSantisuk(f, 'ตำรวจตรวจพื้นที่คืนนี้');
   });
   afterEach(async () => {
     await f.close();
