@@ -300,15 +300,24 @@ async function main(): Promise<void> {
         };
         const go = async () => {
           if (flow.kind === 'burst') {
-            const photos = [0, 1, 2].map(() => {
+            // Sent together: one time, and LINE's imageSet saying each photo's place in the set.
+            const set = { id: `SET-${u}`, total: 3 };
+            const photos = [1, 2, 3].map((index) => {
               const s = fresh();
               const messageId = nextMessageId();
               flow.events.push(s);
               flow.photoIds.push(messageId);
               c.emulator.content.put(messageId, Buffer.from('photo ' + messageId), 'image/jpeg');
-              const message = { type: 'image', id: messageId, contentProvider: { type: 'line' } };
+              const message = {
+                type: 'image',
+                id: messageId,
+                contentProvider: { type: 'line' },
+                imageSet: { ...set, index },
+              };
               return { s, event: userEvent(s, { type: 'message', message }) };
             });
+            const sentTogether = Date.now();
+            for (const p of photos) p.event.timestamp = sentTogether;
             await issue(photos.map((p) => ({ replyToken: p.s.replyToken, chatId: u })));
             // LINE posts them one after another, each as soon as the previous one was taken.
             for (const p of photos) {

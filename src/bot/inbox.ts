@@ -50,6 +50,32 @@ export function sourceKeyOf(event: webhook.Event): string {
   return `user:${source.userId ?? 'unknown'}`;
 }
 
+/** How far ahead of this hub's clock a LINE timestamp may be and still count as when the event happened. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * Where an event falls in its chat's order: LINE's timestamp, the time the event happened even when
+ * it is redelivered (line-api.md 2.1: delivery order can differ), in `seq`'s units (ms * 1000), plus
+ * a photo's place in a set sent together (`imageSet.index`), which can share a millisecond. A
+ * timestamp LINE cannot have stamped (ahead of this hub's clock) counts as the time of arrival.
+ */
+export function occurrenceOf(event: webhook.Event, receivedAt: number): number {
+  const stamped = event.timestamp;
+  const at =
+    Number.isSafeInteger(stamped) && stamped >= 0 && stamped <= receivedAt + CLOCK_SKEW_MS ? stamped : receivedAt;
+  const set = (event as { message?: { imageSet?: { index?: unknown } } }).message?.imageSet;
+  const index = set?.index;
+  return (
+    at * 1000 +
+    (Number.isSafeInteger(index) && (index as number) > 0 && (index as number) < 1000 ? (index as number) : 0)
+  );
+}
+
+/** A chat's events in the order they happened, then in the order they arrived. */
+export function byOccurrence(a: InboxEntry, b: InboxEntry): number {
+  return (a.occurred ?? -1) - (b.occurred ?? -1) || a.seq - b.seq;
+}
+
 /**
  * The LINE console's "Verify" button used to send sample events with dummy reply tokens (all zeros,
  * and all f's for the second one) from a dummy user. They are not from a person: handling one would
@@ -114,6 +140,8 @@ interface ChatRun {
  */
 export class Inbox {
   private readonly chains = new Map<string, Promise<void>>();
+  /** One process alone: each chat's scheduled entries not yet started, in the order they happened. */
+  private readonly queued = new Map<string, InboxEntry[]>();
   private readonly runs = new Map<string, ChatRun>();
   /** Entries this instance stored and claimed, by id, with the claim's end: handed back on stop. */
   private readonly claimed = new Map<string, number>();
@@ -171,6 +199,7 @@ export class Inbox {
       entries.push({
         _id: id,
         seq: this.nextSeq(),
+        occurred: occurrenceOf(event, now),
         sourceKey: sourceKeyOf(event),
         event: event as unknown as Record<string, unknown>,
         status: 'pending',
@@ -296,13 +325,27 @@ export class Inbox {
     if (this.deps.coordination) return this.wake(entry.sourceKey);
     this.inFlight++;
     const key = entry.sourceKey;
+    // Each scheduled entry adds one step to the chat's chain, and each step takes whichever waiting
+    // entry happened first: one LINE delivered late still goes before those that happened after it.
+    const queue = this.queued.get(key) ?? [];
+    let at = queue.length;
+    while (at > 0 && byOccurrence(queue[at - 1]!, entry) > 0) at--;
+    queue.splice(at, 0, entry);
+    this.queued.set(key, queue);
     const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.process(entry));
+    const next = previous.then(() => this.process(this.takeFirst(key)));
     this.chains.set(key, next);
     void next.finally(() => {
       if (this.chains.get(key) === next) this.chains.delete(key);
       this.finished();
     });
+  }
+
+  private takeFirst(key: string): InboxEntry {
+    const queue = this.queued.get(key)!;
+    const entry = queue.shift()!;
+    if (queue.length === 0) this.queued.delete(key);
+    return entry;
   }
 
   private finished(): void {

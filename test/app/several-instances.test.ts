@@ -83,6 +83,42 @@ describe('one person, two instances behind a round-robin balancer', () => {
     expect(await failedEvents(c)).toBe(0);
   });
 
+  it('when LINE delivers the photos of a set out of order and spreads them over both instances, then they are kept in the order the resident put them', async () => {
+    c = await Cluster.start(['A', 'B'], { each: { lineDelayMs: { getMessageContent: 150 } } });
+    await city(c);
+    await reportUpTo(c, JOHN, 'photos');
+    const before = c.said(JOHN).length;
+
+    // Three photos sent together, as LINE describes them: one set, each with its place, one time.
+    const at = c.clock.now();
+    const photos = [1, 2, 3].map((index) => {
+      const id = `88800011122233${index}`;
+      c.emulator.content.put(id, Buffer.from(`photo ${index}`), 'image/jpeg');
+      return {
+        type: 'message',
+        mode: 'active',
+        timestamp: at,
+        webhookEventId: `SET-${randomUUID()}`,
+        deliveryContext: { isRedelivery: false },
+        source: { type: 'user', userId: JOHN },
+        replyToken: randomUUID().replaceAll('-', ''),
+        message: { type: 'image', id, contentProvider: { type: 'line' }, imageSet: { id: 'SET1', index, total: 3 } },
+      };
+    });
+    // The first is being handled (its download takes 150 ms) while the third, then the second arrive.
+    for (const photo of [photos[0]!, photos[2]!, photos[1]!])
+      expect((await c.emulator.driver.send([photo])).status).toBe(200);
+    await c.settle();
+
+    const draft = (await c.instances[0]!.hub.repos.sessions.get(JOHN))?.data as {
+      photos: Array<{ messageId: string }>;
+    };
+    expect(draft.photos.map((p) => p.messageId)).toEqual(photos.map((p) => p.message.id));
+    const heard = c.said(JOHN).slice(before);
+    expect(heard).toHaveLength(3);
+    expect(heard[2]).toContain('All 3 photos received.');
+  });
+
   it('when a resident double-taps "Send report" and the taps reach different instances, then one case is made and the group gets one card', async () => {
     c = await Cluster.start(['A', 'B'], { each: { geocoderDelayMs: 300 } });
     await city(c);

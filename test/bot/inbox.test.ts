@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Filter } from '../../src/store/store-port';
 import { InterceptedStore } from '../support/intercepted-store';
 import { startHub, uid, type HubFixture } from '../support/hub-fixture';
@@ -119,6 +120,42 @@ describe('inbox: redelivery, order per person, failures', () => {
     expect(entries.every((e) => e!.status === 'done')).toBe(true);
     const rows = await f.hub.repos.outbox.find({ to: john });
     expect(rows.map((r) => r.replyToken)).toEqual(sent.map((r) => r.events[0].replyToken));
+  });
+
+  it('when LINE delivers a message after one the person sent later (a redelivery, the network), then they are handled in the order sent', async () => {
+    // The first lookup is slow, so both later events wait while it is handled.
+    let lookups = 0;
+    store.beforeUserLookup = async () => {
+      lookups += 1;
+      if (lookups === 1) await sleep(100);
+    };
+    let n = 0;
+    const sentAt = (timestamp: number, what: Record<string, unknown>) => ({
+      ...what,
+      mode: 'active',
+      timestamp,
+      webhookEventId: `ORDER-${++n}`,
+      deliveryContext: { isRedelivery: false },
+      source: { type: 'user', userId: john },
+      replyToken: randomBytes(16).toString('hex'),
+    });
+    const text = (words: string) => ({
+      type: 'message',
+      message: { type: 'text', id: `7000${n}`, quoteToken: 'q', text: words },
+    });
+    const t = f.clock.now();
+    const first = sentAt(t - 3, text('what is the weather'));
+    // Switches to Thai: the third answer is in Thai only if this is handled before it.
+    const second = sentAt(t - 2, { type: 'postback', postback: { data: 'a=lang&v=th' } });
+    const third = sentAt(t - 1, text('what is the weather'));
+    for (const event of [first, third, second]) expect((await f.emulator.driver.send([event])).status).toBe(200);
+    await f.settle();
+
+    const texts = f.seen(john).map((m) => m.text);
+    expect(texts).toHaveLength(3);
+    expect(texts[0]).toContain("Sorry, we didn't understand");
+    expect(texts[1]).toBe('เปลี่ยนเป็นภาษาไทยแล้วค่ะ');
+    expect(texts[2]).toContain('ยังไม่เข้าใจ');
   });
 
   it('when the handler throws for one event, then that event is marked failed with the error and the others complete', async () => {

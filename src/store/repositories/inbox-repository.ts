@@ -9,6 +9,13 @@ export interface InboxEntry {
   _id: string;
   /** Arrival order within this hub (ms * 1000 + counter), used to resume in order after a restart. */
   seq: number;
+  /**
+   * Where the event falls in its chat's order, by LINE's clock (Inbox's occurrenceOf): a chat's
+   * pending events are handled by this, then by `seq`. LINE may deliver a chat's events out of the
+   * order they happened, and several instances store them in whatever order each receives them.
+   * Absent on entries stored before it existed (they sort first) and on invalid events.
+   */
+  occurred?: number;
   /** Events sharing a key are handled one at a time, in order (the user, or the group). */
   sourceKey: string;
   /**
@@ -79,11 +86,12 @@ export class InboxRepository {
   }
 
   async init(): Promise<void> {
-    // A chat's pending entries in arrival order (the holder of its lease reads them). The embedded
-    // store indexes the chat only when instances share it (tests, bench/instances.ts): one process
-    // alone never reads by chat on its hot path.
+    // A chat's pending entries in the order they happened (the holder of its lease reads them). The
+    // embedded store indexes the chat only when instances share it (tests, bench/instances.ts): one
+    // process alone never reads by chat on its hot path. The key before `occurred` existed goes.
+    await this.inbox.dropIndex({ fields: { sourceKey: 1, status: 1, seq: 1 } });
     await this.inbox.ensureIndex({
-      fields: { sourceKey: 1, status: 1, seq: 1 },
+      fields: { sourceKey: 1, status: 1, occurred: 1, seq: 1 },
       ...(this.options.claims ? { embeddedField: 'sourceKey' } : {}),
     });
     // The sweeper: pending entries whose claim has expired.
@@ -134,10 +142,10 @@ export class InboxRepository {
     return updated !== null;
   }
 
-  /** A chat's pending entries, oldest first. */
+  /** A chat's pending entries in the order they happened (`occurred`, then arrival). */
   async pendingOf(sourceKey: string, limit: number): Promise<InboxEntry[]> {
-    return (await this.inbox.find({ sourceKey, status: 'pending' }, { sort: { seq: 1 }, limit })).map((r) =>
-      fromStored(r)!,
+    return (await this.inbox.find({ sourceKey, status: 'pending' }, { sort: { occurred: 1, seq: 1 }, limit })).map(
+      (r) => fromStored(r)!,
     );
   }
 
