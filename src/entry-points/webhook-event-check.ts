@@ -3,8 +3,11 @@ import { clipped } from '../util/clipped';
 
 /** LINE's own ids (line-api.md 2.6): a user, group or room is a letter and 32 hex digits. */
 const LINE_ID = { user: /^U[0-9a-f]{32}$/, group: /^C[0-9a-f]{32}$/, room: /^R[0-9a-f]{32}$/ };
-/** webhookEventId is a ULID; any short id of letters, digits, - and _ is taken (tests, other fakes). */
-const EVENT_ID = /^[0-9A-Za-z_-]{1,64}$/;
+/**
+ * webhookEventId is a ULID and a message id a number; any short id of letters, digits, - and _ is
+ * taken (tests, other fakes). A message id goes into the URL of LINE's content download.
+ */
+const SHORT_ID = /^[0-9A-Za-z_-]{1,64}$/;
 /** Far deeper than any event LINE sends (about 6 levels): the store and the handlers never see more. */
 export const MAX_EVENT_DEPTH = 32;
 
@@ -24,7 +27,7 @@ export function checkEvent(raw: unknown): EventCheck {
   const reason = problemOf(raw);
   if (!reason) return { ok: true, event: raw as Json };
   const id =
-    isObject(raw) && typeof raw.webhookEventId === 'string' && EVENT_ID.test(raw.webhookEventId)
+    isObject(raw) && typeof raw.webhookEventId === 'string' && SHORT_ID.test(raw.webhookEventId)
       ? raw.webhookEventId
       : `invalid-${digest(raw)}`;
   const type = isObject(raw) && typeof raw.type === 'string' ? clipped(raw.type, 40) : 'unknown';
@@ -35,7 +38,7 @@ function problemOf(raw: unknown): string | undefined {
   if (!isObject(raw)) return 'not an object';
   const depth = depthOf(raw, MAX_EVENT_DEPTH + 1);
   if (depth > MAX_EVENT_DEPTH) return `nested deeper than ${MAX_EVENT_DEPTH} levels`;
-  if (typeof raw.webhookEventId !== 'string' || !EVENT_ID.test(raw.webhookEventId))
+  if (typeof raw.webhookEventId !== 'string' || !SHORT_ID.test(raw.webhookEventId))
     return 'webhookEventId is missing or not an event id';
   if (typeof raw.type !== 'string' || raw.type.length === 0 || raw.type.length > 40) return 'type is not a string';
   if (typeof raw.timestamp !== 'number' || !Number.isFinite(raw.timestamp)) return 'timestamp is not a number';
@@ -64,6 +67,7 @@ function problemOf(raw: unknown): string | undefined {
   if (raw.type === 'message') {
     const m = raw.message;
     if (!isObject(m) || typeof m.type !== 'string' || typeof m.id !== 'string') return 'message has no type and id';
+    if (!SHORT_ID.test(m.id)) return 'message id is not a message id';
     if (m.type === 'text' && typeof m.text !== 'string') return 'text message has no text';
     if (m.type === 'location' && (typeof m.latitude !== 'number' || typeof m.longitude !== 'number'))
       return 'location message has no latitude and longitude';

@@ -75,6 +75,16 @@ describe('checkEvent', () => {
       'joined.members: user id is not a LINE user id',
     ],
     ['a message without an id', { ...good, message: { type: 'text', text: 'x' } }, 'message has no type and id'],
+    [
+      'a photo whose id is a path',
+      { ...good, message: { type: 'image', id: '../../v2/bot/message/push' } },
+      'message id is not a message id',
+    ],
+    [
+      'a photo whose id is 70,000 characters',
+      { ...good, message: { type: 'image', id: '1'.repeat(70_000) } },
+      'message id is not a message id',
+    ],
     ['a text without text', { ...good, message: { type: 'text', id: '1' } }, 'text message has no text'],
     [
       'a location without latitude',
