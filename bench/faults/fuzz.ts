@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   );
   const root = path.resolve(__dirname, '../..');
   const snapshots = args['heap-snapshot'] ? path.resolve(args['heap-snapshot']) : undefined;
-  // A heap cap as in production (the Procfile), and/or a heap snapshot at the end (SIGUSR2).
+  // A heap cap as in production (the Procfile), and/or heap snapshots at the start and end (SIGUSR2).
   const nodeOptions = [
     args['hub-node-options'],
     snapshots ? `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshots}` : '',
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
     build: hubBuild(root, args.build),
     name: 'fuzz',
     logLevel: 'warn',
-    // Where the memory went: the hub writes a heap snapshot there at the end (SIGUSR2).
+    // Where the memory went: the hub writes a heap snapshot there at the start and at the end (SIGUSR2).
     ...(nodeOptions ? { env: { NODE_OPTIONS: nodeOptions } } : {}),
   });
   try {
@@ -229,6 +229,11 @@ async function main(): Promise<void> {
     await ordinaryTraffic();
     const rssStart = await hubMetric(lab.hubUrl, 'process_resident_memory_bytes');
     const heapStart = await hubMetric(lab.hubUrl, 'nodejs_heap_size_used_bytes');
+    if (snapshots) {
+      // One at the start too, to compare with the one at the end (writing it grows RSS: diagnosis only).
+      lab.hub().child.kill('SIGUSR2');
+      await sleep(20_000);
+    }
     let sent = 0;
     let target = 0;
     const worker = async () => {

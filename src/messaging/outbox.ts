@@ -729,7 +729,7 @@ export class Outbox {
 
   private async markSent(row: OutboxEntry, requestId: string | undefined): Promise<Outcome> {
     const now = this.deps.clock.now();
-    await this.deps.repo.markSent(row._id, {
+    await this.deps.repo.markSent(row, {
       status: 'sent',
       sentAt: now,
       sentAs: row.kind,

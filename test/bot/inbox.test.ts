@@ -118,8 +118,17 @@ describe('inbox: redelivery, order per person, failures', () => {
     const seqs = entries.map((e) => e!.seq);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     expect(entries.every((e) => e!.status === 'done')).toBe(true);
+    // Handled: no event kept, and no place in the chat's order any more (only pending ones need it).
+    const raw = await f.store.collection<Record<string, unknown> & { _id: string }>('inbox').findOne({ _id: ids[0]! });
+    expect(raw).toMatchObject({ event: null, occurred: null });
+    expect(entries[0]).not.toHaveProperty('occurred');
+    // Each answer is named after its event, and went out on that event's reply token.
     const rows = await f.hub.repos.outbox.find({ to: john });
-    expect(rows.map((r) => r.replyToken)).toEqual(sent.map((r) => r.events[0].replyToken));
+    expect(rows.map((r) => r._id)).toEqual(ids.map((id) => `${id}:0#0`));
+    expect(rows.every((r) => r.sentAs === 'reply')).toBe(true);
+    expect(f.emulator.calls({ endpoint: 'reply' }).map((c) => (c.body as { replyToken: string }).replyToken)).toEqual(
+      sent.map((r) => r.events[0].replyToken),
+    );
   });
 
   it('when LINE delivers a message after one the person sent later (a redelivery, the network), then they are handled in the order sent', async () => {

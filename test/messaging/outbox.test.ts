@@ -109,6 +109,47 @@ describe('outbox: sending to LINE', () => {
       expect(f.seen(john).map((m) => m.text)).toEqual(['Case RPT-HYI-69-000003: officers are on the way.']);
     });
 
+    it('when a reply is sent, then its row keeps what was sent, to whom and when, and not the spent token nor the times that steered it', async () => {
+      const group = gid('7');
+      const token = await unusedReplyToken(f, group);
+      const [row] = await f.hub.outbox.enqueue({
+        kind: 'reply',
+        to: group,
+        replyToken: token,
+        replyTokenAt: f.clock.now(),
+        messages: [text('Noted, thank you.')],
+        purpose: 'test',
+      });
+      await f.settle();
+      expect(f.seen(group).map((m) => m.text)).toEqual(['Noted, thank you.']);
+      const stored = await f.store
+        .collection<Record<string, unknown> & { _id: string }>('outbox')
+        .findOne({ _id: row!._id });
+      expect(stored).toMatchObject({
+        status: 'sent',
+        sentAs: 'reply',
+        to: group,
+        purpose: 'test',
+        sentAt: expect.any(Number),
+      });
+      // Null rather than gone (the embedded store keeps the document's shape), and read back as absent.
+      expect(stored).toMatchObject({ messages: null, replyToken: null, replyTokenAt: null, replyTriedAt: null });
+      const read = await f.hub.repos.outbox.get(row!._id);
+      expect(read).not.toHaveProperty('replyToken');
+      expect(read).not.toHaveProperty('replyTriedAt');
+      expect(read!.messages).toEqual([]);
+
+      // A push never had a token: sending it adds no field.
+      const [push] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('Hello')], purpose: 'test' });
+      await f.settle();
+      const pushed = await f.store
+        .collection<Record<string, unknown> & { _id: string }>('outbox')
+        .findOne({ _id: push!._id });
+      expect(pushed).toMatchObject({ status: 'sent' });
+      expect(pushed).not.toHaveProperty('replyToken');
+      expect(pushed).not.toHaveProperty('replyTriedAt');
+    });
+
     it('when LINE answers 409 because the retry key was already accepted, then the row counts as sent and nothing is delivered twice', async () => {
       // LINE accepted this key before (a previous attempt whose answer was lost): same key, sent from outside the outbox.
       const row = pendingRow(john, [text('Officers are on the way.')]);

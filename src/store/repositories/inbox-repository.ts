@@ -52,7 +52,12 @@ function toStored(entry: InboxEntry): StoredInboxEntry {
 
 function fromStored(row: StoredInboxEntry | null): InboxEntry | null {
   if (!row) return null;
-  if (row.event === undefined || row.event === null) return { ...row, event: undefined };
+  if (row.event === undefined || row.event === null) {
+    // Handled: no event, and no place in the chat's order (HANDLED).
+    const entry: InboxEntry = { ...row, event: undefined };
+    if (entry.occurred === null) delete entry.occurred;
+    return entry;
+  }
   return {
     ...row,
     event: typeof row.event === 'string' ? (JSON.parse(row.event) as Record<string, unknown>) : row.event,
@@ -60,12 +65,13 @@ function fromStored(row: StoredInboxEntry | null): InboxEntry | null {
 }
 
 /**
- * Done: counted, timed, and the event's words and places dropped. Set to null rather than unset:
- * the embedded store deletes an unset field from the document, which turns the object into a hash
- * table several times its size (heap snapshot after bench/faults/fuzz.ts: 600 bytes a document).
+ * Done: counted, timed, and the event's words and places dropped, and its place in the chat's order
+ * (only pending entries are ordered). Set to null rather than unset: the embedded store deletes an
+ * unset field from the document, which turns the object into a hash table several times its size
+ * (heap snapshot after bench/faults/fuzz.ts: 600 bytes a document).
  */
 const HANDLED = (now: number): Update => ({
-  $set: { status: 'done', doneAt: now, event: null },
+  $set: { status: 'done', doneAt: now, event: null, occurred: null },
   $inc: { attempts: 1 },
 });
 

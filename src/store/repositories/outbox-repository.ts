@@ -71,10 +71,20 @@ function toStored(entry: OutboxEntry): StoredOutboxEntry {
   return { ...entry, messages: JSON.stringify(entry.messages) };
 }
 
+/**
+ * What a sent row no longer needs beside its messages: the reply token (spent), and the times that
+ * steered its sending. Each is a string or a boxed number per row, kept a week (bench/faults/fuzz.ts).
+ */
+const SPENT_WHEN_SENT = ['replyToken', 'replyTokenAt', 'replyTriedAt', 'claimExpiresAt'] as const;
+
 function fromStored(row: StoredOutboxEntry | null): OutboxEntry | null {
   if (!row) return null;
-  // A sent row has no messages any more (markSent).
-  if (row.messages === undefined || row.messages === null) return { ...row, messages: [] };
+  // A sent row has no messages any more, and nulls where it had what sending needed (markSent).
+  if (row.messages === undefined || row.messages === null) {
+    const entry: OutboxEntry = { ...row, messages: [] };
+    for (const field of SPENT_WHEN_SENT) if (entry[field] === null) delete entry[field];
+    return entry;
+  }
   return { ...row, messages: typeof row.messages === 'string' ? (JSON.parse(row.messages) as object[]) : row.messages };
 }
 
@@ -151,12 +161,16 @@ export class OutboxRepository {
   /**
    * Sent: recorded with its attempt, and the messages dropped. What a person was told (a case card
    * carries what a resident wrote) is not kept once LINE has it: the outbox is a queue, not an
-   * archive, and a sent row kept a week for the record no longer holds kilobytes of cards.
+   * archive, and a sent row kept a week for the record no longer holds kilobytes of cards, nor its
+   * spent reply token and sending times. What stays says what was sent, to whom, when and how.
    */
-  async markSent(id: string, $set: Partial<Omit<OutboxEntry, 'messages'>>): Promise<boolean> {
+  async markSent(row: OutboxEntry, $set: Partial<Omit<OutboxEntry, 'messages'>>): Promise<boolean> {
+    // Null, not unset: deleting a field turns an embedded-store document into a hash table. Only
+    // fields the row has: a new one would make it bigger.
+    const spent: Record<string, null> = { messages: null };
+    for (const field of SPENT_WHEN_SENT) if (row[field] !== undefined) spent[field] = null;
     return (
-      // Null, not unset: deleting a field turns an embedded-store document into a hash table.
-      (await this.outbox.updateOne({ _id: id }, { $set: { ...$set, messages: null }, $inc: { attempts: 1 } })) !== null
+      (await this.outbox.updateOne({ _id: row._id }, { $set: { ...$set, ...spent }, $inc: { attempts: 1 } })) !== null
     );
   }
 
