@@ -249,10 +249,18 @@ export function createApp(deps: AppDeps): Hub {
   const shared = coordination.mode === 'store';
   const metrics = deps.metrics ?? createMetrics(deps.instanceId ? { instance: deps.instanceId } : {});
   const texts = deps.texts ?? loadTexts();
+  const media = deps.media ?? new MemoryMediaStore();
   const repos = {
     users: new UserRepository(deps.store),
     groups: new GroupRepository(deps.store),
-    sessions: new SessionRepository(deps.store),
+    // A conversation left unfinished takes the photos it held with it.
+    sessions: new SessionRepository(deps.store, {
+      remove: (token) =>
+        media.remove(token).catch((err: unknown) => {
+          deps.logger.warn({ err }, 'could not remove a photo of an unfinished conversation');
+          return false;
+        }),
+    }),
     inbox: new InboxRepository(deps.store, { claims: shared }),
     outbox: new OutboxRepository(deps.store, { claims: shared }),
     leases: new LeaseRepository(deps.store),
@@ -352,7 +360,6 @@ export function createApp(deps: AppDeps): Hub {
   };
   const directory = new ZoneDirectory({ zones: repos.zones, stations: repos.stations, versions: repos.versions });
   const geocoder = deps.geocoder ?? disabledGeocoder;
-  const media = deps.media ?? new MemoryMediaStore();
   const publicBase = deps.config.publicBaseUrl?.startsWith('https://')
     ? deps.config.publicBaseUrl.replace(/\/$/, '')
     : undefined;

@@ -1,6 +1,7 @@
 // An officer broadcasts from their 1:1 chat: zones, Thai text, photo or not, Thai only or Thai +
 // English + Malay, a preview exactly as residents will see it, then send; and is told how it went.
 import request from 'supertest';
+import { MemoryMediaStore } from '../../src/media/media-store';
 import { HYI_GROUP, JOHN, OFFICER_A, SOMCHAI, STRANGER } from '../support/city';
 import type { HubFixture } from '../support/hub-fixture';
 import type { ManualClock } from '../../src/util/clock';
@@ -176,8 +177,10 @@ describe('an officer broadcasts from the officer menu', () => {
 describe('an officer broadcasts with a photo, from a hub with a public address', () => {
   const PUBLIC_BASE = 'https://hub.example.org';
   let f: HubFixture;
+  let media: MemoryMediaStore;
   beforeEach(async () => {
-    f = await newsCity({ clock: 'manual', publicBaseUrl: PUBLIC_BASE });
+    media = new MemoryMediaStore();
+    f = await newsCity({ clock: 'manual', publicBaseUrl: PUBLIC_BASE, media });
     await addMarketZone(f);
     await follows(f, SOMCHAI);
     await wordsForSantisuk(f, 'ตำรวจตรวจพื้นที่คืนนี้');
@@ -221,6 +224,20 @@ describe('an officer broadcasts with a photo, from a hub with a public address',
     await f.settle();
     expect(last(f, OFFICER_A).text).toContain('รับรูปไม่สำเร็จค่ะ');
     expect((await f.hub.repos.sessions.get(OFFICER_A))?.step).toBe('photo');
+    // Not kept: nothing refers to it.
+    expect(media.files.size).toBe(0);
+  });
+
+  it('when the officer cancels after the photo arrived, then nothing is sent and the photo is deleted', async () => {
+    await f.emulator.driver.image({ userId: OFFICER_A });
+    await f.settle();
+    const [token] = [...media.files.keys()];
+    await request(f.hub.app).get(`/media/${token}`).expect(200);
+    await tap(f, OFFICER_A, 'a=bc-cancel');
+    expect(last(f, OFFICER_A).text).toBe('ยกเลิกประกาศแล้วค่ะ ไม่มีอะไรถูกส่งออกไป');
+    expect(broadcastsSeen(f, SOMCHAI)).toEqual([]);
+    await request(f.hub.app).get(`/media/${token}`).expect(404);
+    expect(media.files.size).toBe(0);
   });
 });
 

@@ -91,6 +91,79 @@ describe('report steps off the happy path', () => {
   );
 });
 
+describe('the photos of a report that is never sent', () => {
+  let f: HubFixture;
+  let media: MemoryMediaStore;
+  /** Someone else's filed report, whose photo must stay whatever happens to John's draft. */
+  let filed: string[];
+  beforeEach(async () => {
+    media = new MemoryMediaStore();
+    f = await startHub({ seed: true, media, clock: 'manual' });
+    await setUpCity(f);
+    await fileReport(f, SOMCHAI, { words: 'รถหาย', photos: 1 });
+    filed = [...media.files.keys()];
+    expect(filed).toHaveLength(1);
+  });
+  afterEach(async () => {
+    await f.close();
+  });
+
+  /** John's draft with two photos; their tokens, each served until then. */
+  async function draftWithPhotos(): Promise<string[]> {
+    await toPhotos(f);
+    await f.emulator.driver.image(u);
+    await f.emulator.driver.image(u);
+    await f.settle();
+    const tokens = ((await f.hub.repos.sessions.get(JOHN))?.data.photos as Array<{ token: string }>).map(
+      (p) => p.token,
+    );
+    expect(tokens).toHaveLength(2);
+    for (const token of tokens) await request(f.hub.app).get(`/media/${token}`).expect(200);
+    return tokens;
+  }
+
+  async function expectGone(tokens: string[]): Promise<void> {
+    for (const token of tokens) await request(f.hub.app).get(`/media/${token}`).expect(404);
+    expect([...media.files.keys()]).toEqual(filed);
+  }
+
+  it('when a resident leaves a draft with photos and comes back after it expired, then they hear it was not sent and the photos are deleted', async () => {
+    const tokens = await draftWithPhotos();
+    (f.clock as ManualClock).advance(31 * 60_000);
+    await f.emulator.driver.text(u, 'hello?');
+    await f.settle();
+    expect(lastText(f, JOHN)).toBe('Your unfinished report timed out (30 minutes) and was not sent. You can start again any time.');
+    await expectGone(tokens);
+  });
+
+  it('when a resident never comes back to a draft with photos, then the hourly retention removes the draft and its photos', async () => {
+    const tokens = await draftWithPhotos();
+    (f.clock as ManualClock).advance(31 * 60_000);
+    await f.hub.scheduler.retentionTick();
+    expect(await f.hub.repos.sessions.get(JOHN)).toBeNull();
+    await expectGone(tokens);
+  });
+
+
+  it('when a resident withdraws consent during a draft with photos, then the draft and its photos go at once', async () => {
+    const tokens = await draftWithPhotos();
+    await f.emulator.driver.postback(u, 'a=consent&v=withdraw');
+    await f.settle();
+    expect(await f.hub.repos.sessions.get(JOHN)).toBeNull();
+    await expectGone(tokens);
+  });
+
+  it('when a draft with photos is sent, then the photos stay with the case', async () => {
+    const tokens = await draftWithPhotos();
+    await f.emulator.driver.postback(u, 'a=photos-done');
+    await f.emulator.driver.location(u, PLACES.santisuk);
+    await finish(f);
+    const c = (await f.hub.repos.cases.byReporter(JOHN))[0]!;
+    expect(c.photos.map((p) => p.token)).toEqual(tokens);
+    for (const token of tokens) await request(f.hub.app).get(`/media/${token}`).expect(200);
+  });
+});
+
 describe('report steps off the happy path (more)', () => {
   let f: HubFixture;
   beforeEach(async () => {

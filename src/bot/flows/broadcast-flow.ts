@@ -29,6 +29,8 @@ export interface ComposeDraft {
   en?: string;
   ms?: string;
   image?: BroadcastImage;
+  /** The stored photo behind `image`: the broadcast refers to it once sent; unsent, it goes with the draft. */
+  imageToken?: string;
 }
 
 export const COMPOSE_TTL_MS = 30 * 60_000;
@@ -61,7 +63,7 @@ export function cancellable<S extends string, D>(
         (input.kind === 'postback' && input.data.a === cancelAction) ||
         (typed !== undefined && ctx.deps.texts.keywords('keywords.cancel').includes(typed))
       )
-        return { done: true, replies: cancelled(ctx) };
+        return { done: true, discard: true, replies: cancelled(ctx) };
       return steps[name](ctx, data, input, step);
     };
   }
@@ -165,10 +167,13 @@ export function composeFlow(deps: ComposeFlowDeps): FlowDefinition<ComposeStep, 
       try {
         const bytes = await ctx.deps.line.getMessageContent(input.messageId);
         const stored = await deps.media.save(bytes, { messageId: input.messageId });
-        if (stored.contentType !== 'image/png' && stored.contentType !== 'image/jpeg')
+        if (stored.contentType !== 'image/png' && stored.contentType !== 'image/jpeg') {
+          // Not kept: nothing will refer to it.
+          await deps.media.remove(stored.token);
           return stay('photo', data, [askPhoto(ctx.t, ctx.t('broadcast:compose.photoFailed'))]);
+        }
         const url = deps.mediaUrl(stored.token);
-        return stay('langs', { ...data, image: { url, previewUrl: url } }, [
+        return stay('langs', { ...data, image: { url, previewUrl: url }, imageToken: stored.token }, [
           askLanguages(ctx.t, ctx.t('broadcast:compose.photoReceived')),
         ]);
       } catch (err) {
@@ -224,6 +229,7 @@ export function composeFlow(deps: ComposeFlowDeps): FlowDefinition<ComposeStep, 
     ttlMs: COMPOSE_TTL_MS,
     steps: cancellable(steps, 'bc-cancel', (ctx) => [text(ctx.t('broadcast:compose.cancelled'))]),
     expiredMessages: (ctx) => [text(ctx.t('broadcast:compose.expired'))],
+    heldMedia: (data) => (data.imageToken ? [data.imageToken] : []),
   };
 }
 

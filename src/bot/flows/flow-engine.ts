@@ -32,9 +32,12 @@ export function stepInputOf(event: webhook.Event): StepInput | undefined {
   }
 }
 
-/** A step's answer: the next step and data, or the end of the flow; and what to say. */
+/**
+ * A step's answer: the next step and data, or the end of the flow; and what to say. A flow that ends
+ * finished hands the files it held on (a case refers to its photos); `discard` (cancelled) removes them.
+ */
 export type StepResult<S extends string, D> =
-  { next: S; data: D; replies: LineMessage[] } | { done: true; replies: LineMessage[] };
+  { next: S; data: D; replies: LineMessage[] } | { done: true; replies: LineMessage[]; discard?: boolean };
 
 /** Which step this is: `key` names it (session, run, revision), the same whatever instance or retry runs it. */
 export interface StepRun {
@@ -65,6 +68,8 @@ export interface FlowDefinition<S extends string, D> {
   steps: Record<S, StepHandler<S, D>>;
   /** What to say when the person comes back after the flow expired (default: errors.sessionExpired). */
   expiredMessages?(ctx: BotContext): LineMessage[];
+  /** Stored files (media tokens) the draft holds: removed if the conversation ends unfinished. */
+  heldMedia?(data: D): string[];
 }
 
 // Flows of different step names live in one registry; the engine only needs their common surface.
@@ -126,14 +131,14 @@ export class FlowEngine {
     if ('done' in result) {
       // Only the conversation this step read: one begun since (on another instance, after this one
       // expired) stays. This step's own effects are keyed on `step`, so running it again is harmless.
-      await ctx.deps.sessions.clear(key, record);
+      await ctx.deps.sessions.clear(key, record, !result.discard);
     } else {
       await ctx.deps.sessions.put(key, this.stateOf(ctx, flow, result.next, result.data), record.rev);
     }
     await ctx.reply(result.replies, `${flow.name}:${'done' in result ? 'done' : result.next}`);
   }
 
-  /** Ends whatever flow is open (cancel, SOS pre-empting a report). */
+  /** Ends whatever flow is open, unfinished (expired, or from before a deploy changed it): what it held goes. */
   async end(ctx: BotContext, key: string): Promise<void> {
     await ctx.deps.sessions.clear(key);
   }
@@ -148,6 +153,7 @@ export class FlowEngine {
       version: flow.version,
       step,
       data: data as unknown as Record<string, unknown>,
+      media: flow.heldMedia?.(data) ?? [],
       expiresAt: ctx.now + flow.ttlMs,
       updatedAt: ctx.now,
     };

@@ -267,10 +267,8 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
         const cancelled =
           (input.kind === 'postback' && input.data.a === 'report-cancel') ||
           (input.kind === 'text' && ctx.deps.texts.keywords('keywords.cancel').includes(normalizeText(input.text)));
-        if (cancelled) {
-          await discardPhotos(deps.media, data.photos, ctx);
-          return { done: true, replies: [text(ctx.t('report:flow.cancelled'))] };
-        }
+        // The photos go with the draft (FlowDefinition.heldMedia).
+        if (cancelled) return { done: true, discard: true, replies: [text(ctx.t('report:flow.cancelled'))] };
         return handler(ctx, data, input, step);
       },
     ]),
@@ -282,19 +280,6 @@ export function reportFlow(deps: ReportFlowDeps): FlowDefinition<ReportStep, Rep
     ttlMs: REPORT_TTL_MS,
     steps: withCancel,
     expiredMessages: (ctx) => [text(ctx.t('report:flow.expired'))],
+    heldMedia: (data) => data.photos.map((p) => p.token),
   };
-}
-
-/**
- * A cancelled report's photos go with it: nothing else refers to them, and keeping a person's photos
- * they chose not to send would be keeping personal data for no purpose (PDPA). A failure is logged;
- * the cancel still stands.
- */
-async function discardPhotos(media: MediaStore, photos: CasePhoto[], ctx: BotContext): Promise<void> {
-  for (const photo of photos) {
-    await media.remove(photo.token).catch((err: unknown) => {
-      ctx.log.warn({ err, messageId: photo.messageId }, 'could not remove a photo of a cancelled report');
-      return false;
-    });
-  }
 }

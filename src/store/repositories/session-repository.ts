@@ -1,6 +1,5 @@
 import type { Collection, Store } from '../store-port';
 import { DuplicateKeyError } from '../store-port';
-import { purgeInBatches } from './retention';
 
 /** Conversation state for one key (a user id for 1:1 flows, a group id for group state). */
 export interface SessionRecord {
@@ -18,7 +17,22 @@ export interface SessionRecord {
    * cleared and started again counts revisions from 1 again). Older sessions have none.
    */
   runId?: string;
+  /**
+   * Stored files the unfinished conversation holds (photos taken into a draft): they go with it when
+   * it ends unfinished (expired, cancelled, replaced, ended by SOS or by the person's withdrawal or
+   * erasure). Nothing else refers to them, and keeping a person's photos they did not send would be
+   * keeping personal data for no purpose (PDPA). A finished conversation hands them on (to a case).
+   */
+  media?: string[];
 }
+
+/** Where a conversation's files are removed from (the media store); false when one was not there. */
+export interface HeldFiles {
+  remove(token: string): Promise<boolean>;
+}
+
+/** Expired sessions read and removed at a time by the retention purge. */
+const PURGE_PAGE = 250;
 
 export class StaleSessionError extends Error {
   constructor(
@@ -32,7 +46,11 @@ export class StaleSessionError extends Error {
 
 export class SessionRepository {
   private readonly sessions: Collection<SessionRecord>;
-  constructor(store: Store) {
+  /** `files`: without it (tools, tests of the store alone) a conversation's files are left alone. */
+  constructor(
+    store: Store,
+    private readonly files?: HeldFiles,
+  ) {
     this.sessions = store.collection<SessionRecord>('sessions');
   }
 
@@ -66,16 +84,37 @@ export class SessionRepository {
   }
 
   /**
-   * Ends the session. With `read` (the session a step read), only while it is still that conversation:
-   * the same run (a session from before runs: the same revision). A step that finishes after a new
-   * conversation began elsewhere does not wipe it out. True when a session went.
+   * Ends the session, and the files it held go with it unless `handedOn` (the conversation finished
+   * and what it made refers to them). With `read` (the session a step read), only while it is still
+   * that conversation: the same run (a session from before runs: the same revision). A step that
+   * finishes after a new conversation began elsewhere does not wipe it out. True when a session went.
    */
-  async clear(key: string, read?: Pick<SessionRecord, 'rev' | 'runId'>): Promise<boolean> {
+  async clear(key: string, read?: Pick<SessionRecord, 'rev' | 'runId'>, handedOn = false): Promise<boolean> {
     const still = read ? (read.runId ? { runId: read.runId } : { rev: read.rev }) : {};
-    return (await this.sessions.deleteMany({ _id: key, ...still })) > 0;
+    const filter = { _id: key, ...still };
+    const held = handedOn || !this.files ? undefined : (await this.sessions.findOne(filter))?.media;
+    const gone = (await this.sessions.deleteMany(filter)) > 0;
+    if (gone && held) await this.discard(held);
+    return gone;
   }
 
-  purgeExpired(now: number): Promise<number> {
-    return purgeInBatches(this.sessions, { expiresAt: { $lt: now } }, 'expiresAt');
+  /** Removes files a conversation held (one replaced by a new one); how many were there. */
+  private async discard(tokens: readonly string[]): Promise<number> {
+    let removed = 0;
+    if (this.files) for (const token of tokens) if (await this.files.remove(token)) removed++;
+    return removed;
+  }
+
+  /** Retention: expired sessions go, oldest first, and the files of each (left unfinished) with it. */
+  async purgeExpired(now: number): Promise<number> {
+    let purged = 0;
+    for (;;) {
+      const page = await this.sessions.find({ expiresAt: { $lt: now } }, { sort: { expiresAt: 1 }, limit: PURGE_PAGE });
+      if (page.length === 0) return purged;
+      for (const record of page) if (record.media?.length) await this.discard(record.media);
+      purged += await this.sessions.deleteMany({ _id: { $in: page.map((r) => r._id) }, expiresAt: { $lt: now } });
+      if (page.length < PURGE_PAGE) return purged;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 }
