@@ -257,7 +257,7 @@ export function createApp(deps: AppDeps): Hub {
     sessions: new SessionRepository(deps.store, {
       remove: (token) =>
         media.remove(token).catch((err: unknown) => {
-          deps.logger.warn({ err }, 'could not remove a photo of an unfinished conversation');
+          deps.logger.warn({ err, token }, 'could not remove a photo of an unfinished conversation');
           return false;
         }),
     }),

@@ -63,12 +63,9 @@ export function occurrenceOf(event: webhook.Event, receivedAt: number): number {
   const stamped = event.timestamp;
   const at =
     Number.isSafeInteger(stamped) && stamped >= 0 && stamped <= receivedAt + CLOCK_SKEW_MS ? stamped : receivedAt;
-  const set = (event as { message?: { imageSet?: { index?: unknown } } }).message?.imageSet;
-  const index = set?.index;
-  return (
-    at * 1000 +
-    (Number.isSafeInteger(index) && (index as number) > 0 && (index as number) < 1000 ? (index as number) : 0)
-  );
+  const index = (event as { message?: { imageSet?: { index?: unknown } } }).message?.imageSet?.index;
+  const place = typeof index === 'number' && Number.isInteger(index) && index > 0 && index < 1000 ? index : 0;
+  return at * 1000 + place;
 }
 
 /** A chat's events in the order they happened, then in the order they arrived. */

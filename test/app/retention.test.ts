@@ -1,6 +1,7 @@
 // The hub's hourly retention job on a clock the test moves: what stays in the store, and for how
 // long, of events that failed and messages that were never sent (review D13: they were kept forever,
-// with what the person wrote).
+// with what the person wrote), and of conversations left unfinished with their photos.
+import { MemoryMediaStore } from '../../src/media/media-store';
 import type { InboxEntry } from '../../src/store/repositories/inbox-repository';
 import type { OutboxEntry, OutboxStatus } from '../../src/store/repositories/outbox-repository';
 import type { ManualClock } from '../../src/util/clock';
@@ -12,8 +13,10 @@ const SOMCHAI = uid('a');
 describe('retention', () => {
   let f: HubFixture;
   let clock: ManualClock;
+  let media: MemoryMediaStore;
   beforeEach(async () => {
-    f = await startHub({ clock: 'manual' });
+    media = new MemoryMediaStore();
+    f = await startHub({ clock: 'manual', media });
     clock = f.clock as ManualClock;
   });
   afterEach(async () => {
@@ -106,5 +109,34 @@ describe('retention', () => {
     clock.advance(15 * DAY);
     await f.hub.scheduler.retentionTick();
     expect(await outbox.find({})).toEqual([]);
+  });
+
+  it('when more conversations expired than one page of the purge holds, then all of them go with their photos, and live ones stay', async () => {
+    const sessions = f.hub.repos.sessions;
+    const state = (expiresAt: number, held: string[] = []) => ({
+      flow: 'report',
+      version: 1,
+      step: 'photos',
+      data: {},
+      media: held,
+      expiresAt,
+      updatedAt: clock.now(),
+    });
+    const photos: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const held = i % 100 === 0 ? [(await media.save(Buffer.from(`photo ${i}`), { messageId: `${i}` })).token] : [];
+      photos.push(...held);
+      await sessions.put(uid(`e${i}`), state(clock.now() + 30 * 60_000, held), 0);
+    }
+    const live = (await media.save(Buffer.from('a draft still open'), { messageId: 'live' })).token;
+    clock.advance(31 * 60_000);
+    await sessions.put(SOMCHAI, state(clock.now() + 30 * 60_000, [live]), 0);
+
+    await f.hub.scheduler.retentionTick();
+    expect(await f.store.collection('sessions').count({})).toBe(1);
+    expect(await sessions.get(SOMCHAI)).toMatchObject({ media: [live] });
+    expect(photos).toHaveLength(6);
+    for (const token of photos) expect(await media.read(token)).toBeNull();
+    expect(await media.read(live)).not.toBeNull();
   });
 });

@@ -19,9 +19,10 @@ export interface SessionRecord {
   runId?: string;
   /**
    * Stored files the unfinished conversation holds (photos taken into a draft): they go with it when
-   * it ends unfinished (expired, cancelled, replaced, ended by SOS or by the person's withdrawal or
-   * erasure). Nothing else refers to them, and keeping a person's photos they did not send would be
-   * keeping personal data for no purpose (PDPA). A finished conversation hands them on (to a case).
+   * it ends unfinished (expired, cancelled, left from before a deploy changed the flow, or ended by
+   * the person's withdrawal of consent or erasure). Nothing else refers to them, and keeping a
+   * person's photos they did not send would be keeping personal data for no purpose (PDPA). A
+   * finished conversation hands them on (to a case, a broadcast).
    */
   media?: string[];
 }
@@ -98,7 +99,7 @@ export class SessionRepository {
     return gone;
   }
 
-  /** Removes files a conversation held (one replaced by a new one); how many were there. */
+  /** Removes the files an ended conversation held; how many were there. */
   private async discard(tokens: readonly string[]): Promise<number> {
     let removed = 0;
     if (this.files) for (const token of tokens) if (await this.files.remove(token)) removed++;
@@ -112,8 +113,9 @@ export class SessionRepository {
       const page = await this.sessions.find({ expiresAt: { $lt: now } }, { sort: { expiresAt: 1 }, limit: PURGE_PAGE });
       if (page.length === 0) return purged;
       for (const record of page) if (record.media?.length) await this.discard(record.media);
-      purged += await this.sessions.deleteMany({ _id: { $in: page.map((r) => r._id) }, expiresAt: { $lt: now } });
-      if (page.length < PURGE_PAGE) return purged;
+      const removed = await this.sessions.deleteMany({ _id: { $in: page.map((r) => r._id) }, expiresAt: { $lt: now } });
+      purged += removed;
+      if (page.length < PURGE_PAGE || removed === 0) return purged;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
