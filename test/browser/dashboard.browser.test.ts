@@ -332,6 +332,58 @@ if (!fs.existsSync(CHROMIUM)) {
       await request(f.hub.app).put('/admin/stations/HYI/targets').set('authorization', SUPER).send({}).expect(200);
     }, 40_000);
 
+    it('when the officer opens the figures, then the latest week of their station shows, per category, what the hub counted, in charts and a table', async () => {
+      // A drugs report acknowledged in LINE, and one nobody has taken yet.
+      const reporters = [await freshResident(f, 'มานพ'), await freshResident(f, 'วิไล')];
+      for (const r of reporters) await fileReport(f, r, { category: 'drugs', words: 'มีการซื้อขายยาในซอย' });
+      const [taken] = await f.hub.repos.cases.byReporter(reporters[0]!, 1);
+      // Filed an hour and a half before an officer took it (this hub's clock runs on from a fixed start).
+      await f.hub.repos.cases.update(taken!._id, { createdAt: taken!.createdAt - 90 * 60_000 });
+      await f.emulator.driver.postback(
+        { groupId: HYI_GROUP, userId: OFFICER_A },
+        encodePostback({ a: 'case', id: taken!._id, to: 'acknowledged' }),
+      );
+      await f.settle();
+
+      // The page asks for the weeks back from the browser's clock: the hub's clock, as in production.
+      const page = await newPage();
+      await page.clock.setFixedTime(f.clock.now());
+      await page.goto(`${f.hubUrl}/dashboard/`);
+      await page.getByLabel('รหัสผู้ดูแล (token)').fill(officerToken);
+      await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+      await page.getByRole('link', { name: /สถิติ/ }).click();
+      await expectSeen(page.getByRole('heading', { name: 'สถิติรายสัปดาห์' }), 'the figures page');
+
+      const from = new Date(f.clock.now() - 8 * 7 * 24 * 60 * 60_000).toISOString();
+      const figures = await request(f.hub.app)
+        .get('/admin/figures')
+        .query({ from })
+        .set('authorization', `Bearer ${officerToken}`)
+        .expect(200);
+      type Row = { stationCode: string; category: string; reported: number; acknowledge: { p50?: number } };
+      const weeks = figures.body.weeks as Array<{ cases: Row[] }>;
+      const latest = [...weeks].reverse().find((w) => w.cases.some((c) => c.stationCode === 'HYI'))!;
+      const ours = latest.cases.filter((c) => c.stationCode === 'HYI');
+      const drugs = ours.find((c) => c.category === 'drugs')!;
+      expect(drugs.reported).toBeGreaterThanOrEqual(2);
+      expect(drugs.acknowledge.p50! / 60).toBeGreaterThanOrEqual(90);
+
+      // The table: one row per category of the station, with the hub's counts and minutes.
+      const rows = page.locator('.week-table tbody tr');
+      await expectSeen(rows.first(), 'the week table');
+      const cells = await rows.evaluateAll((trs: any[]) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td: any) => String(td.textContent))),
+      );
+      expect(cells.map((r) => Number(r[1]))).toEqual(ours.map((c) => c.reported));
+      const drugsRow = cells.find((r) => r[0] === 'ยาเสพติด')!;
+      expect(drugsRow[1]).toBe(String(drugs.reported));
+      expect(drugsRow[2]).toBe((drugs.acknowledge.p50! / 60).toFixed(1));
+      // The charts name what they show.
+      await page.getByLabel('หมวด').selectOption('drugs');
+      await expectSeen(page.getByText('เวลาถึงการรับเรื่อง: ยาเสพติด · ', { exact: false }), 'the acknowledge chart');
+      await expectSeen(page.getByText('เวลาถึงการปิดเรื่อง: ยาเสพติด · ', { exact: false }), 'the resolve chart');
+    }, 40_000);
+
     it('when the map opens, then every zone is drawn and named on it', async () => {
       const zones = await f.hub.repos.zones.all();
       const page = await signIn();
