@@ -84,7 +84,7 @@ describe('one person, two instances behind a round-robin balancer', () => {
   });
 
   it('when LINE delivers the photos of a set out of order and spreads them over both instances, then they are kept in the order the resident put them', async () => {
-    c = await Cluster.start(['A', 'B'], { each: { lineDelayMs: { getMessageContent: 150 } } });
+    c = await Cluster.start(['A', 'B'], { each: { lineDelayMs: { getMessageContent: 500 } } });
     await city(c);
     await reportUpTo(c, JOHN, 'photos');
     const before = c.said(JOHN).length;
@@ -105,7 +105,7 @@ describe('one person, two instances behind a round-robin balancer', () => {
         message: { type: 'image', id, contentProvider: { type: 'line' }, imageSet: { id: 'SET1', index, total: 3 } },
       };
     });
-    // The first is being handled (its download takes 150 ms) while the third, then the second arrive.
+    // The first is being handled (its download takes 500 ms) while the third, then the second arrive.
     for (const photo of [photos[0]!, photos[2]!, photos[1]!])
       expect((await c.emulator.driver.send([photo])).status).toBe(200);
     await c.settle();

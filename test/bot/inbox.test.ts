@@ -136,7 +136,7 @@ describe('inbox: redelivery, order per person, failures', () => {
     let lookups = 0;
     store.beforeUserLookup = async () => {
       lookups += 1;
-      if (lookups === 1) await sleep(100);
+      if (lookups === 1) await sleep(300);
     };
     let n = 0;
     const sentAt = (timestamp: number, what: Record<string, unknown>) => ({
