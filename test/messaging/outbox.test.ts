@@ -45,6 +45,23 @@ function pendingRow(to: string, messages: object[], overrides: Partial<OutboxEnt
   };
 }
 
+/** A reply on `replyToken` to `to`, queued as the bot queues its answers (the token issued at `issuedAt`). */
+function replyOn(f: HubFixture, to: string, replyToken: string, words: string, issuedAt = f.clock.now()) {
+  return f.hub.outbox.enqueue({
+    kind: 'reply',
+    to,
+    replyToken,
+    replyTokenAt: issuedAt,
+    messages: [text(words)],
+    purpose: 'test',
+  });
+}
+
+/** An outbox row as the store holds it (nulls included). */
+function storedRow(f: HubFixture, id: string) {
+  return f.store.collection<Record<string, unknown> & { _id: string }>('outbox').findOne({ _id: id });
+}
+
 /** A reply token nobody has used yet: people chatting in a group the bot listens to but does not answer. */
 async function unusedReplyToken(f: HubFixture, groupId = gid('7')): Promise<string> {
   f.emulator.groups.add({ groupId, groupName: 'ชุมชนสันติสุข', memberIds: [uid('e')] });
@@ -101,9 +118,7 @@ describe('outbox: sending to LINE', () => {
         purpose: 'report-update',
       });
       await f.settle();
-      const stored = await f.store
-        .collection<Record<string, unknown> & { _id: string }>('outbox')
-        .findOne({ _id: row!._id });
+      const stored = await storedRow(f, row!._id);
       expect(stored).toMatchObject({ status: 'sent', sentAs: 'push', attempts: 1, lineRequestId: expect.any(String) });
       expect(stored!.messages).toBeNull();
       expect(f.seen(john).map((m) => m.text)).toEqual(['Case RPT-HYI-69-000003: officers are on the way.']);
@@ -112,19 +127,10 @@ describe('outbox: sending to LINE', () => {
     it('when a reply is sent, then its row keeps what was sent, to whom and when, and not the spent token nor the times that steered it', async () => {
       const group = gid('7');
       const token = await unusedReplyToken(f, group);
-      const [row] = await f.hub.outbox.enqueue({
-        kind: 'reply',
-        to: group,
-        replyToken: token,
-        replyTokenAt: f.clock.now(),
-        messages: [text('Noted, thank you.')],
-        purpose: 'test',
-      });
+      const [row] = await replyOn(f, group, token, 'Noted, thank you.');
       await f.settle();
       expect(f.seen(group).map((m) => m.text)).toEqual(['Noted, thank you.']);
-      const stored = await f.store
-        .collection<Record<string, unknown> & { _id: string }>('outbox')
-        .findOne({ _id: row!._id });
+      const stored = await storedRow(f, row!._id);
       expect(stored).toMatchObject({
         status: 'sent',
         sentAs: 'reply',
@@ -142,9 +148,7 @@ describe('outbox: sending to LINE', () => {
       // A push never had a token: sending it adds no field.
       const [push] = await f.hub.outbox.enqueue({ kind: 'push', to: john, messages: [text('Hello')], purpose: 'test' });
       await f.settle();
-      const pushed = await f.store
-        .collection<Record<string, unknown> & { _id: string }>('outbox')
-        .findOne({ _id: push!._id });
+      const pushed = await storedRow(f, push!._id);
       expect(pushed).toMatchObject({ status: 'sent' });
       expect(pushed).not.toHaveProperty('replyToken');
       expect(pushed).not.toHaveProperty('replyTriedAt');
@@ -266,14 +270,7 @@ describe('outbox: sending to LINE', () => {
       const first = await f.emulator.driver.text({ userId: john }, 'what is the weather');
       await f.settle();
       const usedToken = first.events[0].replyToken as string;
-      const [row] = await f.hub.outbox.enqueue({
-        kind: 'reply',
-        to: john,
-        replyToken: usedToken,
-        replyTokenAt: f.clock.now(),
-        messages: [text('One more thing: call 191 in an emergency.')],
-        purpose: 'test',
-      });
+      const [row] = await replyOn(f, john, usedToken, 'One more thing: call 191 in an emergency.');
       await f.settle();
       expect(f.emulator.calls({ endpoint: 'reply' }).map((c) => [c.status, c.response])).toEqual([
         [200, expect.anything()],
@@ -404,22 +401,8 @@ describe('outbox: sending to LINE', () => {
       const group = gid('7');
       const fresh = await unusedReplyToken(f, group);
       const stale = await unusedReplyToken(f, group);
-      await f.hub.outbox.enqueue({
-        kind: 'reply',
-        to: group,
-        replyToken: fresh,
-        replyTokenAt: now - 49_000,
-        messages: [text('in time')],
-        purpose: 'test',
-      });
-      await f.hub.outbox.enqueue({
-        kind: 'reply',
-        to: group,
-        replyToken: stale,
-        replyTokenAt: now - 51_000,
-        messages: [text('too late')],
-        purpose: 'test',
-      });
+      await replyOn(f, group, fresh, 'in time', now - 49_000);
+      await replyOn(f, group, stale, 'too late', now - 51_000);
       await f.settle();
       expect(f.emulator.calls({ endpoint: 'reply' }).map(textsOf)).toEqual([['in time']]);
       expect(f.emulator.calls({ endpoint: 'push' }).map(textsOf)).toEqual([['too late']]);
@@ -560,14 +543,7 @@ describe('outbox: sending to LINE', () => {
       const group = gid('7');
       const token = await unusedReplyToken(f, group);
       f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'reply', after: true });
-      const [row] = await f.hub.outbox.enqueue({
-        kind: 'reply',
-        to: group,
-        replyToken: token,
-        replyTokenAt: f.clock.now(),
-        messages: [text('Noted, thank you.')],
-        purpose: 'test',
-      });
+      const [row] = await replyOn(f, group, token, 'Noted, thank you.');
       await f.settle();
       expect(f.emulator.calls({ endpoint: 'reply' }).map((c) => [c.status, c.response])).toEqual([
         [500, expect.anything()],
@@ -583,14 +559,7 @@ describe('outbox: sending to LINE', () => {
       // The event is 49 s old: the first try is within the hub's 50 s; LINE answers it 1.5 s later,
       // so the retry is not.
       f.emulator.faults.inject({ count: 1, status: 500, endpoint: 'reply', after: true, delayMs: 1_500 });
-      const [row] = await f.hub.outbox.enqueue({
-        kind: 'reply',
-        to: group,
-        replyToken: token,
-        replyTokenAt: f.clock.now() - 49_000,
-        messages: [text('Noted, thank you.')],
-        purpose: 'test',
-      });
+      const [row] = await replyOn(f, group, token, 'Noted, thank you.', f.clock.now() - 49_000);
       await f.settle();
       expect(f.emulator.calls({ endpoint: 'reply' }).map((c) => c.status)).toEqual([500]);
       expect(f.emulator.calls({ endpoint: 'push' })).toHaveLength(1);
