@@ -5,8 +5,8 @@
 // balancer in front of their /webhook routes, and the LINE emulator. The load is bench/webhook's
 // (signed text events from --users people, open loop, reply tokens issued ahead) plus report photo
 // bursts (three photos chosen together: one LINE photo set), a "Send report" tapped twice and SOS
-// pressed twice. Every figure is
-// counted at the emulator (what LINE delivered) and in the shared store. See bench/README.md.
+// pressed twice. Every figure is counted at the emulator (what LINE delivered) and in the shared
+// store. See bench/README.md.
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, reproduceCommand } from './lib/args';
