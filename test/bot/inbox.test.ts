@@ -37,6 +37,14 @@ describe('inbox: redelivery, order per person, failures', () => {
   afterEach(async () => {
     await f.close();
   });
+  /** The first user lookup takes `ms`: events that come meanwhile wait behind the one being handled. */
+  const slowFirstLookup = (ms: number) => {
+    let lookups = 0;
+    store.beforeUserLookup = async () => {
+      lookups += 1;
+      if (lookups === 1) await sleep(ms);
+    };
+  };
 
   it('when LINE redelivers an event that was already handled, then the person is answered once and the answer says duplicate', async () => {
     const first = await f.emulator.driver.text({ userId: john }, 'what is the weather');
@@ -89,11 +97,7 @@ describe('inbox: redelivery, order per person, failures', () => {
 
   it('when a person sends five messages quickly, then they are handled and answered in the order sent', async () => {
     // The first lookup is slow: without per-person sequencing the later events would overtake it.
-    let lookups = 0;
-    store.beforeUserLookup = async () => {
-      lookups += 1;
-      if (lookups === 1) await sleep(40);
-    };
+    slowFirstLookup(40);
     const sent = [
       await f.emulator.driver.text({ userId: john }, 'what is the weather'),
       await f.emulator.driver.text({ userId: john }, 'language'),
@@ -133,11 +137,7 @@ describe('inbox: redelivery, order per person, failures', () => {
 
   it('when LINE delivers a message after one the person sent later (a redelivery, the network), then they are handled in the order sent', async () => {
     // The first lookup is slow, so both later events wait while it is handled.
-    let lookups = 0;
-    store.beforeUserLookup = async () => {
-      lookups += 1;
-      if (lookups === 1) await sleep(300);
-    };
+    slowFirstLookup(300);
     let n = 0;
     const sentAt = (timestamp: number, what: Record<string, unknown>) => ({
       ...what,

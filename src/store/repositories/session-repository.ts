@@ -1,5 +1,6 @@
 import type { Collection, Store } from '../store-port';
 import { DuplicateKeyError } from '../store-port';
+import { purgeInBatches } from './retention';
 
 /** Conversation state for one key (a user id for 1:1 flows, a group id for group state). */
 export interface SessionRecord {
@@ -31,9 +32,6 @@ export interface SessionRecord {
 export interface HeldFiles {
   remove(token: string): Promise<boolean>;
 }
-
-/** Expired sessions read and removed at a time by the retention purge. */
-const PURGE_PAGE = 250;
 
 export class StaleSessionError extends Error {
   constructor(
@@ -99,24 +97,19 @@ export class SessionRepository {
     return gone;
   }
 
-  /** Removes the files an ended conversation held; how many were there. */
-  private async discard(tokens: readonly string[]): Promise<number> {
-    let removed = 0;
-    if (this.files) for (const token of tokens) if (await this.files.remove(token)) removed++;
-    return removed;
+  /** Removes the files an ended conversation held. */
+  private async discard(tokens: readonly string[]): Promise<void> {
+    if (this.files) for (const token of tokens) await this.files.remove(token);
   }
 
-  /** Retention: expired sessions go, oldest first, and the files of each (left unfinished) with it. */
+  /**
+   * Retention: expired sessions go, oldest first, a batch at a time (purgeInBatches), and before them
+   * the files of those left unfinished. Few: a conversation expires within the hour.
+   */
   async purgeExpired(now: number): Promise<number> {
-    let purged = 0;
-    for (;;) {
-      const page = await this.sessions.find({ expiresAt: { $lt: now } }, { sort: { expiresAt: 1 }, limit: PURGE_PAGE });
-      if (page.length === 0) return purged;
-      for (const record of page) if (record.media?.length) await this.discard(record.media);
-      const removed = await this.sessions.deleteMany({ _id: { $in: page.map((r) => r._id) }, expiresAt: { $lt: now } });
-      purged += removed;
-      if (page.length < PURGE_PAGE || removed === 0) return purged;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    const expired = { expiresAt: { $lt: now } };
+    if (this.files)
+      for (const record of await this.sessions.find(expired)) if (record.media) await this.discard(record.media);
+    return purgeInBatches(this.sessions, expired, 'expiresAt');
   }
 }
